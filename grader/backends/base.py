@@ -1,0 +1,59 @@
+"""What every backend offers: create a sandbox, feed it a job, collect the outcome.
+
+The three steps are separate on purpose: a pool can create sandboxes ahead of
+demand, and a GPU run differs only in how the sandbox is created.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from grader.limits import Limits
+
+
+class SandboxUnavailable(Exception):
+    """Our infrastructure failed (engine down, image missing): retry, never blame the learner."""
+
+
+@dataclass
+class RunOutcome:
+    """What came back from one run, before anything is trusted."""
+
+    stdout: bytes
+    stderr: bytes
+    exit_code: int | None
+    wall_s: float
+    timed_out: bool = False  # killed from outside at the wall-clock deadline
+    oom_killed: bool = False
+    stdout_overflow: bool = False
+    backend: str = ""
+    unsafe: bool = False
+    notes: list[str] = field(default_factory=list)
+
+
+class Sandbox(Protocol):
+    def feed(self, job: bytes) -> None: ...
+
+    def collect(self) -> RunOutcome: ...
+
+    def destroy(self) -> None: ...
+
+
+class Backend(Protocol):
+    name: str
+    unsafe: bool
+
+    def create(self, limits: Limits, *, gpu: bool = False) -> Sandbox: ...
+
+    def check(self) -> dict: ...
+
+
+def run_job(backend: Backend, job: bytes, limits: Limits, *, gpu: bool = False) -> RunOutcome:
+    """Create, feed, collect and always destroy."""
+    sandbox = backend.create(limits, gpu=gpu)
+    try:
+        sandbox.feed(job)
+        return sandbox.collect()
+    finally:
+        sandbox.destroy()

@@ -1,0 +1,288 @@
+"""Docker sandboxes: one fresh, locked-down container per run, destroyed on every path.
+
+The job goes in on the container's stdin through an attached socket and the
+report comes out on its stdout, so nothing is bind-mounted from the worker:
+the same code works against a local engine or a remote one (a worker in
+docker compose talking to the host's engine).
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import socket as socketlib
+import struct
+import time
+import uuid
+
+import docker
+from docker.errors import APIError, DockerException, ImageNotFound, NotFound
+from docker.types import DeviceRequest, LogConfig, Ulimit
+
+from grader.backends.base import RunOutcome, SandboxUnavailable
+from grader.limits import Limits
+
+DEFAULT_IMAGE = "tensordojo/sandbox:latest"
+SANDBOX_LABEL = "tensordojo.sandbox"
+SANDBOX_UID = "10001:10001"
+STDERR_KEEP = 64 * 1024
+REPORT_SLACK = 8 << 20  # results.json and tar framing on top of the result limit
+
+
+def sandbox_labels(run_id: str) -> dict[str, str]:
+    return {
+        SANDBOX_LABEL: "1",
+        "tensordojo.run": run_id,
+        "tensordojo.host": socket.gethostname(),
+        "tensordojo.pid": str(os.getpid()),
+        "tensordojo.created": str(int(time.time())),
+    }
+
+
+def container_options(limits: Limits, image: str, *, gpu: bool) -> tuple[dict, dict]:
+    """Every isolation setting of a sandbox container, in one place.
+
+    Returns the arguments of the engine's create call and of its host config.
+    """
+    host_config = dict(
+        network_mode="none",
+        read_only=True,
+        tmpfs={"/tmp": f"rw,noexec,nosuid,nodev,size={limits.tmpfs_mb}m,mode=1777"},
+        cap_drop=["ALL"],
+        security_opt=["no-new-privileges"],
+        mem_limit=f"{limits.memory_mb}m",
+        memswap_limit=f"{limits.memory_mb}m",  # equal to mem_limit: no swap
+        pids_limit=limits.pids,
+        nano_cpus=int(limits.cpus * 1e9),
+        ulimits=[
+            Ulimit(name="nofile", soft=limits.nofile, hard=limits.nofile),
+            Ulimit(name="fsize", soft=limits.fsize_mb << 20, hard=limits.fsize_mb << 20),
+            Ulimit(name="core", soft=0, hard=0),
+        ],
+        log_config=LogConfig(type="none"),  # output is streamed, never stored by the engine
+    )
+    if gpu:
+        host_config["device_requests"] = [DeviceRequest(count=1, capabilities=[["gpu"]])]
+    create = dict(
+        image=image,
+        stdin_open=True,
+        detach=False,  # with stdin_open: StdinOnce, so closing our side ends stdin
+        tty=False,
+        network_disabled=True,
+        user=SANDBOX_UID,
+        hostname="sandbox",
+        working_dir="/tmp",
+        environment={"HOME": "/tmp", "OMP_NUM_THREADS": str(max(1, int(limits.cpus)))},
+    )
+    return create, host_config
+
+
+class DockerBackend:
+    name = "docker"
+    unsafe = False
+
+    def __init__(self, image: str | None = None, client: docker.DockerClient | None = None):
+        self.image = image or os.environ.get("SANDBOX_IMAGE", DEFAULT_IMAGE)
+        self._client = client
+
+    @property
+    def client(self) -> docker.DockerClient:
+        if self._client is None:
+            try:
+                self._client = docker.from_env(timeout=30)
+            except DockerException as exc:
+                raise SandboxUnavailable(f"cannot reach the Docker engine: {exc}") from exc
+        return self._client
+
+    def check(self) -> dict:
+        """Engine reachable and sandbox image present (for /healthz)."""
+        try:
+            self.client.ping()
+        except (DockerException, SandboxUnavailable, OSError) as exc:
+            return {"ok": False, "engine": False, "image": False, "error": str(exc)[:200]}
+        try:
+            image = self.client.images.get(self.image)
+        except ImageNotFound:
+            return {"ok": False, "engine": True, "image": False, "error": f"image {self.image} missing"}
+        except DockerException as exc:
+            return {"ok": False, "engine": True, "image": False, "error": str(exc)[:200]}
+        return {"ok": True, "engine": True, "image": True, "image_id": image.id[:19]}
+
+    def create(self, limits: Limits, *, gpu: bool = False) -> "DockerSandbox":
+        run_id = uuid.uuid4().hex
+        try:
+            create, host_config = container_options(limits, self.image, gpu=gpu)
+            created = self.client.api.create_container(
+                labels=sandbox_labels(run_id), name=f"tensordojo-sandbox-{run_id[:12]}",
+                host_config=self.client.api.create_host_config(**host_config), **create,
+            )
+            container = self.client.containers.get(created["Id"])
+        except ImageNotFound as exc:
+            raise SandboxUnavailable(f"sandbox image {self.image} is missing: run `make image`") from exc
+        except (DockerException, OSError) as exc:
+            raise SandboxUnavailable(f"could not create a sandbox: {exc}") from exc
+        sandbox = DockerSandbox(self.client, container, limits)
+        try:
+            sandbox.start()
+        except BaseException:
+            sandbox.destroy()
+            raise
+        return sandbox
+
+    def remove_stale(self, older_than_s: float = 0.0, only_dead_pids: bool = False) -> list[str]:
+        """Remove sandbox containers left behind (a worker killed mid-run)."""
+        removed = []
+        now = time.time()
+        host = socket.gethostname()
+        for container in self.client.containers.list(all=True, filters={"label": SANDBOX_LABEL}):
+            labels = container.labels
+            age = now - float(labels.get("tensordojo.created", "0"))
+            if age < older_than_s:
+                continue
+            if only_dead_pids and labels.get("tensordojo.host") == host and _pid_alive(
+                int(labels.get("tensordojo.pid", "0"))
+            ):
+                continue
+            try:
+                container.remove(force=True)
+                removed.append(container.name)
+            except NotFound:
+                pass
+        return removed
+
+
+def _pid_alive(pid: int) -> bool:
+    if pid <= 0:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+class DockerSandbox:
+    """One container: started and waiting for its job on stdin."""
+
+    def __init__(self, client: docker.DockerClient, container, limits: Limits):
+        self.client = client
+        self.container = container
+        self.limits = limits
+        self.sock = None
+        self.raw = None
+        self.started_at = 0.0
+        self.fed_at = 0.0
+
+    def start(self) -> None:
+        try:
+            self.sock = self.client.api.attach_socket(
+                self.container.id, params={"stdin": 1, "stdout": 1, "stderr": 1, "stream": 1}
+            )
+            self.raw = getattr(self.sock, "_sock", self.sock)
+            self.container.start()
+        except (DockerException, OSError) as exc:
+            raise SandboxUnavailable(f"could not start a sandbox: {exc}") from exc
+        self.started_at = time.monotonic()
+
+    def feed(self, job: bytes) -> None:
+        self.fed_at = time.monotonic()
+        try:
+            self.raw.sendall(job)
+            self.raw.shutdown(socketlib.SHUT_WR)
+        except OSError:
+            # The container may already have died (e.g. killed by its limits);
+            # collect() reports what happened.
+            pass
+
+    def collect(self) -> RunOutcome:
+        limits = self.limits
+        deadline = self.fed_at + limits.wall_s + limits.startup_grace_s
+        stdout_cap = limits.result_max_bytes + REPORT_SLACK
+        stdout, stderr = bytearray(), bytearray()
+        timed_out = overflow = False
+        try:
+            for stream, payload in _demux(self.raw, deadline):
+                if stream == 2:
+                    stderr += payload[: max(0, STDERR_KEEP - len(stderr))]
+                else:
+                    stdout += payload
+                    if len(stdout) > stdout_cap:
+                        overflow = True
+                        break
+        except TimeoutError:
+            timed_out = True
+        except OSError:
+            pass  # connection closed under us: the container is gone; inspect below
+        if timed_out or overflow:
+            self._kill()
+        exit_code, oom = self._wait(deadline)
+        if exit_code is None:
+            timed_out = True
+            self._kill()
+        return RunOutcome(
+            stdout=bytes(stdout), stderr=bytes(stderr), exit_code=exit_code,
+            wall_s=time.monotonic() - self.fed_at, timed_out=timed_out, oom_killed=oom,
+            stdout_overflow=overflow, backend="docker",
+        )
+
+    def _wait(self, deadline: float) -> tuple[int | None, bool]:
+        try:
+            remaining = max(1.0, deadline - time.monotonic())
+            status = self.container.wait(timeout=remaining)
+            self.container.reload()
+            return status.get("StatusCode"), bool(self.container.attrs["State"].get("OOMKilled"))
+        except (DockerException, OSError, ValueError):
+            # requests raises ReadTimeout (an OSError subclass) when the wait times out.
+            return None, False
+
+    def _kill(self) -> None:
+        try:
+            self.container.kill()
+        except (DockerException, OSError):
+            pass
+
+    def destroy(self) -> None:
+        """Remove the container whatever state it is in; safe to call twice."""
+        for closer in (self.raw, self.sock):
+            try:
+                if closer is not None:
+                    closer.close()
+            except OSError:
+                pass
+        for attempt in range(3):
+            try:
+                self.container.remove(force=True, v=True)
+                return
+            except NotFound:
+                return
+            except APIError as exc:
+                if "already in progress" in str(exc):
+                    return
+                time.sleep(0.2 * (attempt + 1))
+            except (DockerException, OSError):
+                time.sleep(0.2 * (attempt + 1))
+
+
+def _demux(raw, deadline: float):
+    """Docker's multiplexed attach stream: 8-byte headers (stream id, size) and payloads."""
+    buffer = bytearray()
+    while True:
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            raise TimeoutError
+        raw.settimeout(remaining)
+        try:
+            chunk = raw.recv(1 << 16)
+        except socketlib.timeout as exc:
+            raise TimeoutError from exc
+        if not chunk:
+            return
+        buffer += chunk
+        while len(buffer) >= 8:
+            stream, size = buffer[0], struct.unpack(">I", buffer[4:8])[0]
+            if len(buffer) < 8 + size:
+                break
+            yield stream, bytes(buffer[8 : 8 + size])
+            del buffer[: 8 + size]

@@ -1,0 +1,96 @@
+"""A local process backend for authoring exercises on a machine without Docker.
+
+It runs the same harness as the sandbox, as a plain child process of the
+worker. It is NOT a security boundary: the learner's code runs with the
+worker's privileges, network and file system. It refuses to run unless
+GRADER_BACKEND=process was set explicitly, and every result it produces is
+labelled unsafe.
+"""
+
+from __future__ import annotations
+
+import os
+import resource
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from grader.backends.base import RunOutcome
+from grader.limits import Limits
+
+HARNESS = Path(__file__).resolve().parent.parent / "harness" / "supervisor.py"
+UNSAFE_NOTE = "graded by the local process backend: NOT sandboxed, for authoring only"
+
+
+class ProcessBackendRefused(RuntimeError):
+    pass
+
+
+class ProcessBackend:
+    name = "process"
+    unsafe = True
+
+    def __init__(self, allow: bool | None = None):
+        if allow is None:
+            allow = os.environ.get("GRADER_BACKEND") == "process"
+        if not allow:
+            raise ProcessBackendRefused(
+                "the process backend runs learner code without a sandbox; "
+                "set GRADER_BACKEND=process to use it for authoring"
+            )
+
+    def check(self) -> dict:
+        return {"ok": True, "engine": False, "image": False, "unsafe": True, "note": UNSAFE_NOTE}
+
+    def create(self, limits: Limits, *, gpu: bool = False) -> "ProcessSandbox":
+        return ProcessSandbox(limits)
+
+
+class ProcessSandbox:
+    def __init__(self, limits: Limits):
+        self.limits = limits
+        self.workdir = tempfile.mkdtemp(prefix="tensordojo-job-")
+        self.job = b""
+
+    def feed(self, job: bytes) -> None:
+        self.job = job
+
+    def collect(self) -> RunOutcome:
+        limits = self.limits
+        memory = limits.memory_mb << 20
+
+        def restrict() -> None:  # soft guard rails only; this is not isolation
+            os.setsid()
+            resource.setrlimit(resource.RLIMIT_FSIZE, (limits.fsize_mb << 20,) * 2)
+            resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+            try:
+                resource.setrlimit(resource.RLIMIT_AS, (memory * 4, memory * 4))
+            except ValueError:
+                pass
+
+        env = {"PATH": os.environ.get("PATH", ""), "TENSORDOJO_JOB_DIR": os.path.join(self.workdir, "job"),
+               "HOME": self.workdir, "OMP_NUM_THREADS": "1"}
+        started = time.monotonic()
+        proc = subprocess.Popen(
+            [sys.executable, "-I", str(HARNESS)], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE, cwd=self.workdir, env=env, preexec_fn=restrict,
+        )
+        timed_out = False
+        try:
+            stdout, stderr = proc.communicate(self.job, timeout=limits.wall_s + limits.startup_grace_s)
+        except subprocess.TimeoutExpired:
+            timed_out = True
+            os.killpg(proc.pid, signal.SIGKILL)
+            stdout, stderr = proc.communicate()
+        return RunOutcome(
+            stdout=stdout, stderr=stderr[-65536:], exit_code=proc.returncode,
+            wall_s=time.monotonic() - started, timed_out=timed_out, backend="process", unsafe=True,
+            notes=[UNSAFE_NOTE],
+        )
+
+    def destroy(self) -> None:
+        shutil.rmtree(self.workdir, ignore_errors=True)

@@ -1,0 +1,54 @@
+"""What an exercise's ``cases.py`` builds: the cases a submission is run on.
+
+A case names an entry point, its arguments and how many points it is worth.
+Its expected value is never written here: it comes from running the
+reference solution in its own sandbox. A case may add a custom check and
+case-specific diagnoses (see grader.diagnosis).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from grader.protocol import FixtureArg, TensorArg
+
+__all__ = ["Case", "Timing", "TensorArg", "FixtureArg", "Check"]
+
+# check(got, expected, case) -> None when right, else a message for the learner.
+Check = Callable[[Any, Any, "Case"], "str | None"]
+
+
+@dataclass(frozen=True)
+class Timing:
+    """A performance case: every repetition gets its own, fresh arguments."""
+
+    arg_sets: tuple[tuple, ...]
+    warmup: int = 1
+    flops: float = 0.0  # work per call, for the plausibility floor
+    bytes_moved: float = 0.0
+
+
+@dataclass(frozen=True)
+class Case:
+    name: str
+    entry: str
+    args: tuple = ()
+    kwargs: dict = field(default_factory=dict)
+    visible: bool = True
+    points: float = 1.0
+    rtol: float | None = None
+    atol: float | None = None
+    check: Check | None = None  # replaces the default comparison when given
+    diagnoses: tuple = ()  # tried before the exercise-wide ones
+    strict_dtype: bool = False  # the exact dtype must match (torch exercises)
+    allow_lists: bool = False  # a nested list may stand for an array
+    sign_invariant_axis: int | None = None  # vectors along this axis may flip sign
+    expect_error: str | None = None  # the reference raises this exception type
+    error_message_check: Callable[[str, "Case"], "str | None"] | None = None
+    timing: Timing | None = None
+    explain: str = ""  # what this case is about, shown for visible cases
+
+    @property
+    def is_timed(self) -> bool:
+        return self.timing is not None

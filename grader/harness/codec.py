@@ -1,0 +1,123 @@
+"""Values in and out of the sandbox, as JSON plus .npy blobs.
+
+Runs inside the sandbox (stdlib + NumPy, PyTorch when the job asks for it).
+Arguments arrive as a JSON tree whose arrays are references into an .npz file;
+return values leave the same way. Nothing here unpickles: every array is read
+with ``allow_pickle=False`` and only plain numeric dtypes are written.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import types
+
+import numpy as np
+
+NUMERIC_KINDS = "biuf"
+MAX_DEPTH = 8
+MAX_ITEMS = 100_000
+MAX_STR = 2_000
+
+
+class EncodeError(Exception):
+    """A value cannot be represented as plain numbers."""
+
+
+def decode(tree, arrays, fixtures=None, torch=None):
+    """Turn an argument tree from job.json into Python values."""
+    if isinstance(tree, list):
+        return [decode(v, arrays, fixtures, torch) for v in tree]
+    if not isinstance(tree, dict):
+        return tree
+    if "$array" in tree:
+        return np.array(arrays[tree["$array"]], copy=True)
+    if "$float" in tree:
+        return float(tree["$float"])
+    if "$tuple" in tree:
+        return tuple(decode(v, arrays, fixtures, torch) for v in tree["$tuple"])
+    if "$dict" in tree:
+        return {k: decode(v, arrays, fixtures, torch) for k, v in tree["$dict"].items()}
+    if "$tensor" in tree:
+        if torch is None:
+            raise RuntimeError("job sends a tensor but PyTorch was not loaded")
+        data = torch.from_numpy(np.array(arrays[tree["$tensor"]], copy=True))
+        tensor = data.to(dtype=getattr(torch, tree.get("dtype", "float32")))
+        device = tree.get("device", "cpu")
+        return tensor.to(device) if device != "cpu" else tensor
+    if "$fn" in tree:
+        kwargs = {k: decode(v, arrays, fixtures, torch) for k, v in tree.get("kwargs", {}).items()}
+        return fixtures.build(tree["$fn"], **kwargs)
+    raise ValueError(f"unknown argument node {sorted(tree)}")
+
+
+class Encoder:
+    """Encodes one return value; arrays are collected as named .npy blobs."""
+
+    def __init__(self, prefix: str, torch=None):
+        self.prefix = prefix
+        self.torch = torch
+        self.blobs: dict[str, bytes] = {}
+        self.items = 0
+
+    def encode(self, value, depth: int = 0):
+        self.items += 1
+        if self.items > MAX_ITEMS:
+            raise EncodeError(f"the value has more than {MAX_ITEMS} parts")
+        if depth > MAX_DEPTH:
+            raise EncodeError(f"the value is nested more than {MAX_DEPTH} levels deep")
+        if value is None or isinstance(value, bool):
+            return value
+        if isinstance(value, int):
+            if abs(value) > 2**63:
+                raise EncodeError("an integer is too large to compare")
+            return value
+        if isinstance(value, float):
+            return value if math.isfinite(value) else {"$float": repr(value)}
+        if isinstance(value, str):
+            return value[:MAX_STR]
+        if isinstance(value, np.generic):
+            return self._array(np.asarray(value), scalar=True)
+        if isinstance(value, np.ndarray):
+            return self._array(value)
+        if self.torch is not None and isinstance(value, self.torch.Tensor):
+            return self._tensor(value)
+        if isinstance(value, tuple):
+            return {"$tuple": [self.encode(v, depth + 1) for v in value]}
+        if isinstance(value, list):
+            return {"$list": [self.encode(v, depth + 1) for v in value]}
+        if isinstance(value, (types.GeneratorType, map, filter, zip, range)):
+            raise EncodeError(f"returned a {type(value).__name__}, not a value: build a list or array")
+        if isinstance(value, complex):
+            raise EncodeError("returned a complex number")
+        raise EncodeError(f"returned an object of type {type(value).__name__[:80]}")
+
+    def _array(self, value, scalar: bool = False, extra: dict | None = None):
+        # ndarray.view with an explicit base class drops any subclass behaviour.
+        plain = np.ndarray.view(value, np.ndarray)
+        if plain.dtype.kind not in NUMERIC_KINDS or plain.dtype.fields is not None:
+            raise EncodeError(f"returned an array of dtype {plain.dtype.str}; return numbers")
+        name = f"{self.prefix}{len(self.blobs)}"
+        buffer = io.BytesIO()
+        np.save(buffer, np.ascontiguousarray(plain), allow_pickle=False)
+        self.blobs[name] = buffer.getvalue()
+        node = {"$array": name, "class": type(value).__name__[:80]}
+        if scalar:
+            node["scalar"] = True
+        if extra:
+            node.update(extra)
+        return node
+
+    def _tensor(self, tensor):
+        torch = self.torch
+        meta = {
+            "tensor": True,
+            "dtype": str(tensor.dtype).replace("torch.", ""),
+            "device": str(tensor.device),
+        }
+        data = tensor.detach()
+        if data.is_complex():
+            raise EncodeError("returned a complex tensor")
+        if data.dtype in (torch.bfloat16, torch.float16):
+            data = data.to(torch.float32)
+        return self._array(data.cpu().contiguous().numpy(), extra=meta)
