@@ -1,0 +1,16 @@
+from django.urls import path
+from drf_spectacular.views import SpectacularAPIView
+from rest_framework.authtoken.views import obtain_auth_token
+
+from api import views
+
+app_name = "api"
+urlpatterns = [
+    path("token", obtain_auth_token, name="token"),
+    path("exercises", views.ExerciseList.as_view(), name="exercises"),
+    path("exercises/<slug:slug>", views.ExerciseDetail.as_view(), name="exercise"),
+    path("submissions", views.SubmissionListCreate.as_view(), name="submissions"),
+    path("submissions/<uuid:submission_id>", views.SubmissionDetail.as_view(), name="submission"),
+    path("leaderboards/<slug:slug>", views.Leaderboard.as_view(), name="leaderboard"),
+    path("schema", SpectacularAPIView.as_view(), name="schema"),
+]

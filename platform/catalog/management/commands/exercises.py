@@ -1,0 +1,79 @@
+"""`manage.py exercises check|sync|new`: prove, load and scaffold exercise folders."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from catalog.services import exercises_sync
+from grader.authoring import check_exercise, scaffold
+from grader.backends import get_backend
+from grader.exercise import ExerciseFormatError
+
+
+class Command(BaseCommand):
+    help = "Work with exercise folders: check (prove them), sync (load into the database), new (scaffold)."
+
+    def add_arguments(self, parser):
+        sub = parser.add_subparsers(dest="action", required=True)
+        check = sub.add_parser("check", help="prove exercises through the real sandbox")
+        check.add_argument("slugs", nargs="*")
+        check.add_argument("--backend", choices=["docker", "process"])
+        sub.add_parser("sync", help="load exercise folders into the database")
+        new = sub.add_parser("new", help="scaffold a new exercise folder")
+        new.add_argument("slug")
+
+    def handle(self, *args, **options):
+        root = Path(settings.EXERCISES_DIR)
+        getattr(self, f"_{options['action']}")(root, options)
+
+    def _sync(self, root: Path, options) -> None:
+        try:
+            report = exercises_sync(root=root)
+        except ExerciseFormatError as exc:
+            raise CommandError(f"nothing loaded: {exc}") from exc
+        for label, slugs in (("new", report.created), ("new version", report.updated),
+                             ("unchanged", report.unchanged), ("deactivated", report.deactivated)):
+            if slugs:
+                self.stdout.write(f"{label:12} {len(slugs):3}  {', '.join(slugs)}")
+        if report.updated:
+            self.stdout.write("Changed exercises can be re-graded from the cohort dashboard.")
+
+    def _new(self, root: Path, options) -> None:
+        try:
+            folder = scaffold(root, options["slug"])
+        except (ValueError, FileExistsError) as exc:
+            raise CommandError(str(exc)) from exc
+        self.stdout.write(f"created {folder}\nNext: fill in the TODOs, then run "
+                          f"`python manage.py exercises check {options['slug']}` — it says what is left.")
+
+    def _check(self, root: Path, options) -> None:
+        slugs = options["slugs"] or sorted(
+            p.name for p in root.iterdir() if p.is_dir() and not p.name.startswith((".", "_"))
+        )
+        backend = get_backend(options["backend"])
+        reports = []
+        header = f"{'exercise':32} {'format':7} {'reference':10} {'starter':8} {'mistakes':9} {'time':>6}"
+        self.stdout.write(header)
+        self.stdout.write("-" * len(header))
+        for slug in slugs:
+            if not (root / slug).is_dir():
+                raise CommandError(f"no exercise folder {root / slug}")
+            report = check_exercise(root / slug, backend)
+            reports.append(report)
+            cell = {s.what: ("ok" if s.ok else "FAIL") for s in report.steps}
+            good, total = report.count("mistake ")
+            mistakes = f"{good}/{total}" + ("" if cell.get("mistakes", "ok") == "ok" else "!")
+            self.stdout.write(f"{slug:32} {cell.get('format', '-'):7} {cell.get('reference', '-'):10} "
+                              f"{cell.get('starter', '-'):8} {mistakes:9} {report.seconds:5.1f}s")
+        failed = [r for r in reports if not r.ok]
+        for report in failed:
+            self.stdout.write(f"\n{report.slug}:")
+            for step in report.steps:
+                if not step.ok:
+                    self.stdout.write(f"  - {step.what}: {step.detail}")
+        self.stdout.write(f"\n{len(reports) - len(failed)} of {len(reports)} exercises proven.")
+        if failed:
+            raise CommandError(f"{len(failed)} exercise(s) failed the check")

@@ -1,0 +1,27 @@
+"""Exercise statements: Markdown with LaTeX maths to safe HTML.
+
+Maths is left as \\( \\) and \\[ \\] spans (pymdownx.arithmatex, generic mode)
+for KaTeX to typeset in the browser; the HTML is sanitised with nh3 even
+though instructors are trusted, so a careless paste cannot inject script.
+"""
+
+from __future__ import annotations
+
+import markdown
+import nh3
+
+ALLOWED_TAGS = {
+    "a", "p", "h1", "h2", "h3", "h4", "ul", "ol", "li", "code", "pre", "em", "strong", "blockquote",
+    "table", "thead", "tbody", "tr", "th", "td", "span", "div", "br", "hr", "sup", "sub",
+}
+ALLOWED_ATTRIBUTES = {"span": {"class"}, "div": {"class"}, "code": {"class"}, "a": {"href", "title"},
+                      "th": {"align"}, "td": {"align"}}
+
+
+def render_statement(text: str) -> str:
+    html = markdown.markdown(
+        text,
+        extensions=["fenced_code", "tables", "pymdownx.arithmatex"],
+        extension_configs={"pymdownx.arithmatex": {"generic": True}},
+    )
+    return nh3.clean(html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, link_rel="noopener noreferrer")

@@ -1,0 +1,54 @@
+"""Cohorts: a group of learners run by instructors, with a join code and deadlines."""
+
+from __future__ import annotations
+
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+JOIN_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
+
+
+def new_join_code() -> str:
+    return "".join(secrets.choice(JOIN_CODE_ALPHABET) for _ in range(8))
+
+
+class Cohort(models.Model):
+    name = models.CharField(max_length=120)
+    join_code = models.CharField(max_length=12, unique=True, default=new_join_code)
+    starts_at = models.DateTimeField(default=timezone.now)
+    ends_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    exercises = models.ManyToManyField("catalog.Exercise", through="CohortExercise", related_name="cohorts")
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Membership(models.Model):
+    LEARNER, INSTRUCTOR = "learner", "instructor"
+    ROLE_CHOICES = [(LEARNER, "learner"), (INSTRUCTOR, "instructor")]
+
+    cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(max_length=12, choices=ROLE_CHOICES, default=LEARNER)
+    joined_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["cohort", "user"], name="unique_membership")]
+        indexes = [models.Index(fields=["user", "role"])]
+
+
+class CohortExercise(models.Model):
+    cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="cohort_exercises")
+    exercise = models.ForeignKey("catalog.Exercise", on_delete=models.CASCADE, related_name="+")
+    deadline = models.DateTimeField(null=True, blank=True, help_text="Later submissions are practice only.")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["cohort", "exercise"], name="unique_cohort_exercise")]

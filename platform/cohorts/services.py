@@ -1,0 +1,62 @@
+"""Cohorts: creating one, joining with a code, deadlines, re-grading."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+
+from accounts.services import is_instructor
+from catalog.models import Exercise
+from cohorts.models import Cohort, CohortExercise, Membership
+from submissions.services import submissions_regrade
+
+
+@transaction.atomic
+def cohort_create(*, user, name: str, starts_at, ends_at=None, exercises=None) -> Cohort:
+    if not is_instructor(user):
+        raise PermissionDenied("Only instructors can create cohorts.")
+    if not name.strip():
+        raise ValidationError("A cohort needs a name.")
+    if ends_at and starts_at and ends_at <= starts_at:
+        raise ValidationError("The cohort must end after it starts.")
+    for _ in range(5):  # join codes are random; retry on the rare collision
+        try:
+            with transaction.atomic():
+                cohort = Cohort.objects.create(name=name.strip(), starts_at=starts_at, ends_at=ends_at, created_by=user)
+            break
+        except IntegrityError:
+            continue
+    else:
+        raise ValidationError("Could not allocate a join code; try again.")
+    Membership.objects.create(cohort=cohort, user=user, role=Membership.INSTRUCTOR)
+    chosen = exercises if exercises is not None else Exercise.objects.filter(is_active=True)
+    CohortExercise.objects.bulk_create([CohortExercise(cohort=cohort, exercise=e) for e in chosen])
+    return cohort
+
+
+def cohort_join(*, user, code: str) -> Cohort:
+    cohort = Cohort.objects.filter(join_code=code.strip().upper()).first()
+    if cohort is None:
+        raise ValidationError("No cohort has that join code.")
+    Membership.objects.get_or_create(cohort=cohort, user=user, defaults={"role": Membership.LEARNER})
+    return cohort
+
+
+def _require_instructor(user, cohort: Cohort) -> None:
+    if not (user.is_staff or Membership.objects.filter(cohort=cohort, user=user, role=Membership.INSTRUCTOR).exists()):
+        raise PermissionDenied("Only this cohort's instructors can do that.")
+
+
+def cohort_set_deadline(*, user, cohort: Cohort, exercise: Exercise, deadline) -> CohortExercise:
+    _require_instructor(user, cohort)
+    link, _ = CohortExercise.objects.get_or_create(cohort=cohort, exercise=exercise)
+    link.deadline = deadline
+    link.save(update_fields=["deadline"])
+    return link
+
+
+def cohort_regrade(*, user, cohort: Cohort, exercise: Exercise) -> int:
+    """Re-grade every submission of the cohort's learners for one exercise (low-priority lane)."""
+    _require_instructor(user, cohort)
+    learners = Membership.objects.filter(cohort=cohort, role=Membership.LEARNER).values_list("user_id", flat=True)
+    return submissions_regrade(exercise=exercise, user_ids=list(learners))

@@ -1,0 +1,139 @@
+import csv
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from accounts.services import is_instructor
+from catalog.models import Exercise
+from cohorts.forms import CohortForm, DeadlineForm, JoinForm
+from cohorts.models import Cohort, CohortExercise, Membership
+from cohorts.selectors import (
+    cohort_grid,
+    cohorts_for_user,
+    exercise_stats,
+    is_cohort_instructor,
+    is_member,
+    learner_submissions,
+)
+from cohorts.services import cohort_create, cohort_join, cohort_regrade, cohort_set_deadline
+
+
+@login_required
+def cohort_list(request):
+    return render(request, "cohorts/list.html", {"cohorts": cohorts_for_user(user=request.user),
+                                                 "join_form": JoinForm(), "can_create": is_instructor(request.user)})
+
+
+@login_required
+def cohort_new(request):
+    if not is_instructor(request.user):
+        raise PermissionDenied("Only instructors can create cohorts.")
+    form = CohortForm(request.POST or None, initial={"starts_at": timezone.now().strftime("%Y-%m-%dT%H:%M")})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            cohort = cohort_create(user=request.user, name=data["name"], starts_at=data["starts_at"],
+                                   ends_at=data["ends_at"], exercises=list(data["exercises"]) or None)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, f"Cohort created. Learners join with the code {cohort.join_code}.")
+            return redirect("cohorts:detail", cohort_id=cohort.id)
+    return render(request, "cohorts/new.html", {"form": form})
+
+
+@login_required
+@require_POST
+def cohort_join_view(request):
+    form = JoinForm(request.POST)
+    if form.is_valid():
+        try:
+            cohort = cohort_join(user=request.user, code=form.cleaned_data["code"])
+        except ValidationError as exc:
+            messages.error(request, exc.messages[0])
+        else:
+            messages.success(request, f"You joined {cohort.name}.")
+            return redirect("cohorts:detail", cohort_id=cohort.id)
+    return redirect("cohorts:list")
+
+
+@login_required
+def cohort_detail(request, cohort_id: int):
+    cohort = get_object_or_404(Cohort, id=cohort_id)
+    if not is_member(user=request.user, cohort=cohort) and not request.user.is_staff:
+        raise PermissionDenied("You are not a member of this cohort.")
+    links = CohortExercise.objects.filter(cohort=cohort).select_related("exercise").order_by("exercise__order")
+    context = {"cohort": cohort, "links": links, "instructor": is_cohort_instructor(user=request.user, cohort=cohort),
+               "now": timezone.now()}
+    if context["instructor"]:
+        search, only = request.GET.get("q", ""), request.GET.get("exercise", "")
+        grid_links, rows = cohort_grid(cohort=cohort, search=search, only_exercise=only)
+        stats = [(link.exercise, exercise_stats(cohort=cohort, exercise=link.exercise)) for link in grid_links]
+        context.update({"grid_links": grid_links, "rows": rows, "stats": stats, "q": search, "only": only})
+    return render(request, "cohorts/detail.html", context)
+
+
+def _instructor_cohort(request, cohort_id: int) -> Cohort:
+    cohort = get_object_or_404(Cohort, id=cohort_id)
+    if not is_cohort_instructor(user=request.user, cohort=cohort):
+        raise PermissionDenied("Only this cohort's instructors can do that.")
+    return cohort
+
+
+@login_required
+def cohort_export(request, cohort_id: int):
+    cohort = _instructor_cohort(request, cohort_id)
+    links, rows = cohort_grid(cohort=cohort)
+    response = HttpResponse(content_type="text/csv")
+    response["Content-Disposition"] = f'attachment; filename="cohort-{cohort.id}-grades.csv"'
+    writer = csv.writer(response)
+    writer.writerow(["username", "display_name"] + [link.exercise.slug for link in links] + ["total", "last_activity"])
+    for row in rows:
+        writer.writerow([_csv_safe(row.username), _csv_safe(row.name)]
+                        + ["" if c.score is None else f"{c.score:g}" for c in row.cells]
+                        + [f"{row.total:g}", row.last_activity.isoformat() if row.last_activity else ""])
+    return response
+
+
+def _csv_safe(text: str) -> str:
+    """Neutralise spreadsheet formulas in learner-chosen names (CSV injection)."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+@login_required
+@require_POST
+def cohort_deadline(request, cohort_id: int):
+    cohort = _instructor_cohort(request, cohort_id)
+    form = DeadlineForm(request.POST)
+    if form.is_valid():
+        exercise = get_object_or_404(Exercise, slug=form.cleaned_data["exercise"])
+        cohort_set_deadline(user=request.user, cohort=cohort, exercise=exercise, deadline=form.cleaned_data["deadline"])
+        messages.success(request, f"Deadline for {exercise.title} saved.")
+    else:
+        messages.error(request, "That deadline is not a valid date and time.")
+    return redirect("cohorts:detail", cohort_id=cohort.id)
+
+
+@login_required
+@require_POST
+def cohort_regrade_view(request, cohort_id: int, slug: str):
+    cohort = _instructor_cohort(request, cohort_id)
+    exercise = get_object_or_404(Exercise, slug=slug)
+    count = cohort_regrade(user=request.user, cohort=cohort, exercise=exercise)
+    messages.success(request, f"{count} submissions queued for re-grading (low priority).")
+    return redirect("cohorts:detail", cohort_id=cohort.id)
+
+
+@login_required
+def cohort_learner(request, cohort_id: int, user_id: int):
+    cohort = _instructor_cohort(request, cohort_id)
+    membership = get_object_or_404(Membership.objects.select_related("user__profile"), cohort=cohort,
+                                   user_id=user_id, role=Membership.LEARNER)
+    return render(request, "cohorts/learner.html", {
+        "cohort": cohort, "member": membership,
+        "submissions": learner_submissions(cohort=cohort, user_id=user_id)[:200]})

@@ -1,0 +1,21 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from ops import views as ops_views
+
+urlpatterns = [
+    path("", include("catalog.urls")),
+    path("accounts/login/", auth_views.LoginView.as_view(template_name="accounts/login.html"), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/", include("accounts.urls")),
+    path("submissions/", include("submissions.urls")),
+    path("cohorts/", include("cohorts.urls")),
+    path("leaderboards/", include("leaderboards.urls")),
+    path("api/", include("api.urls")),
+    path("admin/", admin.site.urls),
+    path("healthz", ops_views.healthz, name="healthz"),
+    path("metrics", ops_views.metrics, name="metrics"),
+]
+admin.site.site_header = "tensordojo administration"
+admin.site.site_title = "tensordojo admin"

@@ -1,0 +1,56 @@
+"""What /healthz reports: the state of every service grading depends on."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import connection
+
+
+def check_database() -> dict:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        return {"ok": True, "vendor": connection.vendor}
+    except Exception as exc:
+        return {"ok": False, "error": str(exc)[:200]}
+
+
+def check_redis() -> dict:
+    import redis
+
+    try:
+        client = redis.Redis.from_url(settings.CELERY_BROKER_URL, socket_connect_timeout=1, socket_timeout=1)
+        client.ping()
+        return {"ok": True}
+    except Exception as exc:
+        return {"ok": False, "error": str(exc)[:200]}
+
+
+def check_workers() -> dict:
+    from config.celery import app
+
+    try:
+        replies = app.control.ping(timeout=1.0) or []
+    except Exception as exc:
+        return {"ok": False, "error": str(exc)[:200], "workers": []}
+    names = sorted(name for reply in replies for name in reply)
+    return {"ok": bool(names), "workers": names, **({} if names else {"error": "no live Celery worker"})}
+
+
+def check_sandbox() -> dict:
+    from grader.backends import get_backend
+
+    try:
+        return get_backend(settings.GRADER_BACKEND).check()
+    except Exception as exc:
+        return {"ok": False, "error": str(exc)[:200]}
+
+
+def health_report() -> dict:
+    checks = {
+        "database": check_database(),
+        "redis": check_redis(),
+        "workers": check_workers(),
+        "sandbox": check_sandbox(),
+    }
+    return {"ok": all(c["ok"] for c in checks.values()), "checks": checks}

@@ -1,0 +1,55 @@
+"""Grading one stored submission: claim it, run the grader, record the verdict.
+
+The same grader function (grader.grading.grade) is behind `manage.py grade`;
+this service adds the state machine around it. Celery tasks call it.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.utils import timezone
+
+from catalog.models import ExerciseVersion
+from catalog.services import exercise_folder
+from grader.backends import SandboxUnavailable, get_backend
+from grader.grading import InternalGradingError, grade
+from submissions import services
+
+log = logging.getLogger("tensordojo.grading")
+
+
+class RetryableGradingError(Exception):
+    """Infrastructure failed; the submission was put back in the queue for a retry."""
+
+
+def grading_run(*, submission_id, worker: str, redelivered: bool = False, backend=None) -> str:
+    """Grade one submission. Returns what happened: graded | skipped.
+
+    Raises RetryableGradingError after putting the submission back to queued
+    when our side failed (engine down, image missing, broken report).
+    """
+    claim = services.submission_start(submission_id=submission_id, worker=worker, redelivered=redelivered)
+    if claim is None:
+        return "skipped"
+    submission = claim.submission
+    try:
+        folder = exercise_folder(submission.exercise.slug)
+        version = ExerciseVersion.objects.filter(exercise=submission.exercise, version=folder.version).first()
+        sandbox_started = timezone.now()
+        result = grade(folder, submission.source, backend=backend or get_backend())
+        services.submission_mark_sandbox(submission_id=submission.id, attempt=claim.attempt,
+                                         started_at=sandbox_started, finished_at=timezone.now())
+    except (SandboxUnavailable, InternalGradingError, OSError) as exc:
+        reason = f"{type(exc).__name__}: {exc}"
+        services.submission_requeue(submission_id=submission.id, attempt=claim.attempt, reason=reason)
+        raise RetryableGradingError(reason) from exc
+    except Exception as exc:  # an unexpected bug of ours: never blame the learner
+        log.exception("grading crashed", extra={"submission_id": str(submission.id)})
+        services.submission_requeue(submission_id=submission.id, attempt=claim.attempt,
+                                    reason=f"{type(exc).__name__}: {exc}")
+        raise RetryableGradingError(str(exc)) from exc
+    services.submission_finish(submission_id=submission.id, attempt=claim.attempt,
+                               result=result.to_results_json(),
+                               exercise_version_id=version.id if version else None)
+    return "graded"

@@ -1,0 +1,272 @@
+"""The submission state machine: every status change happens in this module.
+
+    queued --start--> running --finish--> graded
+       ^                 |  \\--fail----> error
+       |--requeue--------/
+    graded | error --regrade--> queued
+
+Each transition locks the row (select_for_update) and checks the state it
+starts from, so two workers can never both grade one submission, and a
+stale worker's late answer is ignored (its attempt number no longer matches).
+The grading task is enqueued only after the row is committed.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.utils import timezone
+
+from catalog.models import Exercise
+from cohorts.models import Cohort
+from leaderboards.services import best_result_update
+from submissions.models import Submission
+
+log = logging.getLogger("tensordojo.submissions")
+
+TRANSITIONS = {
+    Submission.QUEUED: {Submission.RUNNING, Submission.ERROR},
+    Submission.RUNNING: {Submission.GRADED, Submission.ERROR, Submission.QUEUED},
+    Submission.GRADED: {Submission.QUEUED},
+    Submission.ERROR: {Submission.QUEUED},
+}
+
+
+class SubmissionRejected(Exception):
+    """A submission refused before it was stored; the message is for the learner."""
+
+
+class RateLimited(SubmissionRejected):
+    def __init__(self, retry_after: int):
+        self.retry_after = retry_after
+        super().__init__(f"Too many submissions: wait {retry_after} s before submitting again.")
+
+
+class IllegalTransition(Exception):
+    pass
+
+
+def _move(submission: Submission, to: str) -> None:
+    if to not in TRANSITIONS[submission.status]:
+        raise IllegalTransition(f"{submission.id}: {submission.status} -> {to}")
+    submission.status = to
+
+
+def _rate_limit(user_id: int) -> None:
+    count, _, window = settings.SUBMISSION_RATE_LIMIT.partition("/")
+    limit, window_s = int(count), int(window or 60)
+    bucket = int(time.time() // window_s)
+    key = f"submit-rate:{user_id}:{bucket}"
+    cache.add(key, 0, timeout=window_s + 5)
+    try:
+        used = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=window_s + 5)
+        used = 1
+    if used > limit:
+        raise RateLimited(retry_after=int(window_s - time.time() % window_s) + 1)
+
+
+def submission_create(*, user, exercise: Exercise, source: str, cohort: Cohort | None = None) -> Submission:
+    """Store a learner's code and queue it for grading."""
+    if not isinstance(source, str):
+        raise SubmissionRejected("The submission must be text.")
+    size = len(source.encode("utf-8", errors="replace"))
+    if size > settings.SUBMISSION_MAX_BYTES:
+        raise SubmissionRejected(
+            f"Your code is {size // 1024} KiB; the limit is {settings.SUBMISSION_MAX_BYTES // 1024} KiB."
+        )
+    if not source.strip():
+        raise SubmissionRejected("The submission is empty.")
+    if "\x00" in source:
+        raise SubmissionRejected("The submission contains a NUL byte; paste it as plain text.")
+    if not exercise.is_active or exercise.current_version_id is None:
+        raise SubmissionRejected("This exercise is not open for submissions.")
+    if cohort is not None and not cohort.memberships.filter(user=user).exists():
+        raise SubmissionRejected("You are not a member of that cohort.")
+    _rate_limit(user.id)
+    counts = _counts_somewhere(user, exercise)
+    with transaction.atomic():
+        submission = Submission.objects.create(
+            user=user, exercise=exercise, exercise_version_id=exercise.current_version_id, cohort=cohort,
+            source=source, status=Submission.QUEUED, counts=counts, queued_at=timezone.now(),
+        )
+        transaction.on_commit(lambda: enqueue(submission))
+    log.info("submission created", extra={"submission_id": str(submission.id), "exercise": exercise.slug})
+    return submission
+
+
+def _counts_somewhere(user, exercise: Exercise) -> bool:
+    """False when every cohort of the learner that has this exercise is past its deadline (practice)."""
+    from cohorts.models import CohortExercise
+
+    links = CohortExercise.objects.filter(exercise=exercise, cohort__memberships__user=user,
+                                          cohort__memberships__role="learner")
+    deadlines = list(links.values_list("deadline", flat=True))
+    now = timezone.now()
+    return not deadlines or any(d is None or now <= d for d in deadlines)
+
+
+def queue_for(submission: Submission) -> str:
+    if submission.exercise.gpu:
+        return "gpu"
+    return "regrade" if submission.lane == Submission.REGRADE else "cpu"
+
+
+def enqueue(submission: Submission) -> bool:
+    """Send the grading task. A broker that is down loses nothing: the sweep re-sends."""
+    from submissions.tasks import grade_submission
+
+    try:
+        grade_submission.apply_async(args=[str(submission.id)], queue=queue_for(submission),
+                                     retry=True, retry_policy={"max_retries": 2, "interval_start": 0.2})
+    except Exception as exc:  # kombu raises several types when the broker is unreachable
+        log.warning("enqueue failed; the sweep will retry", extra={"submission_id": str(submission.id),
+                                                                     "error": str(exc)[:200]})
+        return False
+    log.info("submission enqueued", extra={"submission_id": str(submission.id), "queue": queue_for(submission)})
+    return True
+
+
+@dataclass
+class Claim:
+    submission: Submission
+    attempt: int
+
+
+def submission_start(*, submission_id, worker: str, redelivered: bool = False) -> Claim | None:
+    """queued -> running. None when another worker has it or it is already finished."""
+    with transaction.atomic():
+        submission = Submission.objects.select_for_update().select_related("exercise").get(id=submission_id)
+        if submission.status == Submission.RUNNING:
+            stale = submission.started_at and (
+                timezone.now() - submission.started_at
+            ).total_seconds() > settings.GRADING_HARD_TIME_LIMIT
+            if not (redelivered or stale):
+                log.info("already running elsewhere", extra={"submission_id": str(submission_id)})
+                return None
+            submission.status = Submission.QUEUED  # take over from a worker that died
+        if submission.status != Submission.QUEUED:
+            return None
+        _move(submission, Submission.RUNNING)
+        submission.attempts += 1
+        submission.worker = worker[:200]
+        submission.started_at = timezone.now()
+        submission.sandbox_started_at = submission.sandbox_finished_at = None
+        submission.save(update_fields=["status", "attempts", "worker", "started_at", "sandbox_started_at",
+                                       "sandbox_finished_at"])
+    log.info("grading started", extra={"submission_id": str(submission_id), "attempt": submission.attempts})
+    return Claim(submission, submission.attempts)
+
+
+def submission_mark_sandbox(*, submission_id, attempt: int, started_at, finished_at) -> None:
+    Submission.objects.filter(id=submission_id, attempts=attempt, status=Submission.RUNNING).update(
+        sandbox_started_at=started_at, sandbox_finished_at=finished_at
+    )
+
+
+def submission_finish(*, submission_id, attempt: int, result: dict, exercise_version_id=None) -> bool:
+    """running -> graded, with the results.json document. False if this attempt is stale."""
+    with transaction.atomic():
+        submission = Submission.objects.select_for_update().get(id=submission_id)
+        if submission.status != Submission.RUNNING or submission.attempts != attempt:
+            log.warning("stale result ignored", extra={"submission_id": str(submission_id), "attempt": attempt})
+            return False
+        _move(submission, Submission.GRADED)
+        if submission.result:
+            submission.previous_results = (submission.previous_results + [submission.result])[-10:]
+        submission.result = result
+        submission.verdict = result.get("verdict", "")
+        submission.score = result.get("score")
+        submission.max_score = result.get("max_score")
+        board = {entry["name"]: entry["value"] for entry in result.get("leaderboard", [])}
+        submission.time_value = board.get("time")
+        submission.error_message = ""
+        submission.graded_at = timezone.now()
+        if exercise_version_id:
+            submission.exercise_version_id = exercise_version_id
+        submission.save()
+        best_result_update(submission=submission)
+    log.info("graded", extra={"submission_id": str(submission_id), "verdict": submission.verdict,
+                              "score": submission.score})
+    return True
+
+
+def submission_requeue(*, submission_id, attempt: int | None, reason: str) -> bool:
+    """running -> queued after an infrastructure failure (the task retries)."""
+    with transaction.atomic():
+        submission = Submission.objects.select_for_update().get(id=submission_id)
+        if submission.status != Submission.RUNNING or (attempt is not None and submission.attempts != attempt):
+            return False
+        _move(submission, Submission.QUEUED)
+        submission.error_message = reason[:2000]
+        submission.queued_at = timezone.now()
+        submission.save(update_fields=["status", "error_message", "queued_at"])
+    log.warning("requeued", extra={"submission_id": str(submission_id), "reason": reason[:200]})
+    return True
+
+
+def submission_fail(*, submission_id, reason: str) -> bool:
+    """-> error: our side failed for good. The message blames us, never the learner."""
+    with transaction.atomic():
+        submission = Submission.objects.select_for_update().get(id=submission_id)
+        if submission.status not in (Submission.QUEUED, Submission.RUNNING):
+            return False
+        _move(submission, Submission.ERROR)
+        submission.error_message = (
+            "We could not grade this submission because of a problem on our side; it does not count "
+            f"against you. Please resubmit later. (details: {reason[:500]})"
+        )
+        submission.graded_at = timezone.now()
+        submission.save(update_fields=["status", "error_message", "graded_at"])
+    log.error("grading failed for good", extra={"submission_id": str(submission_id), "reason": reason[:200]})
+    return True
+
+
+def submissions_regrade(*, exercise: Exercise, user_ids: list[int] | None = None) -> int:
+    """Queue finished submissions of an exercise (of some learners) again, on the low-priority lane."""
+    query = Submission.objects.filter(exercise=exercise, status__in=[Submission.GRADED, Submission.ERROR])
+    if user_ids is not None:
+        query = query.filter(user_id__in=user_ids)
+    ids = list(query.values_list("id", flat=True))
+    now = timezone.now()
+    for batch_start in range(0, len(ids), 500):
+        batch = ids[batch_start: batch_start + 500]
+        with transaction.atomic():
+            Submission.objects.filter(id__in=batch, status__in=[Submission.GRADED, Submission.ERROR]).update(
+                status=Submission.QUEUED, lane=Submission.REGRADE, queued_at=now,
+            )
+            rows = list(Submission.objects.filter(id__in=batch).select_related("exercise"))
+            transaction.on_commit(lambda rows=rows: [enqueue(s) for s in rows])
+    return len(ids)
+
+
+def submissions_sweep(*, queued_after_s: int | None = None) -> dict:
+    """Re-send what was lost: queued rows nobody picked up, running rows whose worker died."""
+    if queued_after_s is None:
+        queued_after_s = settings.GRADING_STUCK_AFTER
+    now = timezone.now()
+    counts = {"requeued": 0, "resent": 0, "failed": 0}
+    stuck_running = Submission.objects.filter(
+        status=Submission.RUNNING,
+        started_at__lt=now - timezone.timedelta(seconds=settings.GRADING_HARD_TIME_LIMIT + 60),
+    ).values_list("id", "attempts")
+    for submission_id, attempts in stuck_running:
+        if attempts >= settings.GRADING_MAX_RETRIES:
+            counts["failed"] += submission_fail(submission_id=submission_id,
+                                                reason="the grading worker stopped responding repeatedly")
+        elif submission_requeue(submission_id=submission_id, attempt=attempts, reason="worker lost"):
+            counts["requeued"] += 1
+    stale_queued = Submission.objects.filter(
+        status=Submission.QUEUED, queued_at__lt=now - timezone.timedelta(seconds=queued_after_s)
+    ).select_related("exercise")
+    for submission in stale_queued[:1000]:
+        if enqueue(submission):
+            Submission.objects.filter(id=submission.id, status=Submission.QUEUED).update(queued_at=now)
+            counts["resent"] += 1
+    return counts

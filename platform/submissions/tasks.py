@@ -1,0 +1,51 @@
+"""Celery tasks: thin shells that take ids and call one service."""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+
+from celery import shared_task
+from django.conf import settings
+
+from ops.logging import submission_context
+from submissions import services
+from submissions.grading import RetryableGradingError, grading_run
+
+log = logging.getLogger("tensordojo.tasks")
+WORKER = f"{socket.gethostname()}:{os.getpid()}"
+
+
+@shared_task(bind=True, name="submissions.grade", acks_late=True, reject_on_worker_lost=True,
+             max_retries=None, soft_time_limit=settings.GRADING_SOFT_TIME_LIMIT,
+             time_limit=settings.GRADING_HARD_TIME_LIMIT)
+def grade_submission(self, submission_id: str) -> str:
+    redelivered = bool((self.request.delivery_info or {}).get("redelivered"))
+    with submission_context(submission_id):
+        try:
+            return grading_run(submission_id=submission_id, worker=WORKER, redelivered=redelivered)
+        except RetryableGradingError as exc:
+            if self.request.retries >= settings.GRADING_MAX_RETRIES:
+                services.submission_fail(submission_id=submission_id, reason=str(exc))
+                return "error"
+            countdown = min(60, 2 ** (self.request.retries + 1))
+            log.warning("retrying in %ss", countdown, extra={"submission_id": submission_id})
+            raise self.retry(exc=exc, countdown=countdown)
+
+
+@shared_task(name="submissions.sweep")
+def sweep() -> dict:
+    """Periodic (beat): re-send lost submissions and remove sandboxes of dead workers."""
+    counts = services.submissions_sweep()
+    try:
+        from grader.backends.docker_backend import DockerBackend
+
+        if settings.GRADER_BACKEND == "docker":
+            counts["containers_removed"] = len(
+                DockerBackend().remove_stale(older_than_s=settings.GRADING_HARD_TIME_LIMIT + 60)
+            )
+    except Exception as exc:  # the engine may be down; the next sweep tries again
+        log.warning("container sweep failed: %s", exc)
+    log.info("sweep", extra=counts)
+    return counts

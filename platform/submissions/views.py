@@ -1,0 +1,69 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from accounts.services import is_instructor
+from catalog.models import Exercise
+from submissions.models import Submission
+from submissions.selectors import (
+    can_view_submission,
+    source_diff,
+    submission_previous,
+    submission_timeline,
+    submissions_for_exercise,
+)
+from submissions.services import RateLimited, SubmissionRejected, submission_create
+
+
+@login_required
+@require_POST
+def submit(request, slug: str):
+    exercise = get_object_or_404(Exercise, slug=slug, is_active=True)
+    try:
+        submission = submission_create(user=request.user, exercise=exercise, source=request.POST.get("source", ""))
+    except RateLimited as exc:
+        messages.error(request, str(exc))
+        return redirect("catalog:exercise_detail", slug=slug)
+    except SubmissionRejected as exc:
+        messages.error(request, str(exc))
+        return redirect("catalog:exercise_detail", slug=slug)
+    return redirect("submissions:detail", submission_id=submission.id)
+
+
+def _get_visible(request, submission_id) -> Submission:
+    submission = get_object_or_404(Submission.objects.select_related("exercise", "user"), id=submission_id)
+    if not can_view_submission(user=request.user, submission=submission):
+        raise PermissionDenied("You cannot see this submission.")
+    return submission
+
+
+@login_required
+def detail(request, submission_id):
+    submission = _get_visible(request, submission_id)
+    previous = submission_previous(submission=submission)
+    context = {
+        "submission": submission, "result": submission.result or {},
+        "diff": source_diff(older=previous, newer=submission) if previous else [],
+        "previous": previous, "is_owner": submission.user_id == request.user.id,
+        "timeline": submission_timeline(submission) if is_instructor(request.user) else [],
+    }
+    template = "submissions/_result.html" if request.GET.get("fragment") else "submissions/detail.html"
+    return render(request, template, context)
+
+
+@login_required
+def status(request, submission_id):
+    submission = _get_visible(request, submission_id)
+    return JsonResponse({"id": str(submission.id), "status": submission.status, "verdict": submission.verdict,
+                         "score": submission.score, "max_score": submission.max_score,
+                         "finished": submission.is_finished})
+
+
+@login_required
+def history(request, slug: str):
+    exercise = get_object_or_404(Exercise, slug=slug)
+    return render(request, "submissions/history.html",
+                  {"exercise": exercise, "submissions": submissions_for_exercise(user=request.user, exercise=exercise)})
