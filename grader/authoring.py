@@ -91,22 +91,33 @@ def _check_reference(report: CheckReport, exercise: Exercise, backend, store) ->
         report.add("reference", False, f"{type(exc).__name__}: {exc}")
         return
     failing = [f"{c.name}: {c.message}" for c in result.cases if not c.passed]
-    report.add("reference", result.verdict == "accepted",
-               "passes every case" if not failing else "fails: " + "; ".join(failing[:3]) + f" ({result.message})")
+    report.add(
+        "reference",
+        result.verdict == "accepted",
+        "passes every case" if not failing else "fails: " + "; ".join(failing[:3]) + f" ({result.message})",
+    )
 
 
 def _check_starter(report: CheckReport, exercise: Exercise, backend, store) -> None:
     result = grade(exercise, exercise.starter, backend=backend, store=store)
-    report.add("starter", result.verdict != "accepted",
-               f"fails as it should ({result.verdict})" if result.verdict != "accepted"
-               else "the starter passes every case: it must leave work to do")
+    report.add(
+        "starter",
+        result.verdict != "accepted",
+        f"fails as it should ({result.verdict})"
+        if result.verdict != "accepted"
+        else "the starter passes every case: it must leave work to do",
+    )
 
 
 def _check_mistakes(report: CheckReport, exercise: Exercise, backend, store) -> None:
     mistakes = exercise.mistakes()
     if len(mistakes) < MIN_MISTAKES:
-        report.add("mistakes", False, f"mistakes/ has {len(mistakes)} files; write at least {MIN_MISTAKES} "
-                   "wrong solutions, each with '# expect: <diagnosis-id>' on its first lines")
+        report.add(
+            "mistakes",
+            False,
+            f"mistakes/ has {len(mistakes)} files; write at least {MIN_MISTAKES} "
+            "wrong solutions, each with '# expect: <diagnosis-id>' on its first lines",
+        )
     for path in mistakes:
         source = path.read_text(encoding="utf-8")
         expectation = parse_expectation(source)
@@ -118,17 +129,24 @@ def _check_mistakes(report: CheckReport, exercise: Exercise, backend, store) -> 
         if result.verdict == "accepted":
             report.add(f"mistake {path.name}", False, "passes every case: the cases do not catch this mistake")
         elif kind == "verdict":
-            report.add(f"mistake {path.name}", result.verdict == wanted,
-                       f"verdict {result.verdict}" + ("" if result.verdict == wanted else f", expected {wanted}"))
+            report.add(
+                f"mistake {path.name}",
+                result.verdict == wanted,
+                f"verdict {result.verdict}" + ("" if result.verdict == wanted else f", expected {wanted}"),
+            )
         else:
             found = sorted({c.diagnosis for c in result.cases if c.diagnosis})
-            report.add(f"mistake {path.name}", wanted in found,
-                       f"diagnosed as {wanted}" if wanted in found
-                       else f"expected diagnosis {wanted}, got {found or 'none'} ({result.message[:160]})")
+            report.add(
+                f"mistake {path.name}",
+                wanted in found,
+                f"diagnosed as {wanted}"
+                if wanted in found
+                else f"expected diagnosis {wanted}, got {found or 'none'} ({result.message[:160]})",
+            )
 
 
 SCAFFOLD = {
-    "exercise.toml": '''slug = "{slug}"
+    "exercise.toml": """slug = "{slug}"
 title = "TODO: a short title"
 track = "matmul-and-linear-maps"
 order = 99
@@ -152,7 +170,7 @@ calls = []                   # e.g. ["numpy.matmul"]
 operators = []               # e.g. ["@"]
 modules = []                 # e.g. ["torch"]
 loops = false                # true: no Python loops allowed
-''',
+""",
     "README.md": """# TODO: title
 
 TODO: explain the idea in a few sentences, with maths like $y = xW + b$.
@@ -175,13 +193,13 @@ TODO: a small example with its numbers.
     """TODO: describe the contract."""
     raise NotImplementedError
 ''',
-    "solution.py": '''import numpy as np
+    "solution.py": """import numpy as np
 
 
 def solve(x):
     # TODO: the reference solution (never shown to learners)
     return np.asarray(x, dtype=float) * 2
-''',
+""",
     "cases.py": '''"""Cases for {slug}. Expected values come from solution.py, run in a sandbox."""
 
 import numpy as np
@@ -203,10 +221,10 @@ DIAGNOSES = [
     dx.alternative("forgot-double", "You returned x unchanged: multiply by two.", lambda x: x),
 ]
 ''',
-    "mistakes/forgot_double.py": '''# expect: forgot-double
+    "mistakes/forgot_double.py": """# expect: forgot-double
 def solve(x):
     return x
-''',
+""",
 }
 
 

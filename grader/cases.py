@@ -8,8 +8,9 @@ case-specific diagnoses (see grader.diagnosis).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 from grader.protocol import FixtureArg, TensorArg
 
@@ -45,7 +46,7 @@ class Case:
     allow_lists: bool = False  # a nested list may stand for an array
     sign_invariant_axis: int | None = None  # vectors along this axis may flip sign
     expect_error: str | None = None  # the reference raises this exception type
-    error_message_check: Callable[[str, "Case"], "str | None"] | None = None
+    error_message_check: Callable[[str, Case], str | None] | None = None
     timing: Timing | None = None
     explain: str = ""  # what this case is about, shown for visible cases
 

@@ -44,7 +44,9 @@ def compare(got, expected, rules: Rules, path: str = "output") -> Mismatch | Non
         if got is expected or (type(got) is type(expected) and got == expected):
             return None
         if isinstance(expected, bool) and isinstance(got, np.ndarray) and got.ndim == 0 and got.dtype == bool:
-            return None if bool(got) == expected else Mismatch("values", f"{path}: expected {expected}, got {bool(got)}")
+            return (
+                None if bool(got) == expected else Mismatch("values", f"{path}: expected {expected}, got {bool(got)}")
+            )
         return Mismatch("values", f"{path}: expected {expected!r}, got {_short(got)}")
     if isinstance(expected, (int, float)):
         return _compare_array(got, np.asarray(expected, dtype=float), rules, path)
@@ -66,7 +68,7 @@ def _compare_sequence(got, expected, rules: Rules, path: str) -> Mismatch | None
         return Mismatch("type", f"{path}: expected a tuple of {len(expected)} values, got {describe(got)}")
     if len(got) != len(expected):
         return Mismatch("length", f"{path}: expected {len(expected)} values, got {len(got)}")
-    for index, (g, e) in enumerate(zip(got, expected)):
+    for index, (g, e) in enumerate(zip(got, expected, strict=True)):
         mismatch = compare(g, e, rules, f"{path}[{index}]")
         if mismatch:
             return mismatch
@@ -77,11 +79,17 @@ def _compare_tensor(got, expected: TensorValue, rules: Rules, path: str) -> Mism
     if not isinstance(got, TensorValue):
         return Mismatch("type", f"{path}: expected a torch.Tensor, got {describe(got)}")
     if got.device.split(":")[0] != expected.device.split(":")[0]:
-        return Mismatch("device", f"{path}: expected a tensor on {expected.device}, got one on {got.device}",
-                        data={"got_device": got.device, "expected_device": expected.device})
+        return Mismatch(
+            "device",
+            f"{path}: expected a tensor on {expected.device}, got one on {got.device}",
+            data={"got_device": got.device, "expected_device": expected.device},
+        )
     if rules.strict_dtype and got.dtype != expected.dtype:
-        return Mismatch("dtype", f"{path}: expected dtype {expected.dtype}, got {got.dtype}",
-                        data={"got_dtype": got.dtype, "expected_dtype": expected.dtype})
+        return Mismatch(
+            "dtype",
+            f"{path}: expected dtype {expected.dtype}, got {got.dtype}",
+            data={"got_dtype": got.dtype, "expected_dtype": expected.dtype},
+        )
     return _compare_array(got.array, expected.array, rules, path)
 
 
@@ -103,18 +111,28 @@ def _compare_array(got, expected: np.ndarray, rules: Rules, path: str) -> Mismat
         hint = ""
         if got.ndim == 2 and got.shape == expected.shape[::-1]:
             hint = " (the transpose of the expected shape)"
-        return Mismatch("shape", f"{path}: expected shape {expected.shape}, got {got.shape}{hint}",
-                        data={"got_shape": got.shape, "expected_shape": expected.shape})
+        return Mismatch(
+            "shape",
+            f"{path}: expected shape {expected.shape}, got {got.shape}{hint}",
+            data={"got_shape": got.shape, "expected_shape": expected.shape},
+        )
     if rules.strict_dtype and got.dtype != expected.dtype:
-        return Mismatch("dtype", f"{path}: expected dtype {expected.dtype}, got {got.dtype}",
-                        data={"got_dtype": str(got.dtype), "expected_dtype": str(expected.dtype)})
+        return Mismatch(
+            "dtype",
+            f"{path}: expected dtype {expected.dtype}, got {got.dtype}",
+            data={"got_dtype": str(got.dtype), "expected_dtype": str(expected.dtype)},
+        )
     g = got.astype(np.float64)
     e = expected.astype(np.float64)
     bad_finite = ~np.isfinite(g) & np.isfinite(e)
     if bad_finite.any():
         where = tuple(int(i) for i in np.argwhere(bad_finite)[0])
-        return Mismatch("nonfinite", f"{path}: contains NaN or infinity where a finite number was expected",
-                        detail=f"first at index {where}", data={"count": int(bad_finite.sum())})
+        return Mismatch(
+            "nonfinite",
+            f"{path}: contains NaN or infinity where a finite number was expected",
+            detail=f"first at index {where}",
+            data={"count": int(bad_finite.sum())},
+        )
     if rules.sign_invariant_axis is not None and g.ndim >= 1:
         g = _align_signs(g, e, rules.sign_invariant_axis)
     with np.errstate(invalid="ignore"):
@@ -130,8 +148,12 @@ def _compare_array(got, expected: np.ndarray, rules: Rules, path: str) -> Mismat
         f"{worst}: expected {float(e[worst]):.6g}, got {float(g[worst]):.6g} "
         f"(tolerance rtol={rules.rtol:g}, atol={rules.atol:g})"
     )
-    return Mismatch("values", f"{path}: wrong values", detail=detail,
-                    data={"wrong": int(wrong.sum()), "size": int(e.size), "max_error": float(diff[worst])})
+    return Mismatch(
+        "values",
+        f"{path}: wrong values",
+        detail=detail,
+        data={"wrong": int(wrong.sum()), "size": int(e.size), "max_error": float(diff[worst])},
+    )
 
 
 def _align_signs(got: np.ndarray, expected: np.ndarray, axis: int) -> np.ndarray:

@@ -9,8 +9,9 @@ produced and checking whether the learner's value matches it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 
@@ -54,8 +55,10 @@ def _matches(got, value, rules: Rules = LOOSE) -> bool:
 
 # generic builders ---------------------------------------------------------------
 
-def alternative(id: str, message: str, compute: Callable[..., Any], *, entry: str | None = None,
-                rules: Rules = LOOSE) -> Diagnosis:
+
+def alternative(
+    id: str, message: str, compute: Callable[..., Any], *, entry: str | None = None, rules: Rules = LOOSE
+) -> Diagnosis:
     """The learner's value equals ``compute(*args, **kwargs)``, what the mistake gives."""
     return Diagnosis(id, message, lambda c, g, e, m: _matches(g, compute(*c.args, **c.kwargs), rules), entry)
 
@@ -67,9 +70,11 @@ def when(id: str, message: str, test: Test, *, entry: str | None = None) -> Diag
 
 def scaled_by(id: str, message: str, factor: Callable[..., float], *, entry: str | None = None) -> Diagnosis:
     """The learner's value is the expected one times ``factor(*args)`` (a missing scale)."""
+
     def test(c, g, e, m):
         scaled = _scale(e, factor(*c.args, **c.kwargs))
         return _matches(g, scaled)
+
     return Diagnosis(id, message, test, entry)
 
 
@@ -82,6 +87,7 @@ def _scale(value, factor):
 
 
 # the mistakes of the first track -------------------------------------------------
+
 
 def elementwise_product(a: int = 0, b: int = 1, *, entry: str | None = None) -> Diagnosis:
     return alternative(
@@ -105,8 +111,7 @@ def swapped_operands(a: int = 0, b: int = 1, *, entry: str | None = None) -> Dia
 def transposed_result(*, entry: str | None = None) -> Diagnosis:
     return when(
         "transposed-result",
-        "Your result is the transpose of the right answer: check which index walks rows and which "
-        "walks columns.",
+        "Your result is the transpose of the right answer: check which index walks rows and which walks columns.",
         lambda c, g, e, m: np.asarray(e).ndim == 2 and _matches(g, np.asarray(e).T),
         entry=entry,
     )
@@ -116,10 +121,12 @@ def missing_transpose(which: int = 1, *, entry: str | None = None) -> Diagnosis:
     def compute(*args, **kw):
         left, right = np.asarray(args[0], float), np.asarray(args[1], float)
         return left @ right if which == 1 else left.T @ right
+
     return alternative(
         "missing-transpose",
         "A transpose is missing: you multiplied by the operand as given instead of its transpose.",
-        compute, entry=entry,
+        compute,
+        entry=entry,
     )
 
 
@@ -132,20 +139,48 @@ def no_error_raised(error: str = "ValueError", *, entry: str | None = None) -> D
     )
 
 
+def raised(
+    id: str,
+    message: str,
+    error_type: str,
+    *,
+    contains: str = "",
+    entry: str | None = None,
+    when_case: Callable[[Case], bool] | None = None,
+) -> Diagnosis:
+    """The learner's code raised ``error_type`` (whose message contains ``contains``)."""
+
+    def test(c, g, e, m):
+        return (
+            m is not None
+            and m.kind == "exception"
+            and m.data.get("type") == error_type
+            and contains.lower() in str(m.data.get("message", "")).lower()
+            and (when_case is None or when_case(c))
+        )
+
+    return Diagnosis(id, message, test, entry)
+
+
 def nonfinite(id: str, message: str, *, entry: str | None = None) -> Diagnosis:
     """NaN or infinity where the answer is finite (overflow, division by zero)."""
     return when(id, message, lambda c, g, e, m: m is not None and m.kind == "nonfinite", entry=entry)
 
 
-def wrong_axis(compute_on_axis: Callable[..., Any], *, entry: str | None = None,
-               id: str = "wrong-axis", message: str = "") -> Diagnosis:
+def wrong_axis(
+    compute_on_axis: Callable[..., Any], *, entry: str | None = None, id: str = "wrong-axis", message: str = ""
+) -> Diagnosis:
     """The learner's value equals the operation applied over a different axis."""
+
     def test(c, g, e, m):
         first = np.asarray(c.args[0])
         for axis in range(first.ndim):
-            if _matches(g, compute_on_axis(axis, *c.args, **c.kwargs)) and not _matches(e, compute_on_axis(axis, *c.args, **c.kwargs)):
+            if _matches(g, compute_on_axis(axis, *c.args, **c.kwargs)) and not _matches(
+                e, compute_on_axis(axis, *c.args, **c.kwargs)
+            ):
                 return True
         return False
+
     return Diagnosis(id, message or "The operation is applied over the wrong axis.", test, entry)
 
 
@@ -153,7 +188,8 @@ def dtype_mismatch(*, entry: str | None = None) -> Diagnosis:
     return when(
         "dtype-mismatch",
         "Right numbers, wrong dtype: convert the result (or the inputs) to the dtype the contract names.",
-        lambda c, g, e, m: m is not None and m.kind == "dtype", entry=entry,
+        lambda c, g, e, m: m is not None and m.kind == "dtype",
+        entry=entry,
     )
 
 
@@ -161,7 +197,8 @@ def device_mismatch(*, entry: str | None = None) -> Diagnosis:
     return when(
         "device-mismatch",
         "The result is on the wrong device: tensors must be moved (.to(device)) to where W lives.",
-        lambda c, g, e, m: m is not None and m.kind == "device", entry=entry,
+        lambda c, g, e, m: m is not None and m.kind == "device",
+        entry=entry,
     )
 
 
@@ -169,22 +206,29 @@ def shape_transposed(*, entry: str | None = None) -> Diagnosis:
     return when(
         "transposed-shape",
         "Your result has the transposed shape: rows and columns are exchanged somewhere.",
-        lambda c, g, e, m: m is not None and m.kind == "shape" and len(m.data.get("got_shape", ())) == 2
-        and tuple(m.data["got_shape"]) == tuple(m.data["expected_shape"])[::-1],
+        lambda c, g, e, m: (
+            m is not None
+            and m.kind == "shape"
+            and len(m.data.get("got_shape", ())) == 2
+            and tuple(m.data["got_shape"]) == tuple(m.data["expected_shape"])[::-1]
+        ),
         entry=entry,
     )
 
 
 def uncentred_pca(*, entry: str | None = None) -> Diagnosis:
     """PCA computed without subtracting the column means first."""
+
     def compute(X, k, **kw):
         X = np.asarray(X, float)
         _, s, vt = np.linalg.svd(X, full_matrices=False)
         return vt[:k]
+
     return when(
         "uncentred-data",
         "PCA needs centred data: subtract each column's mean before the SVD.",
-        lambda c, g, e, m: isinstance(g, tuple) and _matches(g[0], compute(*c.args),
-                                                            Rules(1e-5, 1e-7, sign_invariant_axis=1)),
+        lambda c, g, e, m: (
+            isinstance(g, tuple) and _matches(g[0], compute(*c.args), Rules(1e-5, 1e-7, sign_invariant_axis=1))
+        ),
         entry=entry,
     )

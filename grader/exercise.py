@@ -232,7 +232,7 @@ class _Spec:
         self.seen: set[str] = set()
         self.children: list[_Spec] = []
 
-    def table(self, name: str) -> "_Spec":
+    def table(self, name: str) -> _Spec:
         self.seen.add(name)
         value = self.data.get(name, {})
         if not isinstance(value, dict):
@@ -243,8 +243,19 @@ class _Spec:
 
     _MISSING = object()
 
-    def get(self, name: str, kind, *, default: Any = _MISSING, choices=None, pattern=None, hint="",
-            items=None, minimum=None, maximum=None):
+    def get(
+        self,
+        name: str,
+        kind,
+        *,
+        default: Any = _MISSING,
+        choices=None,
+        pattern=None,
+        hint="",
+        items=None,
+        minimum=None,
+        maximum=None,
+    ):
         self.seen.add(name)
         field_name = self.prefix + name
         if name not in self.data:
@@ -265,7 +276,9 @@ class _Spec:
                     raise ExerciseFormatError(self.path, field_name, f"every item must be {items.__name__}")
         for item in values:
             if choices is not None and item not in choices:
-                raise ExerciseFormatError(self.path, field_name, f"{item!r} is not one of {', '.join(map(str, choices))}")
+                raise ExerciseFormatError(
+                    self.path, field_name, f"{item!r} is not one of {', '.join(map(str, choices))}"
+                )
             if pattern is not None and not pattern.match(str(item)):
                 raise ExerciseFormatError(self.path, field_name, f"{item!r} is not valid ({hint or pattern.pattern})")
             if minimum is not None and item < minimum:

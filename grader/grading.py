@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import time
 
-from grader.backends import Backend, SandboxUnavailable, get_backend
+from grader.backends import Backend, get_backend
 from grader.backends.base import RunOutcome, run_job
 from grader.cases import Case
 from grader.compare import Mismatch, Rules, compare
@@ -60,8 +60,14 @@ def expected_store() -> ExpectedStore:
     return _default_store
 
 
-def grade(exercise: Exercise, source: str, *, backend: Backend | None = None,
-          store: ExpectedStore | None = None, attempts: int = 2) -> GradingResult:
+def grade(
+    exercise: Exercise,
+    source: str,
+    *,
+    backend: Backend | None = None,
+    store: ExpectedStore | None = None,
+    attempts: int = 2,
+) -> GradingResult:
     """Grade ``source`` against ``exercise``.
 
     Raises SandboxUnavailable when the infrastructure is down (the caller retries
@@ -97,20 +103,30 @@ def grade(exercise: Exercise, source: str, *, backend: Backend | None = None,
 
 
 def internal_error_result(exercise: Exercise, message: str) -> GradingResult:
-    return GradingResult(exercise.slug, exercise.version, "internal_error",
-                         f"{VERDICTS['internal_error']} ({message[:300]})", 0.0, exercise.points)
+    return GradingResult(
+        exercise.slug,
+        exercise.version,
+        "internal_error",
+        f"{VERDICTS['internal_error']} ({message[:300]})",
+        0.0,
+        exercise.points,
+    )
 
 
 def _early(exercise: Exercise, verdict: str, message: str) -> GradingResult:
-    return GradingResult(exercise.slug, exercise.version, verdict, message, 0.0, exercise.points,
-                         limits=exercise.limits.as_dict())
+    return GradingResult(
+        exercise.slug, exercise.version, verdict, message, 0.0, exercise.points, limits=exercise.limits.as_dict()
+    )
 
 
 def _check_source(exercise: Exercise, source: str) -> GradingResult | None:
     size = len(source.encode("utf-8", errors="replace"))
     if size > exercise.max_source_bytes:
-        return _early(exercise, "too_large",
-                      f"Your file is {size // 1024} KiB; the limit is {exercise.max_source_bytes // 1024} KiB.")
+        return _early(
+            exercise,
+            "too_large",
+            f"Your file is {size // 1024} KiB; the limit is {exercise.max_source_bytes // 1024} KiB.",
+        )
     problem = check_syntax(source)
     if problem:
         return _early(exercise, "syntax_error", f"Syntax error on line {problem.line}: {problem.message}")
@@ -142,8 +158,17 @@ def _verdict(exercise: Exercise, expected: ExpectedSet, outcome: RunOutcome) -> 
     data = report.data
     if data.get("harness_errors"):
         return None
-    result = GradingResult(exercise.slug, exercise.version, "accepted", "", 0.0, exercise.points,
-                           backend=outcome.backend, unsafe=outcome.unsafe, limits=limits.as_dict())
+    result = GradingResult(
+        exercise.slug,
+        exercise.version,
+        "accepted",
+        "",
+        0.0,
+        exercise.points,
+        backend=outcome.backend,
+        unsafe=outcome.unsafe,
+        limits=limits.as_dict(),
+    )
     visible_phase = data["phases"].get(VISIBLE, {})
     result.output = str(visible_phase.get("output", ""))[: limits.output_keep_bytes]
     if visible_phase.get("output_truncated"):
@@ -175,18 +200,35 @@ def _verdict(exercise: Exercise, expected: ExpectedSet, outcome: RunOutcome) -> 
     if timed_medians and all(c.passed for c in result.cases if c.times):
         value = geometric_mean(timed_medians)
         result.leaderboard = [{"name": "time", "value": value, "order": "asc"}]
-        reference = [median(expected.by_id[i].times) for i, c in expected.packed.by_id().items()
-                     if c.is_timed and expected.by_id[i].times]
+        reference = [
+            median(expected.by_id[i].times)
+            for i, c in expected.packed.by_id().items()
+            if c.is_timed and expected.by_id[i].times
+        ]
         if reference:
             result.extra["reference_time"] = geometric_mean(reference)
     result.leaderboard.insert(0, {"name": "score", "value": round(result.score, 4), "order": "desc"})
     return result
 
 
-def _judge_case(case: Case, record: dict | None, expected: Expected, report: Report, exercise: Exercise,
-                outcome: RunOutcome, diagnoses, peaks: Peaks) -> CaseResult:
-    result = CaseResult(name=case.name, visible=case.visible, status="failed", score=0.0, max_score=0.0,
-                        explain=case.explain if case.visible else "")
+def _judge_case(
+    case: Case,
+    record: dict | None,
+    expected: Expected,
+    report: Report,
+    exercise: Exercise,
+    outcome: RunOutcome,
+    diagnoses,
+    peaks: Peaks,
+) -> CaseResult:
+    result = CaseResult(
+        name=case.name,
+        visible=case.visible,
+        status="failed",
+        score=0.0,
+        max_score=0.0,
+        explain=case.explain if case.visible else "",
+    )
     if record is None:
         cause = "time_limit" if outcome.timed_out else ("memory_limit" if outcome.oom_killed else "crashed")
         result.status = cause
@@ -206,9 +248,10 @@ def _judge_case(case: Case, record: dict | None, expected: Expected, report: Rep
         return result
     if status == "not_run":
         result.status = "not_run"
-        result.message = {"time_limit": "Not run: the time limit was used up by earlier cases.",
-                          "too_many_crashes": "Not run: the code crashed too many times."}.get(
-            record.get("cause", ""), "Not run.")
+        result.message = {
+            "time_limit": "Not run: the time limit was used up by earlier cases.",
+            "too_many_crashes": "Not run: the code crashed too many times.",
+        }.get(record.get("cause", ""), "Not run.")
         return result
     if status == "unsupported":
         result.message = f"Your function {str(record.get('message', 'returned an unsupported value'))[:300]}."
@@ -219,10 +262,13 @@ def _judge_case(case: Case, record: dict | None, expected: Expected, report: Rep
     if case.expect_error:
         mismatch = Mismatch("no-error", f"Expected {case.expect_error} to be raised, but a value was returned.")
         return _fail(result, case, got, expected.value, mismatch, diagnoses)
-    rules = Rules(rtol=case.rtol if case.rtol is not None else exercise.rtol,
-                  atol=case.atol if case.atol is not None else exercise.atol,
-                  strict_dtype=case.strict_dtype, allow_lists=case.allow_lists,
-                  sign_invariant_axis=case.sign_invariant_axis)
+    rules = Rules(
+        rtol=case.rtol if case.rtol is not None else exercise.rtol,
+        atol=case.atol if case.atol is not None else exercise.atol,
+        strict_dtype=case.strict_dtype,
+        allow_lists=case.allow_lists,
+        sign_invariant_axis=case.sign_invariant_axis,
+    )
     if case.timing:
         return _judge_timed(case, record, expected, report, result, rules, peaks, diagnoses)
     if case.check is not None:
@@ -255,8 +301,14 @@ def _judge_exception(case, record, expected: Expected, result: CaseResult, diagn
         result.status, result.message = "passed", f"Correct: raised {kind}."
         return result
     result.status = "error"
-    result.message = f"Your code raised {kind}" + (f": {message}" if case.visible else " (message hidden for hidden cases)")
+    result.message = f"Your code raised {kind}" + (
+        f": {message}" if case.visible else " (message hidden for hidden cases)"
+    )
     result.traceback = [f for f in error.get("traceback", []) if isinstance(f, dict)][-5:]
+    raised = Mismatch("exception", result.message, data={"type": kind, "message": message})
+    found = diagnose(case, None, expected.value, raised, diagnoses)
+    if found:
+        result.diagnosis, result.diagnosis_message = found.id, found.message
     return result
 
 
@@ -267,7 +319,7 @@ def _judge_timed(case, record, expected: Expected, report, result, rules, peaks,
     if len(values) != len(wanted) or len(times) != len(wanted):
         result.message = "The timed run did not report every repetition."
         return result
-    for index, (got, exp) in enumerate(zip(values, wanted)):
+    for index, (got, exp) in enumerate(zip(values, wanted, strict=True)):
         mismatch = compare(got, exp, rules)
         if mismatch:
             _fail(result, case, got, exp, mismatch, diagnoses)
@@ -275,8 +327,10 @@ def _judge_timed(case, record, expected: Expected, report, result, rules, peaks,
             return result
     floor = floor_seconds(case.timing.flops, case.timing.bytes_moved, peaks)
     if implausible(times, floor):
-        result.message = (f"Rejected timing: {min(times) * 1e6:.1f} µs is below the {floor * 1e6:.1f} µs "
-                          "the hardware needs for this much work.")
+        result.message = (
+            f"Rejected timing: {min(times) * 1e6:.1f} µs is below the {floor * 1e6:.1f} µs "
+            "the hardware needs for this much work."
+        )
         return result
     result.status, result.times = "passed", times
     result.message = f"Correct; median time {median(times) * 1e3:.3f} ms over {len(times)} runs."
@@ -313,16 +367,26 @@ def _import_failure(exercise, expected: ExpectedSet, result: GradingResult, erro
     result.verdict = "import_error"
     result.message = f"Importing your file raised {error.get('type')}{line}: {str(error.get('message'))[:500]}"
     for case in expected.packed.cases:
-        result.cases.append(CaseResult(case.name, case.visible, "not_run", 0.0, 0.0,
-                                       message="Not run: your file failed to import."))
+        result.cases.append(
+            CaseResult(case.name, case.visible, "not_run", 0.0, 0.0, message="Not run: your file failed to import.")
+        )
     return result
 
 
 def _whole_run(exercise: Exercise, expected: ExpectedSet, outcome: RunOutcome, cause: str) -> GradingResult:
     message = exercise.limits.describe(cause)
-    result = GradingResult(exercise.slug, exercise.version, cause, f"{VERDICTS[cause]} ({message})", 0.0,
-                           exercise.points, backend=outcome.backend, unsafe=outcome.unsafe,
-                           limits=exercise.limits.as_dict(), limit_hit=cause)
+    result = GradingResult(
+        exercise.slug,
+        exercise.version,
+        cause,
+        f"{VERDICTS[cause]} ({message})",
+        0.0,
+        exercise.points,
+        backend=outcome.backend,
+        unsafe=outcome.unsafe,
+        limits=exercise.limits.as_dict(),
+        limit_hit=cause,
+    )
     for case in expected.packed.cases:
         result.cases.append(CaseResult(case.name, case.visible, cause, 0.0, 0.0, message=message))
     return result
@@ -347,6 +411,10 @@ def _summarise(result: GradingResult, limits) -> None:
     elif result.verdict == "runtime_error":
         first = next(c for c in result.cases if c.status in ("error", "crashed"))
         index = result.cases.index(first) + 1
-        result.message = f"Exception in case {index} ({first.name}): {first.message}. {passed} of {len(result.cases)} pass."
+        result.message = (
+            f"Exception in case {index} ({first.name}): {first.message}. {passed} of {len(result.cases)} pass."
+        )
     else:
-        result.message = f"{passed} of {len(result.cases)} cases pass; first failure: case {index} ({first.name}): {first.message}"
+        result.message = (
+            f"{passed} of {len(result.cases)} cases pass; first failure: case {index} ({first.name}): {first.message}"
+        )

@@ -43,11 +43,17 @@ def pack_cases(cases: list[Case]) -> PackedCases:
     for index, case in enumerate(cases):
         case_id = f"c{index}"
         ids[case.name] = case_id
-        entry = {"id": case_id, "entry": case.entry, "args": packer.pack(tuple(case.args)),
-                 "kwargs": packer.pack(dict(case.kwargs))}
+        entry = {
+            "id": case_id,
+            "entry": case.entry,
+            "args": packer.pack(tuple(case.args)),
+            "kwargs": packer.pack(dict(case.kwargs)),
+        }
         if case.timing:
-            entry["timing"] = {"arg_sets": [packer.pack(tuple(a)) for a in case.timing.arg_sets],
-                               "warmup": case.timing.warmup}
+            entry["timing"] = {
+                "arg_sets": [packer.pack(tuple(a)) for a in case.timing.arg_sets],
+                "warmup": case.timing.warmup,
+            }
         job_cases.append(entry)
     return PackedCases(cases=cases, ids=ids, job_cases=job_cases, arrays=packer.arrays)
 
@@ -62,9 +68,15 @@ def runtime_forbidden(exercise: Exercise) -> list[str]:
 
 
 def learner_job(exercise: Exercise, packed: PackedCases, source: str) -> bytes:
-    return build_job(source=source, cases=packed.job_cases, phases=packed.phases(), arrays=packed.arrays,
-                     limits=exercise.limits, modules=list(exercise.modules),
-                     forbidden_runtime=runtime_forbidden(exercise))
+    return build_job(
+        source=source,
+        cases=packed.job_cases,
+        phases=packed.phases(),
+        arrays=packed.arrays,
+        limits=exercise.limits,
+        modules=list(exercise.modules),
+        forbidden_runtime=runtime_forbidden(exercise),
+    )
 
 
 def reference_limits(exercise: Exercise) -> Limits:
@@ -72,6 +84,12 @@ def reference_limits(exercise: Exercise) -> Limits:
 
 
 def reference_job(exercise: Exercise, packed: PackedCases) -> bytes:
-    return build_job(source=exercise.solution, cases=packed.job_cases, phases=packed.reference_phases(),
-                     arrays=packed.arrays, limits=reference_limits(exercise), modules=list(exercise.modules),
-                     forbidden_runtime=[])
+    return build_job(
+        source=exercise.solution,
+        cases=packed.job_cases,
+        phases=packed.reference_phases(),
+        arrays=packed.arrays,
+        limits=reference_limits(exercise),
+        modules=list(exercise.modules),
+        forbidden_runtime=[],
+    )

@@ -19,7 +19,7 @@ class Limits:
     result_max_bytes: int = 64 * 1024 * 1024  # returned arrays, all cases together
     startup_grace_s: float = 20.0  # container start and imports, on top of wall_s
 
-    def with_overrides(self, **changes) -> "Limits":
+    def with_overrides(self, **changes) -> Limits:
         return replace(self, **{k: v for k, v in changes.items() if v is not None})
 
     def as_dict(self) -> dict:

@@ -77,8 +77,16 @@ class FixtureArg:
     kwargs: dict = field(default_factory=dict)
 
 
-def build_job(*, source: str, cases: list[dict], phases: list[dict], arrays: dict,
-              limits: Limits, modules: list[str], forbidden_runtime: list[str]) -> bytes:
+def build_job(
+    *,
+    source: str,
+    cases: list[dict],
+    phases: list[dict],
+    arrays: dict,
+    limits: Limits,
+    modules: list[str],
+    forbidden_runtime: list[str],
+) -> bytes:
     """The tar stream a sandbox reads on stdin."""
     job = {
         "version": 1,

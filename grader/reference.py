@@ -107,20 +107,25 @@ def _interpret(exercise: Exercise, packed: PackedCases, stream: bytes) -> Expect
         status = record["status"]
         if status == "returned":
             values = [rebuild(v, report.arrays) for v in record.get("values", [])] or None
-            by_id[case_id] = Expected("returned", value=rebuild(record.get("value"), report.arrays),
-                                      values=values, times=record.get("times"))
+            by_id[case_id] = Expected(
+                "returned", value=rebuild(record.get("value"), report.arrays), values=values, times=record.get("times")
+            )
         elif status == "raised" and case.expect_error:
             error = record.get("error") or {}
             if error.get("type") != case.expect_error:
-                raise ReferenceBroken(f"{exercise.slug}: case {case.name!r}: reference raised "
-                                      f"{error.get('type')}, the case expects {case.expect_error}")
-            by_id[case_id] = Expected("raised", error_type=error.get("type", ""),
-                                      error_message=error.get("message", ""))
+                raise ReferenceBroken(
+                    f"{exercise.slug}: case {case.name!r}: reference raised "
+                    f"{error.get('type')}, the case expects {case.expect_error}"
+                )
+            by_id[case_id] = Expected(
+                "raised", error_type=error.get("type", ""), error_message=error.get("message", "")
+            )
         else:
             raise ReferenceBroken(f"{exercise.slug}: the reference fails case {case.name!r}: {record}")
         if case.expect_error and status != "raised":
-            raise ReferenceBroken(f"{exercise.slug}: case {case.name!r} expects {case.expect_error}, "
-                                  "but the reference returned a value")
+            raise ReferenceBroken(
+                f"{exercise.slug}: case {case.name!r} expects {case.expect_error}, but the reference returned a value"
+            )
     return ExpectedSet(packed=packed, by_id=by_id, version=exercise.version)
 
 

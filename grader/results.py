@@ -25,8 +25,18 @@ VERDICTS = {
     "internal_error": "Grading failed on our side; this is not your fault and it does not count.",
 }
 
-CASE_STATUSES = ("passed", "failed", "error", "forbidden", "missing_entry", "time_limit",
-                 "memory_limit", "output_limit", "crashed", "not_run")
+CASE_STATUSES = (
+    "passed",
+    "failed",
+    "error",
+    "forbidden",
+    "missing_entry",
+    "time_limit",
+    "memory_limit",
+    "output_limit",
+    "crashed",
+    "not_run",
+)
 
 
 @dataclass

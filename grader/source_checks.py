@@ -176,5 +176,5 @@ class _ForbiddenVisitor(ast.NodeVisitor):
 def _pretty(name: str) -> str:
     for long, short in (("numpy.", "np."), ("torch.nn.functional.", "F.")):
         if name.startswith(long):
-            return short + name[len(long):]
+            return short + name[len(long) :]
     return name

@@ -19,10 +19,12 @@ class Peaks:
     bytes_per_s: float
 
     @classmethod
-    def for_run(cls, *, gpu: bool, cpus: float) -> "Peaks":
+    def for_run(cls, *, gpu: bool, cpus: float) -> Peaks:
         if gpu:  # an H200: ~1e15 dense bf16 FLOP/s, 4.8e12 B/s; doubled for headroom
-            return cls(float(os.environ.get("GRADER_GPU_PEAK_FLOPS", 2e15)),
-                       float(os.environ.get("GRADER_GPU_PEAK_BYTES", 1e13)))
+            return cls(
+                float(os.environ.get("GRADER_GPU_PEAK_FLOPS", 2e15)),
+                float(os.environ.get("GRADER_GPU_PEAK_BYTES", 1e13)),
+            )
         # One modern core peaks near 1e11 double FLOP/s; 5x headroom per allowed CPU.
         per_cpu = float(os.environ.get("GRADER_CPU_PEAK_FLOPS", 5e11))
         return cls(per_cpu * max(1.0, cpus), float(os.environ.get("GRADER_CPU_PEAK_BYTES", 2e11)))

@@ -15,10 +15,10 @@ import struct
 import time
 import uuid
 
-import docker
 from docker.errors import APIError, DockerException, ImageNotFound, NotFound
 from docker.types import DeviceRequest, LogConfig, Ulimit
 
+import docker
 from grader.backends.base import RunOutcome, SandboxUnavailable
 from grader.limits import Limits
 
@@ -108,13 +108,15 @@ class DockerBackend:
             return {"ok": False, "engine": True, "image": False, "error": str(exc)[:200]}
         return {"ok": True, "engine": True, "image": True, "image_id": image.id[:19]}
 
-    def create(self, limits: Limits, *, gpu: bool = False) -> "DockerSandbox":
+    def create(self, limits: Limits, *, gpu: bool = False) -> DockerSandbox:
         run_id = uuid.uuid4().hex
         try:
             create, host_config = container_options(limits, self.image, gpu=gpu)
             created = self.client.api.create_container(
-                labels=sandbox_labels(run_id), name=f"tensordojo-sandbox-{run_id[:12]}",
-                host_config=self.client.api.create_host_config(**host_config), **create,
+                labels=sandbox_labels(run_id),
+                name=f"tensordojo-sandbox-{run_id[:12]}",
+                host_config=self.client.api.create_host_config(**host_config),
+                **create,
             )
             container = self.client.containers.get(created["Id"])
         except ImageNotFound as exc:
@@ -139,8 +141,10 @@ class DockerBackend:
             age = now - float(labels.get("tensordojo.created", "0"))
             if age < older_than_s:
                 continue
-            if only_dead_pids and labels.get("tensordojo.host") == host and _pid_alive(
-                int(labels.get("tensordojo.pid", "0"))
+            if (
+                only_dead_pids
+                and labels.get("tensordojo.host") == host
+                and _pid_alive(int(labels.get("tensordojo.pid", "0")))
             ):
                 continue
             try:
@@ -222,9 +226,14 @@ class DockerSandbox:
             timed_out = True
             self._kill()
         return RunOutcome(
-            stdout=bytes(stdout), stderr=bytes(stderr), exit_code=exit_code,
-            wall_s=time.monotonic() - self.fed_at, timed_out=timed_out, oom_killed=oom,
-            stdout_overflow=overflow, backend="docker",
+            stdout=bytes(stdout),
+            stderr=bytes(stderr),
+            exit_code=exit_code,
+            wall_s=time.monotonic() - self.fed_at,
+            timed_out=timed_out,
+            oom_killed=oom,
+            stdout_overflow=overflow,
+            backend="docker",
         )
 
     def _wait(self, deadline: float) -> tuple[int | None, bool]:
@@ -275,7 +284,7 @@ def _demux(raw, deadline: float):
         raw.settimeout(remaining)
         try:
             chunk = raw.recv(1 << 16)
-        except socketlib.timeout as exc:
+        except TimeoutError as exc:
             raise TimeoutError from exc
         if not chunk:
             return

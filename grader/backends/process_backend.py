@@ -46,7 +46,7 @@ class ProcessBackend:
     def check(self) -> dict:
         return {"ok": True, "engine": False, "image": False, "unsafe": True, "note": UNSAFE_NOTE}
 
-    def create(self, limits: Limits, *, gpu: bool = False) -> "ProcessSandbox":
+    def create(self, limits: Limits, *, gpu: bool = False) -> ProcessSandbox:
         return ProcessSandbox(limits)
 
 
@@ -72,12 +72,21 @@ class ProcessSandbox:
             except ValueError:
                 pass
 
-        env = {"PATH": os.environ.get("PATH", ""), "TENSORDOJO_JOB_DIR": os.path.join(self.workdir, "job"),
-               "HOME": self.workdir, "OMP_NUM_THREADS": "1"}
+        env = {
+            "PATH": os.environ.get("PATH", ""),
+            "TENSORDOJO_JOB_DIR": os.path.join(self.workdir, "job"),
+            "HOME": self.workdir,
+            "OMP_NUM_THREADS": "1",
+        }
         started = time.monotonic()
         proc = subprocess.Popen(
-            [sys.executable, "-I", str(HARNESS)], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE, cwd=self.workdir, env=env, preexec_fn=restrict,
+            [sys.executable, "-I", str(HARNESS)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            cwd=self.workdir,
+            env=env,
+            preexec_fn=restrict,
         )
         timed_out = False
         try:
@@ -87,8 +96,13 @@ class ProcessSandbox:
             os.killpg(proc.pid, signal.SIGKILL)
             stdout, stderr = proc.communicate()
         return RunOutcome(
-            stdout=stdout, stderr=stderr[-65536:], exit_code=proc.returncode,
-            wall_s=time.monotonic() - started, timed_out=timed_out, backend="process", unsafe=True,
+            stdout=stdout,
+            stderr=stderr[-65536:],
+            exit_code=proc.returncode,
+            wall_s=time.monotonic() - started,
+            timed_out=timed_out,
+            backend="process",
+            unsafe=True,
             notes=[UNSAFE_NOTE],
         )
 

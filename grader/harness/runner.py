@@ -14,10 +14,9 @@ import sys
 import time
 import traceback
 
-import numpy as np
-
 import codec
 import fixtures
+import numpy as np
 from frames import write_frame
 
 SUBMISSION_MODULE = "submission"
@@ -129,8 +128,12 @@ def _run_one(case, function, arrays, result_fd, submission_path, torch) -> None:
         except BaseException as exc:  # noqa: BLE001 - the learner's exception is the record
             write_frame(
                 result_fd,
-                {"type": "result", "case": case["id"], "status": "raised",
-                 "error": describe_exception(exc, submission_path)},
+                {
+                    "type": "result",
+                    "case": case["id"],
+                    "status": "raised",
+                    "error": describe_exception(exc, submission_path),
+                },
             )
             return
         if index < warmup:
@@ -138,8 +141,7 @@ def _run_one(case, function, arrays, result_fd, submission_path, torch) -> None:
         try:
             values.append(encoder.encode(value))
         except codec.EncodeError as exc:
-            write_frame(result_fd, {"type": "result", "case": case["id"], "status": "unsupported",
-                                    "message": str(exc)})
+            write_frame(result_fd, {"type": "result", "case": case["id"], "status": "unsupported", "message": str(exc)})
             return
         times.append(elapsed / 1e9)
     for name, blob in encoder.blobs.items():

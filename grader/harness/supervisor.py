@@ -27,7 +27,6 @@ import traceback
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import numpy as np  # noqa: E402
-
 import runner  # noqa: E402
 from frames import FrameError, FrameReader  # noqa: E402
 from version import HARNESS_VERSION  # noqa: E402
@@ -303,8 +302,7 @@ def main() -> None:
         torch.set_num_threads(max(1, int(job["limits"].get("cpus", 1))))
     with np.load(os.path.join(job["dir"], "arrays.npz"), allow_pickle=False) as npz:
         arrays = {name: npz[name] for name in npz.files}
-    report = {"harness": HARNESS_VERSION, "import_error": None, "cases": {}, "phases": {},
-              "limits_hit": []}
+    report = {"harness": HARNESS_VERSION, "import_error": None, "cases": {}, "phases": {}, "limits_hit": []}
     blobs: dict[str, bytes] = {}
     started = time.monotonic()
     deadline = started + float(job["limits"]["wall_s"])

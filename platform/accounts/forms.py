@@ -11,6 +11,7 @@ class SignupForm(UserCreationForm):
 
 class ProfileForm(forms.Form):
     display_name = forms.CharField(
-        max_length=40, required=False,
+        max_length=40,
+        required=False,
         help_text="The pseudonym public leaderboards show. Leave empty to appear as learner-<number>.",
     )

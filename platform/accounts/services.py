@@ -12,8 +12,9 @@ User = get_user_model()
 
 
 @transaction.atomic
-def user_create(*, username: str, email: str, password: str, is_instructor: bool = False,
-                display_name: str = "") -> User:
+def user_create(
+    *, username: str, email: str, password: str, is_instructor: bool = False, display_name: str = ""
+) -> User:
     user = User.objects.create_user(username=username, email=email, password=password)
     Profile.objects.create(user=user, is_instructor=is_instructor, display_name=display_name)
     return user

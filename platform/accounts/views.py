@@ -11,8 +11,11 @@ from accounts.services import profile_get, profile_update, user_create
 def signup(request):
     form = SignupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        user = user_create(username=form.cleaned_data["username"], email=form.cleaned_data["email"],
-                           password=form.cleaned_data["password1"])
+        user = user_create(
+            username=form.cleaned_data["username"],
+            email=form.cleaned_data["email"],
+            password=form.cleaned_data["password1"],
+        )
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(request, "Welcome to tensordojo! Pick an exercise to start.")
         return redirect("catalog:track_list")

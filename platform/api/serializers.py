@@ -10,8 +10,20 @@ class ExerciseSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Exercise
-        fields = ["slug", "title", "track", "order", "difficulty", "kind", "summary", "points", "gpu",
-                  "leaderboard_metric", "entry_points", "version"]
+        fields = [
+            "slug",
+            "title",
+            "track",
+            "order",
+            "difficulty",
+            "kind",
+            "summary",
+            "points",
+            "gpu",
+            "leaderboard_metric",
+            "entry_points",
+            "version",
+        ]
 
 
 class ExerciseDetailSerializer(ExerciseSerializer):
@@ -33,8 +45,20 @@ class SubmissionSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Submission
-        fields = ["id", "exercise", "status", "verdict", "score", "max_score", "time_value", "counts",
-                  "error_message", "created_at", "graded_at", "result"]
+        fields = [
+            "id",
+            "exercise",
+            "status",
+            "verdict",
+            "score",
+            "max_score",
+            "time_value",
+            "counts",
+            "error_message",
+            "created_at",
+            "graded_at",
+            "result",
+        ]
 
 
 class LeaderboardRowSerializer(serializers.Serializer):

@@ -36,8 +36,10 @@ class ExerciseDetail(generics.RetrieveAPIView):
 
 
 class SubmissionListCreate(APIView):
-    @extend_schema(parameters=[OpenApiParameter("exercise", str, description="only this exercise")],
-                   responses=SubmissionSerializer(many=True))
+    @extend_schema(
+        parameters=[OpenApiParameter("exercise", str, description="only this exercise")],
+        responses=SubmissionSerializer(many=True),
+    )
     def get(self, request):
         query = Submission.objects.filter(user=request.user).select_related("exercise")
         if request.query_params.get("exercise"):
@@ -70,8 +72,10 @@ class SubmissionDetail(APIView):
 
 
 class Leaderboard(APIView):
-    @extend_schema(parameters=[OpenApiParameter("cohort", int, description="a cohort you belong to")],
-                   responses=LeaderboardRowSerializer(many=True))
+    @extend_schema(
+        parameters=[OpenApiParameter("cohort", int, description="a cohort you belong to")],
+        responses=LeaderboardRowSerializer(many=True),
+    )
     def get(self, request, slug):
         exercise = get_object_or_404(Exercise, slug=slug)
         cohort = None

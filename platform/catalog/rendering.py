@@ -11,11 +11,41 @@ import markdown
 import nh3
 
 ALLOWED_TAGS = {
-    "a", "p", "h1", "h2", "h3", "h4", "ul", "ol", "li", "code", "pre", "em", "strong", "blockquote",
-    "table", "thead", "tbody", "tr", "th", "td", "span", "div", "br", "hr", "sup", "sub",
+    "a",
+    "p",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "ul",
+    "ol",
+    "li",
+    "code",
+    "pre",
+    "em",
+    "strong",
+    "blockquote",
+    "table",
+    "thead",
+    "tbody",
+    "tr",
+    "th",
+    "td",
+    "span",
+    "div",
+    "br",
+    "hr",
+    "sup",
+    "sub",
 }
-ALLOWED_ATTRIBUTES = {"span": {"class"}, "div": {"class"}, "code": {"class"}, "a": {"href", "title"},
-                      "th": {"align"}, "td": {"align"}}
+ALLOWED_ATTRIBUTES = {
+    "span": {"class"},
+    "div": {"class"},
+    "code": {"class"},
+    "a": {"href", "title"},
+    "th": {"align"},
+    "td": {"align"},
+}
 
 
 def render_statement(text: str) -> str:

@@ -54,20 +54,37 @@ def exercises_sync(*, root: Path) -> SyncReport:
         info = tracks.get(folder.track, {})
         track, _ = Track.objects.update_or_create(
             slug=folder.track,
-            defaults={"title": info.get("title", folder.track.replace("-", " ").title()),
-                      "description": info.get("description", ""), "order": info.get("order", 1)},
+            defaults={
+                "title": info.get("title", folder.track.replace("-", " ").title()),
+                "description": info.get("description", ""),
+                "order": info.get("order", 1),
+            },
         )
         exercise, created = Exercise.objects.update_or_create(
             slug=folder.slug,
-            defaults={"track": track, "title": folder.title, "order": folder.order,
-                      "difficulty": folder.difficulty, "kind": folder.kind, "summary": folder.summary,
-                      "gpu": folder.gpu, "points": folder.points, "leaderboard_metric": folder.leaderboard_metric,
-                      "entry_points": list(folder.entry_points), "is_active": True},
+            defaults={
+                "track": track,
+                "title": folder.title,
+                "order": folder.order,
+                "difficulty": folder.difficulty,
+                "kind": folder.kind,
+                "summary": folder.summary,
+                "gpu": folder.gpu,
+                "points": folder.points,
+                "leaderboard_metric": folder.leaderboard_metric,
+                "entry_points": list(folder.entry_points),
+                "is_active": True,
+            },
         )
         version, new_version = ExerciseVersion.objects.get_or_create(
-            exercise=exercise, version=folder.version,
-            defaults={"statement_md": folder.statement, "statement_html": render_statement(folder.statement),
-                      "starter": folder.starter, "config": _public_config(folder)},
+            exercise=exercise,
+            version=folder.version,
+            defaults={
+                "statement_md": folder.statement,
+                "statement_html": render_statement(folder.statement),
+                "starter": folder.starter,
+                "config": _public_config(folder),
+            },
         )
         if exercise.current_version_id != version.id:
             exercise.current_version = version
@@ -91,9 +108,13 @@ def _public_config(folder: ExerciseFolder) -> dict:
         "entry_points": list(folder.entry_points),
         "limits": {"time_s": folder.limits.wall_s, "memory_mb": folder.limits.memory_mb},
         "tolerance": {"rtol": folder.rtol, "atol": folder.atol},
-        "forbidden": {"calls": list(folder.forbidden.calls), "operators": list(folder.forbidden.operators),
-                      "methods": list(folder.forbidden.methods), "modules": list(folder.forbidden.modules),
-                      "loops": folder.forbidden.loops},
+        "forbidden": {
+            "calls": list(folder.forbidden.calls),
+            "operators": list(folder.forbidden.operators),
+            "methods": list(folder.forbidden.methods),
+            "modules": list(folder.forbidden.modules),
+            "loops": folder.forbidden.loops,
+        },
         "modules": list(folder.modules),
     }
 

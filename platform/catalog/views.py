@@ -6,8 +6,9 @@ from submissions.selectors import submission_latest, submissions_for_exercise
 
 
 def track_list_view(request):
-    return render(request, "catalog/track_list.html",
-                  {"tracks": track_list(), "progress": progress_for(user=request.user)})
+    return render(
+        request, "catalog/track_list.html", {"tracks": track_list(), "progress": progress_for(user=request.user)}
+    )
 
 
 def exercise_detail(request, slug: str):
@@ -22,7 +23,14 @@ def exercise_detail(request, slug: str):
         if latest is not None:
             code = latest.source
         history = submissions_for_exercise(user=request.user, exercise=exercise)[:20]
-    return render(request, "catalog/exercise_detail.html", {
-        "exercise": exercise, "version": exercise.current_version, "code": code, "history": history,
-        "config": exercise.current_version.config if exercise.current_version else {},
-    })
+    return render(
+        request,
+        "catalog/exercise_detail.html",
+        {
+            "exercise": exercise,
+            "version": exercise.current_version,
+            "code": code,
+            "history": history,
+            "config": exercise.current_version.config if exercise.current_version else {},
+        },
+    )

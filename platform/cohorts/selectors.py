@@ -17,14 +17,17 @@ def is_member(*, user, cohort: Cohort) -> bool:
 
 
 def is_cohort_instructor(*, user, cohort: Cohort) -> bool:
-    return user.is_authenticated and (user.is_staff or Membership.objects.filter(
-        cohort=cohort, user=user, role=Membership.INSTRUCTOR).exists())
+    return user.is_authenticated and (
+        user.is_staff or Membership.objects.filter(cohort=cohort, user=user, role=Membership.INSTRUCTOR).exists()
+    )
 
 
 def cohorts_for_user(*, user):
-    return Cohort.objects.filter(memberships__user=user).annotate(
-        learners=Count("memberships", filter=Q(memberships__role=Membership.LEARNER))
-    ).order_by("-created_at")
+    return (
+        Cohort.objects.filter(memberships__user=user)
+        .annotate(learners=Count("memberships", filter=Q(memberships__role=Membership.LEARNER)))
+        .order_by("-created_at")
+    )
 
 
 @dataclass
@@ -48,21 +51,28 @@ class LearnerRow:
 
 def cohort_grid(*, cohort: Cohort, search: str = "", only_exercise: str = "") -> tuple[list, list[LearnerRow]]:
     """Learners x exercises: best counted score, attempts, last activity."""
-    links = list(CohortExercise.objects.filter(cohort=cohort).select_related("exercise")
-                 .order_by("exercise__track__order", "exercise__order"))
+    links = list(
+        CohortExercise.objects.filter(cohort=cohort)
+        .select_related("exercise")
+        .order_by("exercise__track__order", "exercise__order")
+    )
     if only_exercise:
         links = [link for link in links if link.exercise.slug == only_exercise]
     members = Membership.objects.filter(cohort=cohort, role=Membership.LEARNER).select_related("user__profile")
     if search:
         members = members.filter(Q(user__username__icontains=search) | Q(user__profile__display_name__icontains=search))
     members = list(members.order_by("user__username"))
-    best = {(b.user_id, b.exercise_id): b for b in BestResult.objects.filter(
-        cohort=cohort, user_id__in=[m.user_id for m in members])}
+    best = {
+        (b.user_id, b.exercise_id): b
+        for b in BestResult.objects.filter(cohort=cohort, user_id__in=[m.user_id for m in members])
+    }
     attempts = {
         (row["user_id"], row["exercise_id"]): row
-        for row in Submission.objects.filter(user_id__in=[m.user_id for m in members],
-                                             exercise_id__in=[link.exercise_id for link in links])
-        .values("user_id", "exercise_id").annotate(n=Count("id"), last=Max("created_at"))
+        for row in Submission.objects.filter(
+            user_id__in=[m.user_id for m in members], exercise_id__in=[link.exercise_id for link in links]
+        )
+        .values("user_id", "exercise_id")
+        .annotate(n=Count("id"), last=Max("created_at"))
     }
     rows = []
     for member in members:
@@ -71,8 +81,13 @@ def cohort_grid(*, cohort: Cohort, search: str = "", only_exercise: str = "") ->
         for link in links:
             b = best.get((member.user_id, link.exercise_id))
             a = attempts.get((member.user_id, link.exercise_id), {})
-            cell = Cell(score=b.score if b else None, max_score=link.exercise.points, attempts=a.get("n", 0),
-                        last_activity=a.get("last"), time_value=b.time_value if b else None)
+            cell = Cell(
+                score=b.score if b else None,
+                max_score=link.exercise.points,
+                attempts=a.get("n", 0),
+                last_activity=a.get("last"),
+                time_value=b.time_value if b else None,
+            )
             row.cells.append(cell)
             row.total += cell.score or 0.0
             if cell.last_activity and (row.last_activity is None or cell.last_activity > row.last_activity):
@@ -92,10 +107,14 @@ def exercise_stats(*, cohort: Cohort, exercise) -> dict:
             if test.get("diagnosis"):
                 diagnoses[test["diagnosis"]] += 1
     verdicts = Counter(submissions.values_list("verdict", flat=True))
-    return {"learners": total_learners, "solved": solved,
-            "solve_rate": (solved / total_learners) if total_learners else 0.0,
-            "attempts": submissions.count(), "common_diagnoses": diagnoses.most_common(5),
-            "verdicts": verdicts.most_common()}
+    return {
+        "learners": total_learners,
+        "solved": solved,
+        "solve_rate": (solved / total_learners) if total_learners else 0.0,
+        "attempts": submissions.count(),
+        "common_diagnoses": diagnoses.most_common(5),
+        "verdicts": verdicts.most_common(),
+    }
 
 
 def learner_submissions(*, cohort: Cohort, user_id: int):

@@ -25,8 +25,15 @@ from cohorts.services import cohort_create, cohort_join, cohort_regrade, cohort_
 
 @login_required
 def cohort_list(request):
-    return render(request, "cohorts/list.html", {"cohorts": cohorts_for_user(user=request.user),
-                                                 "join_form": JoinForm(), "can_create": is_instructor(request.user)})
+    return render(
+        request,
+        "cohorts/list.html",
+        {
+            "cohorts": cohorts_for_user(user=request.user),
+            "join_form": JoinForm(),
+            "can_create": is_instructor(request.user),
+        },
+    )
 
 
 @login_required
@@ -37,8 +44,13 @@ def cohort_new(request):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            cohort = cohort_create(user=request.user, name=data["name"], starts_at=data["starts_at"],
-                                   ends_at=data["ends_at"], exercises=list(data["exercises"]) or None)
+            cohort = cohort_create(
+                user=request.user,
+                name=data["name"],
+                starts_at=data["starts_at"],
+                ends_at=data["ends_at"],
+                exercises=list(data["exercises"]) or None,
+            )
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
@@ -68,8 +80,12 @@ def cohort_detail(request, cohort_id: int):
     if not is_member(user=request.user, cohort=cohort) and not request.user.is_staff:
         raise PermissionDenied("You are not a member of this cohort.")
     links = CohortExercise.objects.filter(cohort=cohort).select_related("exercise").order_by("exercise__order")
-    context = {"cohort": cohort, "links": links, "instructor": is_cohort_instructor(user=request.user, cohort=cohort),
-               "now": timezone.now()}
+    context = {
+        "cohort": cohort,
+        "links": links,
+        "instructor": is_cohort_instructor(user=request.user, cohort=cohort),
+        "now": timezone.now(),
+    }
     if context["instructor"]:
         search, only = request.GET.get("q", ""), request.GET.get("exercise", "")
         grid_links, rows = cohort_grid(cohort=cohort, search=search, only_exercise=only)
@@ -94,9 +110,11 @@ def cohort_export(request, cohort_id: int):
     writer = csv.writer(response)
     writer.writerow(["username", "display_name"] + [link.exercise.slug for link in links] + ["total", "last_activity"])
     for row in rows:
-        writer.writerow([_csv_safe(row.username), _csv_safe(row.name)]
-                        + ["" if c.score is None else f"{c.score:g}" for c in row.cells]
-                        + [f"{row.total:g}", row.last_activity.isoformat() if row.last_activity else ""])
+        writer.writerow(
+            [_csv_safe(row.username), _csv_safe(row.name)]
+            + ["" if c.score is None else f"{c.score:g}" for c in row.cells]
+            + [f"{row.total:g}", row.last_activity.isoformat() if row.last_activity else ""]
+        )
     return response
 
 
@@ -132,8 +150,15 @@ def cohort_regrade_view(request, cohort_id: int, slug: str):
 @login_required
 def cohort_learner(request, cohort_id: int, user_id: int):
     cohort = _instructor_cohort(request, cohort_id)
-    membership = get_object_or_404(Membership.objects.select_related("user__profile"), cohort=cohort,
-                                   user_id=user_id, role=Membership.LEARNER)
-    return render(request, "cohorts/learner.html", {
-        "cohort": cohort, "member": membership,
-        "submissions": learner_submissions(cohort=cohort, user_id=user_id)[:200]})
+    membership = get_object_or_404(
+        Membership.objects.select_related("user__profile"), cohort=cohort, user_id=user_id, role=Membership.LEARNER
+    )
+    return render(
+        request,
+        "cohorts/learner.html",
+        {
+            "cohort": cohort,
+            "member": membership,
+            "submissions": learner_submissions(cohort=cohort, user_id=user_id)[:200],
+        },
+    )

@@ -34,8 +34,7 @@ app.conf.update(
     accept_content=["json"],
     worker_hijack_root_logger=False,
     beat_schedule={
-        "sweep-stuck-submissions": {"task": "submissions.sweep", "schedule": 60.0,
-                                    "options": {"queue": "maintenance"}},
+        "sweep-stuck-submissions": {"task": "submissions.sweep", "schedule": 60.0, "options": {"queue": "maintenance"}},
     },
 )
 app.autodiscover_tasks()

@@ -13,8 +13,9 @@ from django.db import models
 class BestResult(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="best_results")
     exercise = models.ForeignKey("catalog.Exercise", on_delete=models.CASCADE, related_name="best_results")
-    cohort = models.ForeignKey("cohorts.Cohort", null=True, blank=True, on_delete=models.CASCADE,
-                               related_name="best_results")
+    cohort = models.ForeignKey(
+        "cohorts.Cohort", null=True, blank=True, on_delete=models.CASCADE, related_name="best_results"
+    )
     score = models.FloatField()
     time_value = models.FloatField(null=True, blank=True)
     reached_at = models.DateTimeField(help_text="When this score (and time) was first reached.")
@@ -25,8 +26,9 @@ class BestResult(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["user", "exercise", "cohort"], name="unique_best_per_cohort"),
-            models.UniqueConstraint(fields=["user", "exercise"], condition=models.Q(cohort__isnull=True),
-                                    name="unique_best_global"),
+            models.UniqueConstraint(
+                fields=["user", "exercise"], condition=models.Q(cohort__isnull=True), name="unique_best_global"
+            ),
         ]
         indexes = [
             models.Index(fields=["exercise", "cohort", "-score", "time_value", "reached_at"], name="board_order"),

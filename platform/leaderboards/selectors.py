@@ -31,10 +31,17 @@ def _ordering():
 
 def leaderboard(*, exercise, cohort=None, limit: int = 100, offset: int = 0, me=None) -> list[Row]:
     query = BestResult.objects.filter(exercise=exercise, cohort=cohort).select_related("user__profile")
-    rows = query.order_by(*_ordering())[offset: offset + limit]
+    rows = query.order_by(*_ordering())[offset : offset + limit]
     return [
-        Row(rank=offset + index + 1, name=_public_name(best.user), score=best.score, time_value=best.time_value,
-            reached_at=best.reached_at, attempts=best.attempts, is_me=bool(me and best.user_id == me.id))
+        Row(
+            rank=offset + index + 1,
+            name=_public_name(best.user),
+            score=best.score,
+            time_value=best.time_value,
+            reached_at=best.reached_at,
+            attempts=best.attempts,
+            is_me=bool(me and best.user_id == me.id),
+        )
         for index, best in enumerate(rows)
     ]
 
@@ -47,8 +54,9 @@ def rank_of(*, exercise, user, cohort=None) -> int | None:
     better = Q(score__gt=mine.score)
     same_score = Q(score=mine.score)
     if mine.time_value is not None:
-        better |= same_score & (Q(time_value__lt=mine.time_value) |
-                                Q(time_value=mine.time_value, reached_at__lt=mine.reached_at))
+        better |= same_score & (
+            Q(time_value__lt=mine.time_value) | Q(time_value=mine.time_value, reached_at__lt=mine.reached_at)
+        )
     else:
         better |= same_score & (Q(time_value__isnull=False) | Q(reached_at__lt=mine.reached_at))
     return BestResult.objects.filter(exercise=exercise, cohort=cohort).filter(better).count() + 1

@@ -39,14 +39,25 @@ def best_result_update(*, submission) -> None:
     """Fold one graded submission into the learner's global and cohort bests (caller holds a transaction)."""
     scopes = [None] + counting_cohorts(submission)
     for cohort_id in scopes:
-        best = (BestResult.objects.select_for_update()
-                .filter(user_id=submission.user_id, exercise_id=submission.exercise_id, cohort_id=cohort_id).first())
+        best = (
+            BestResult.objects.select_for_update()
+            .filter(user_id=submission.user_id, exercise_id=submission.exercise_id, cohort_id=cohort_id)
+            .first()
+        )
         score = submission.score or 0.0
         when = submission.graded_at
         if best is None:
-            BestResult.objects.create(user_id=submission.user_id, exercise_id=submission.exercise_id,
-                                      cohort_id=cohort_id, score=score, time_value=submission.time_value,
-                                      reached_at=when, submission=submission, attempts=1, last_activity=when)
+            BestResult.objects.create(
+                user_id=submission.user_id,
+                exercise_id=submission.exercise_id,
+                cohort_id=cohort_id,
+                score=score,
+                time_value=submission.time_value,
+                reached_at=when,
+                submission=submission,
+                attempts=1,
+                last_activity=when,
+            )
             continue
         best.attempts += 1
         best.last_activity = when
@@ -55,6 +66,11 @@ def best_result_update(*, submission) -> None:
             best.score, best.time_value = score, submission.time_value
             fields += ["score", "time_value"]
         elif _better(score, submission.time_value, best):
-            best.score, best.time_value, best.reached_at, best.submission = score, submission.time_value, when, submission
+            best.score, best.time_value, best.reached_at, best.submission = (
+                score,
+                submission.time_value,
+                when,
+                submission,
+            )
             fields += ["score", "time_value", "reached_at", "submission"]
         best.save(update_fields=fields)

@@ -11,10 +11,16 @@ from leaderboards.selectors import leaderboard, rank_of
 def exercise_board(request, slug: str):
     exercise = get_object_or_404(Exercise, slug=slug)
     me = request.user if request.user.is_authenticated else None
-    return render(request, "leaderboards/board.html", {
-        "exercise": exercise, "rows": leaderboard(exercise=exercise, me=me),
-        "my_rank": rank_of(exercise=exercise, user=me) if me else None, "cohort": None,
-    })
+    return render(
+        request,
+        "leaderboards/board.html",
+        {
+            "exercise": exercise,
+            "rows": leaderboard(exercise=exercise, me=me),
+            "my_rank": rank_of(exercise=exercise, user=me) if me else None,
+            "cohort": None,
+        },
+    )
 
 
 @login_required
@@ -23,7 +29,13 @@ def cohort_board(request, cohort_id: int, slug: str):
     if not is_member(user=request.user, cohort=cohort):
         raise PermissionDenied("Only members of this cohort can see its leaderboard.")
     exercise = get_object_or_404(Exercise, slug=slug)
-    return render(request, "leaderboards/board.html", {
-        "exercise": exercise, "cohort": cohort, "rows": leaderboard(exercise=exercise, cohort=cohort, me=request.user),
-        "my_rank": rank_of(exercise=exercise, user=request.user, cohort=cohort),
-    })
+    return render(
+        request,
+        "leaderboards/board.html",
+        {
+            "exercise": exercise,
+            "cohort": cohort,
+            "rows": leaderboard(exercise=exercise, cohort=cohort, me=request.user),
+            "my_rank": rank_of(exercise=exercise, user=request.user, cohort=cohort),
+        },
+    )

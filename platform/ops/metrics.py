@@ -45,15 +45,25 @@ class PlatformCollector:
         )[:5000]
         latency = [(graded - created).total_seconds() for created, graded, _, _ in rows]
         sandbox = [(end - start).total_seconds() for _, _, start, end in rows if start and end]
-        yield SummaryMetricFamily("tensordojo_grading_latency_seconds",
-                                  "Submit-to-graded time, last hour", count_value=len(latency),
-                                  sum_value=sum(latency))
-        yield SummaryMetricFamily("tensordojo_sandbox_seconds", "Time in the sandbox, last hour",
-                                  count_value=len(sandbox), sum_value=sum(sandbox))
+        yield SummaryMetricFamily(
+            "tensordojo_grading_latency_seconds",
+            "Submit-to-graded time, last hour",
+            count_value=len(latency),
+            sum_value=sum(latency),
+        )
+        yield SummaryMetricFamily(
+            "tensordojo_sandbox_seconds",
+            "Time in the sandbox, last hour",
+            count_value=len(sandbox),
+            sum_value=sum(sandbox),
+        )
         if latency:
             ordered = sorted(latency)
-            quantiles = GaugeMetricFamily("tensordojo_grading_latency_quantile_seconds",
-                                          "Submit-to-graded time quantiles, last hour", labels=["quantile"])
+            quantiles = GaugeMetricFamily(
+                "tensordojo_grading_latency_quantile_seconds",
+                "Submit-to-graded time quantiles, last hour",
+                labels=["quantile"],
+            )
             for q in (0.5, 0.9, 0.99):
                 quantiles.add_metric([str(q)], ordered[min(len(ordered) - 1, int(q * len(ordered)))])
             yield quantiles

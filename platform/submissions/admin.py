@@ -6,7 +6,18 @@ from submissions.services import enqueue
 
 @admin.register(Submission)
 class SubmissionAdmin(admin.ModelAdmin):
-    list_display = ("id", "user", "exercise", "status", "verdict", "score", "lane", "attempts", "created_at", "graded_at")
+    list_display = (
+        "id",
+        "user",
+        "exercise",
+        "status",
+        "verdict",
+        "score",
+        "lane",
+        "attempts",
+        "created_at",
+        "graded_at",
+    )
     list_filter = ("status", "verdict", "lane", "exercise")
     search_fields = ("id", "user__username", "exercise__slug")
     date_hierarchy = "created_at"

@@ -38,18 +38,23 @@ def grading_run(*, submission_id, worker: str, redelivered: bool = False, backen
         version = ExerciseVersion.objects.filter(exercise=submission.exercise, version=folder.version).first()
         sandbox_started = timezone.now()
         result = grade(folder, submission.source, backend=backend or get_backend())
-        services.submission_mark_sandbox(submission_id=submission.id, attempt=claim.attempt,
-                                         started_at=sandbox_started, finished_at=timezone.now())
+        services.submission_mark_sandbox(
+            submission_id=submission.id, attempt=claim.attempt, started_at=sandbox_started, finished_at=timezone.now()
+        )
     except (SandboxUnavailable, InternalGradingError, OSError) as exc:
         reason = f"{type(exc).__name__}: {exc}"
         services.submission_requeue(submission_id=submission.id, attempt=claim.attempt, reason=reason)
         raise RetryableGradingError(reason) from exc
     except Exception as exc:  # an unexpected bug of ours: never blame the learner
         log.exception("grading crashed", extra={"submission_id": str(submission.id)})
-        services.submission_requeue(submission_id=submission.id, attempt=claim.attempt,
-                                    reason=f"{type(exc).__name__}: {exc}")
+        services.submission_requeue(
+            submission_id=submission.id, attempt=claim.attempt, reason=f"{type(exc).__name__}: {exc}"
+        )
         raise RetryableGradingError(str(exc)) from exc
-    services.submission_finish(submission_id=submission.id, attempt=claim.attempt,
-                               result=result.to_results_json(),
-                               exercise_version_id=version.id if version else None)
+    services.submission_finish(
+        submission_id=submission.id,
+        attempt=claim.attempt,
+        result=result.to_results_json(),
+        exercise_version_id=version.id if version else None,
+    )
     return "graded"

@@ -20,8 +20,9 @@ class Submission(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="submissions")
     exercise = models.ForeignKey("catalog.Exercise", on_delete=models.PROTECT, related_name="submissions")
     exercise_version = models.ForeignKey("catalog.ExerciseVersion", on_delete=models.PROTECT, related_name="+")
-    cohort = models.ForeignKey("cohorts.Cohort", null=True, blank=True, on_delete=models.SET_NULL,
-                               related_name="submissions")
+    cohort = models.ForeignKey(
+        "cohorts.Cohort", null=True, blank=True, on_delete=models.SET_NULL, related_name="submissions"
+    )
     source = models.TextField()
     status = models.CharField(max_length=10, choices=STATUS_CHOICES, default=QUEUED)
     lane = models.CharField(max_length=10, default=LIVE)

@@ -15,8 +15,11 @@ def submission_latest(*, user, exercise) -> Submission | None:
 
 
 def submissions_for_exercise(*, user, exercise) -> QuerySet[Submission]:
-    return Submission.objects.filter(user=user, exercise=exercise).order_by("-created_at").only(
-        "id", "status", "verdict", "score", "max_score", "created_at", "time_value", "counts", "exercise_id")
+    return (
+        Submission.objects.filter(user=user, exercise=exercise)
+        .order_by("-created_at")
+        .only("id", "status", "verdict", "score", "max_score", "created_at", "time_value", "counts", "exercise_id")
+    )
 
 
 def can_view_submission(*, user, submission: Submission) -> bool:
@@ -27,30 +30,54 @@ def can_view_submission(*, user, submission: Submission) -> bool:
         return True
     instructor_cohorts = Membership.objects.filter(user=user, role=Membership.INSTRUCTOR).values("cohort_id")
     return Membership.objects.filter(
-        user_id=submission.user_id, role=Membership.LEARNER, cohort_id__in=instructor_cohorts,
+        user_id=submission.user_id,
+        role=Membership.LEARNER,
+        cohort_id__in=instructor_cohorts,
         cohort__cohort_exercises__exercise_id=submission.exercise_id,
     ).exists()
 
 
 def submission_previous(*, submission: Submission) -> Submission | None:
-    return (Submission.objects.filter(user_id=submission.user_id, exercise_id=submission.exercise_id,
-                                      created_at__lt=submission.created_at)
-            .order_by("-created_at").first())
+    return (
+        Submission.objects.filter(
+            user_id=submission.user_id, exercise_id=submission.exercise_id, created_at__lt=submission.created_at
+        )
+        .order_by("-created_at")
+        .first()
+    )
 
 
 def source_diff(*, older: Submission, newer: Submission) -> list[tuple[str, str]]:
     """Unified diff lines with a kind (add, del, hunk, ctx) for colouring."""
-    lines = difflib.unified_diff(older.source.splitlines(), newer.source.splitlines(),
-                                 fromfile="previous attempt", tofile="this attempt", lineterm="", n=2)
+    lines = difflib.unified_diff(
+        older.source.splitlines(),
+        newer.source.splitlines(),
+        fromfile="previous attempt",
+        tofile="this attempt",
+        lineterm="",
+        n=2,
+    )
     out = []
     for line in lines:
-        kind = "hunk" if line.startswith("@@") else "add" if line.startswith("+") else \
-            "del" if line.startswith("-") else "ctx"
+        kind = (
+            "hunk"
+            if line.startswith("@@")
+            else "add"
+            if line.startswith("+")
+            else "del"
+            if line.startswith("-")
+            else "ctx"
+        )
         out.append((kind, line))
     return out
 
 
 def submission_timeline(submission: Submission) -> list[tuple[str, object]]:
-    return [("created", submission.created_at), ("queued", submission.queued_at),
-            ("started", submission.started_at), ("sandbox started", submission.sandbox_started_at),
-            ("sandbox finished", submission.sandbox_finished_at), ("graded", submission.graded_at)]
+    return [
+        ("created", submission.created_at),
+        ("queued", submission.queued_at),
+        ("started", submission.started_at),
+        ("sandbox started", submission.sandbox_started_at),
+        ("sandbox finished", submission.sandbox_finished_at),
+        ("graded", submission.graded_at),
+    ]

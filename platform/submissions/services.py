@@ -93,8 +93,14 @@ def submission_create(*, user, exercise: Exercise, source: str, cohort: Cohort |
     counts = _counts_somewhere(user, exercise)
     with transaction.atomic():
         submission = Submission.objects.create(
-            user=user, exercise=exercise, exercise_version_id=exercise.current_version_id, cohort=cohort,
-            source=source, status=Submission.QUEUED, counts=counts, queued_at=timezone.now(),
+            user=user,
+            exercise=exercise,
+            exercise_version_id=exercise.current_version_id,
+            cohort=cohort,
+            source=source,
+            status=Submission.QUEUED,
+            counts=counts,
+            queued_at=timezone.now(),
         )
         transaction.on_commit(lambda: enqueue(submission))
     log.info("submission created", extra={"submission_id": str(submission.id), "exercise": exercise.slug})
@@ -105,8 +111,9 @@ def _counts_somewhere(user, exercise: Exercise) -> bool:
     """False when every cohort of the learner that has this exercise is past its deadline (practice)."""
     from cohorts.models import CohortExercise
 
-    links = CohortExercise.objects.filter(exercise=exercise, cohort__memberships__user=user,
-                                          cohort__memberships__role="learner")
+    links = CohortExercise.objects.filter(
+        exercise=exercise, cohort__memberships__user=user, cohort__memberships__role="learner"
+    )
     deadlines = list(links.values_list("deadline", flat=True))
     now = timezone.now()
     return not deadlines or any(d is None or now <= d for d in deadlines)
@@ -123,11 +130,16 @@ def enqueue(submission: Submission) -> bool:
     from submissions.tasks import grade_submission
 
     try:
-        grade_submission.apply_async(args=[str(submission.id)], queue=queue_for(submission),
-                                     retry=True, retry_policy={"max_retries": 2, "interval_start": 0.2})
+        grade_submission.apply_async(
+            args=[str(submission.id)],
+            queue=queue_for(submission),
+            retry=True,
+            retry_policy={"max_retries": 2, "interval_start": 0.2},
+        )
     except Exception as exc:  # kombu raises several types when the broker is unreachable
-        log.warning("enqueue failed; the sweep will retry", extra={"submission_id": str(submission.id),
-                                                                     "error": str(exc)[:200]})
+        log.warning(
+            "enqueue failed; the sweep will retry", extra={"submission_id": str(submission.id), "error": str(exc)[:200]}
+        )
         return False
     log.info("submission enqueued", extra={"submission_id": str(submission.id), "queue": queue_for(submission)})
     return True
@@ -144,9 +156,10 @@ def submission_start(*, submission_id, worker: str, redelivered: bool = False) -
     with transaction.atomic():
         submission = Submission.objects.select_for_update().select_related("exercise").get(id=submission_id)
         if submission.status == Submission.RUNNING:
-            stale = submission.started_at and (
-                timezone.now() - submission.started_at
-            ).total_seconds() > settings.GRADING_HARD_TIME_LIMIT
+            stale = (
+                submission.started_at
+                and (timezone.now() - submission.started_at).total_seconds() > settings.GRADING_HARD_TIME_LIMIT
+            )
             if not (redelivered or stale):
                 log.info("already running elsewhere", extra={"submission_id": str(submission_id)})
                 return None
@@ -158,8 +171,9 @@ def submission_start(*, submission_id, worker: str, redelivered: bool = False) -
         submission.worker = worker[:200]
         submission.started_at = timezone.now()
         submission.sandbox_started_at = submission.sandbox_finished_at = None
-        submission.save(update_fields=["status", "attempts", "worker", "started_at", "sandbox_started_at",
-                                       "sandbox_finished_at"])
+        submission.save(
+            update_fields=["status", "attempts", "worker", "started_at", "sandbox_started_at", "sandbox_finished_at"]
+        )
     log.info("grading started", extra={"submission_id": str(submission_id), "attempt": submission.attempts})
     return Claim(submission, submission.attempts)
 
@@ -192,8 +206,9 @@ def submission_finish(*, submission_id, attempt: int, result: dict, exercise_ver
             submission.exercise_version_id = exercise_version_id
         submission.save()
         best_result_update(submission=submission)
-    log.info("graded", extra={"submission_id": str(submission_id), "verdict": submission.verdict,
-                              "score": submission.score})
+    log.info(
+        "graded", extra={"submission_id": str(submission_id), "verdict": submission.verdict, "score": submission.score}
+    )
     return True
 
 
@@ -236,10 +251,12 @@ def submissions_regrade(*, exercise: Exercise, user_ids: list[int] | None = None
     ids = list(query.values_list("id", flat=True))
     now = timezone.now()
     for batch_start in range(0, len(ids), 500):
-        batch = ids[batch_start: batch_start + 500]
+        batch = ids[batch_start : batch_start + 500]
         with transaction.atomic():
             Submission.objects.filter(id__in=batch, status__in=[Submission.GRADED, Submission.ERROR]).update(
-                status=Submission.QUEUED, lane=Submission.REGRADE, queued_at=now,
+                status=Submission.QUEUED,
+                lane=Submission.REGRADE,
+                queued_at=now,
             )
             rows = list(Submission.objects.filter(id__in=batch).select_related("exercise"))
             transaction.on_commit(lambda rows=rows: [enqueue(s) for s in rows])
@@ -258,8 +275,9 @@ def submissions_sweep(*, queued_after_s: int | None = None) -> dict:
     ).values_list("id", "attempts")
     for submission_id, attempts in stuck_running:
         if attempts >= settings.GRADING_MAX_RETRIES:
-            counts["failed"] += submission_fail(submission_id=submission_id,
-                                                reason="the grading worker stopped responding repeatedly")
+            counts["failed"] += submission_fail(
+                submission_id=submission_id, reason="the grading worker stopped responding repeatedly"
+            )
         elif submission_requeue(submission_id=submission_id, attempt=attempts, reason="worker lost"):
             counts["requeued"] += 1
     stale_queued = Submission.objects.filter(

@@ -17,9 +17,15 @@ log = logging.getLogger("tensordojo.tasks")
 WORKER = f"{socket.gethostname()}:{os.getpid()}"
 
 
-@shared_task(bind=True, name="submissions.grade", acks_late=True, reject_on_worker_lost=True,
-             max_retries=None, soft_time_limit=settings.GRADING_SOFT_TIME_LIMIT,
-             time_limit=settings.GRADING_HARD_TIME_LIMIT)
+@shared_task(
+    bind=True,
+    name="submissions.grade",
+    acks_late=True,
+    reject_on_worker_lost=True,
+    max_retries=None,
+    soft_time_limit=settings.GRADING_SOFT_TIME_LIMIT,
+    time_limit=settings.GRADING_HARD_TIME_LIMIT,
+)
 def grade_submission(self, submission_id: str) -> str:
     redelivered = bool((self.request.delivery_info or {}).get("redelivered"))
     with submission_context(submission_id):
@@ -31,7 +37,7 @@ def grade_submission(self, submission_id: str) -> str:
                 return "error"
             countdown = min(60, 2 ** (self.request.retries + 1))
             log.warning("retrying in %ss", countdown, extra={"submission_id": submission_id})
-            raise self.retry(exc=exc, countdown=countdown)
+            raise self.retry(exc=exc, countdown=countdown) from exc
 
 
 @shared_task(name="submissions.sweep")

@@ -45,9 +45,11 @@ def detail(request, submission_id):
     submission = _get_visible(request, submission_id)
     previous = submission_previous(submission=submission)
     context = {
-        "submission": submission, "result": submission.result or {},
+        "submission": submission,
+        "result": submission.result or {},
         "diff": source_diff(older=previous, newer=submission) if previous else [],
-        "previous": previous, "is_owner": submission.user_id == request.user.id,
+        "previous": previous,
+        "is_owner": submission.user_id == request.user.id,
         "timeline": submission_timeline(submission) if is_instructor(request.user) else [],
     }
     template = "submissions/_result.html" if request.GET.get("fragment") else "submissions/detail.html"
@@ -57,13 +59,23 @@ def detail(request, submission_id):
 @login_required
 def status(request, submission_id):
     submission = _get_visible(request, submission_id)
-    return JsonResponse({"id": str(submission.id), "status": submission.status, "verdict": submission.verdict,
-                         "score": submission.score, "max_score": submission.max_score,
-                         "finished": submission.is_finished})
+    return JsonResponse(
+        {
+            "id": str(submission.id),
+            "status": submission.status,
+            "verdict": submission.verdict,
+            "score": submission.score,
+            "max_score": submission.max_score,
+            "finished": submission.is_finished,
+        }
+    )
 
 
 @login_required
 def history(request, slug: str):
     exercise = get_object_or_404(Exercise, slug=slug)
-    return render(request, "submissions/history.html",
-                  {"exercise": exercise, "submissions": submissions_for_exercise(user=request.user, exercise=exercise)})
+    return render(
+        request,
+        "submissions/history.html",
+        {"exercise": exercise, "submissions": submissions_for_exercise(user=request.user, exercise=exercise)},
+    )

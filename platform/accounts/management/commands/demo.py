@@ -22,8 +22,9 @@ class Command(BaseCommand):
         for username, password, instructor in DEMO:
             user = User.objects.filter(username=username).first()
             if user is None:
-                user = user_create(username=username, email=f"{username}@example.com", password=password,
-                                   is_instructor=instructor)
+                user = user_create(
+                    username=username, email=f"{username}@example.com", password=password, is_instructor=instructor
+                )
             Profile.objects.get_or_create(user=user, defaults={"is_instructor": instructor})
             users[username] = user
         cohort = Cohort.objects.filter(name=COHORT, created_by=users["instructor"]).first()
@@ -32,5 +33,7 @@ class Command(BaseCommand):
         Membership.objects.get_or_create(cohort=cohort, user=users["learner"], defaults={"role": Membership.LEARNER})
         self.stdout.write("Demo accounts:")
         for username, password, instructor in DEMO:
-            self.stdout.write(f"  {'instructor' if instructor else 'learner':10}  user {username:10}  password {password}")
+            self.stdout.write(
+                f"  {'instructor' if instructor else 'learner':10}  user {username:10}  password {password}"
+            )
         self.stdout.write(f"  cohort      {cohort.name!r}, join code {cohort.join_code}")

@@ -34,8 +34,12 @@ class Command(BaseCommand):
             report = exercises_sync(root=root)
         except ExerciseFormatError as exc:
             raise CommandError(f"nothing loaded: {exc}") from exc
-        for label, slugs in (("new", report.created), ("new version", report.updated),
-                             ("unchanged", report.unchanged), ("deactivated", report.deactivated)):
+        for label, slugs in (
+            ("new", report.created),
+            ("new version", report.updated),
+            ("unchanged", report.unchanged),
+            ("deactivated", report.deactivated),
+        ):
             if slugs:
                 self.stdout.write(f"{label:12} {len(slugs):3}  {', '.join(slugs)}")
         if report.updated:
@@ -46,8 +50,10 @@ class Command(BaseCommand):
             folder = scaffold(root, options["slug"])
         except (ValueError, FileExistsError) as exc:
             raise CommandError(str(exc)) from exc
-        self.stdout.write(f"created {folder}\nNext: fill in the TODOs, then run "
-                          f"`python manage.py exercises check {options['slug']}` — it says what is left.")
+        self.stdout.write(
+            f"created {folder}\nNext: fill in the TODOs, then run "
+            f"`python manage.py exercises check {options['slug']}` — it says what is left."
+        )
 
     def _check(self, root: Path, options) -> None:
         slugs = options["slugs"] or sorted(
@@ -66,8 +72,10 @@ class Command(BaseCommand):
             cell = {s.what: ("ok" if s.ok else "FAIL") for s in report.steps}
             good, total = report.count("mistake ")
             mistakes = f"{good}/{total}" + ("" if cell.get("mistakes", "ok") == "ok" else "!")
-            self.stdout.write(f"{slug:32} {cell.get('format', '-'):7} {cell.get('reference', '-'):10} "
-                              f"{cell.get('starter', '-'):8} {mistakes:9} {report.seconds:5.1f}s")
+            self.stdout.write(
+                f"{slug:32} {cell.get('format', '-'):7} {cell.get('reference', '-'):10} "
+                f"{cell.get('starter', '-'):8} {mistakes:9} {report.seconds:5.1f}s"
+            )
         failed = [r for r in reports if not r.ok]
         for report in failed:
             self.stdout.write(f"\n{report.slug}:")

@@ -1,0 +1,35 @@
+# tensordojo — the two commands of the README, and a few helpers.
+.PHONY: up test image venv lint format check-exercises bench compose-test clean help
+
+help:            ## list the targets
+	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*##/\t/'
+
+up:              ## install what is missing, build the sandbox, run everything on 127.0.0.1:8000
+	scripts/up.sh
+
+test:            ## prepare the same and run the whole suite (SQLite and PostgreSQL)
+	scripts/test.sh
+
+venv:            ## the virtualenv only
+	scripts/venv.sh
+
+image:           ## the sandbox image only (offline base via debootstrap)
+	scripts/images.sh
+
+lint:            ## ruff lint and format check
+	.venv/bin/ruff check . && .venv/bin/ruff format --check .
+
+format:          ## apply ruff's formatting
+	.venv/bin/ruff format . && .venv/bin/ruff check --fix .
+
+check-exercises: ## prove every exercise through the sandbox
+	TENSORDOJO_ENV=development .venv/bin/python manage.py exercises check
+
+bench:           ## run the benchmarks (see bench/README.md)
+	scripts/bench.sh
+
+compose-test:    ## bring the docker compose stack up, grade one submission, take it down
+	scripts/compose-smoke.sh
+
+clean:           ## remove local state (database, caches, logs); keeps .venv and images
+	rm -rf var

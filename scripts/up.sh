@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# `make up`: everything on one machine, in the foreground; Ctrl-C stops it all.
+source "$(dirname "$0")/lib.sh"
+
+export TENSORDOJO_ENV="${TENSORDOJO_ENV:-development}"
+export DJANGO_SETTINGS_MODULE=config.settings
+REDIS_PORT="${REDIS_PORT:-6379}"
+export REDIS_URL="${REDIS_URL:-redis://127.0.0.1:$REDIS_PORT/0}"
+export CELERY_BROKER_URL="${CELERY_BROKER_URL:-$REDIS_URL}"
+HOST="${HOST:-127.0.0.1}"
+PORT="${PORT:-8000}"
+
+"$ROOT/scripts/system-deps.sh"
+"$ROOT/scripts/venv.sh"
+"$ROOT/scripts/images.sh"
+
+cd "$ROOT"
+say "preparing the database and loading the exercises"
+"$PY" manage.py migrate --no-input -v0
+"$PY" manage.py exercises sync
+"$PY" manage.py collectstatic --no-input -v0
+"$PY" manage.py demo
+
+pids=()
+cleanup() {
+    trap - INT TERM EXIT
+    say "stopping"
+    for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+    wait 2>/dev/null || true
+    [ -n "${OWN_REDIS:-}" ] && stop_pidfile "$VAR/run/redis.pid"
+    exit 0
+}
+trap cleanup INT TERM EXIT
+
+if redis-cli -h 127.0.0.1 -p "$REDIS_PORT" ping >/dev/null 2>&1; then
+    say "using the Redis already running on 127.0.0.1:$REDIS_PORT"
+else
+    say "starting Redis on 127.0.0.1:$REDIS_PORT"
+    start_redis "$REDIS_PORT" "$VAR/run"
+    OWN_REDIS=1
+fi
+
+say "starting a Celery worker (queues cpu, regrade, maintenance) and beat"
+"$VENV/bin/celery" -A config worker --workdir platform -Q cpu,regrade,maintenance --concurrency 2 \
+    --hostname "worker-cpu@%h" --loglevel INFO >"$VAR/log/worker.log" 2>&1 &
+pids+=($!)
+"$VENV/bin/celery" -A config beat --workdir platform --schedule "$VAR/run/celerybeat-schedule" \
+    --loglevel INFO >"$VAR/log/beat.log" 2>&1 &
+pids+=($!)
+
+say "web server on http://$HOST:$PORT/  (logs in var/log/; Ctrl-C stops everything)"
+"$VENV/bin/gunicorn" config.wsgi --chdir platform --bind "$HOST:$PORT" --workers 2 --threads 4 \
+    --access-logfile - --error-logfile - &
+pids+=($!)
+wait -n "${pids[@]}" || true
+say "a process stopped unexpectedly; see var/log/"
