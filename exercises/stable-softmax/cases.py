@@ -1,0 +1,82 @@
+"""Cases for stable-softmax: large magnitudes, any axis, batch dimensions."""
+
+import numpy as np
+
+from grader import diagnosis as dx
+from grader.cases import Case
+
+
+def _stable(x, axis):
+    e = np.exp(x - np.max(x, axis=axis, keepdims=True))
+    return e / np.sum(e, axis=axis, keepdims=True)
+
+
+def build_cases(rng):
+    far_apart = np.array([[1000.0, 999.0, 998.0], [-1000.0, -999.0, -1001.0]])
+    return [
+        Case("small vector", "softmax", (np.array([1.0, 2.0, 3.0]),)),
+        Case("scores near 1000", "softmax", (np.array([1000.0, 1000.0, 999.0]),),
+             explain="exp(1000) overflows: subtract the maximum first."),
+        Case("columns with axis=0", "softmax", (np.array([[1.0, 2.0], [3.0, 5.0]]),), {"axis": 0}),
+        Case("rows far apart", "softmax", (far_apart,),
+             explain="Each row needs its own maximum: the second row is 2000 below the first."),
+        Case("hidden: batch x heads x T x T, last axis", "softmax", (rng.standard_normal((2, 3, 4, 4)) * 10,),
+             visible=False),
+        Case("hidden: 3-D along axis 1", "softmax", (rng.standard_normal((3, 5, 2)),), {"axis": 1}, visible=False),
+        Case("hidden: very negative scores", "softmax", (np.array([[-1e4, -1e4 - 1, -1e4 + 2]]),), visible=False),
+        Case("hidden: large spread", "softmax", (rng.standard_normal((4, 6)) * 500,), visible=False),
+        Case("hidden: axis=-2", "softmax", (rng.standard_normal((2, 4, 3)) * 3,), {"axis": -2}, visible=False),
+        Case("hidden: a single score", "softmax", (np.array([[42.0]]),), visible=False),
+    ]
+
+
+def _bad_slices_max(c, g):
+    """The per-slice maxima of the input where the learner's output is not finite."""
+    x = np.asarray(c.args[0], float)
+    axis = c.kwargs.get("axis", -1)
+    bad = ~np.isfinite(np.asarray(g, float))
+    per_axis = np.broadcast_to(np.max(x, axis=axis, keepdims=True), x.shape)
+    return per_axis[bad], float(np.max(x))
+
+
+def _overflowed(c, g, e, m):
+    if m is None or m.kind != "nonfinite":
+        return False
+    slice_max, _ = _bad_slices_max(c, g)
+    return bool(np.any(slice_max > 709))
+
+
+def _global_max(c, g, e, m):
+    if m is None or m.kind != "nonfinite":
+        return False
+    slice_max, overall = _bad_slices_max(c, g)
+    return bool(np.all(slice_max <= 709) and np.all(overall - slice_max > 700))
+
+
+def _wrong_axis(c, g, e, m):
+    x = np.asarray(c.args[0], float)
+    wanted = c.kwargs.get("axis", -1) % x.ndim
+    return any(
+        axis != wanted and np.allclose(np.asarray(g, float), _stable(x, axis), rtol=1e-6, atol=1e-12)
+        for axis in range(x.ndim)
+    ) if np.shape(g) == x.shape else False
+
+
+def _whole_array(c, g, e, m):
+    got = np.asarray(g, float)
+    return got.shape == np.shape(c.args[0]) and bool(np.isclose(got.sum(), 1.0)) and np.asarray(e).size > 1 and not (
+        np.isclose(np.asarray(e).sum(), 1.0))
+
+
+DIAGNOSES = [
+    dx.when("no-max-subtraction",
+            "exp overflowed to inf (inf / inf = nan): subtract the maximum along the axis before exponentiating.",
+            _overflowed),
+    dx.when("global-max",
+            "The maximum was taken over the whole array: rows far below it underflow to 0 / 0. Take the maximum "
+            "along the axis (keepdims=True).", _global_max),
+    dx.when("wrong-axis", "The probabilities sum to 1 along a different axis: normalise along `axis`.", _wrong_axis),
+    dx.when("normalised-over-everything",
+            "You divided by the sum of the whole array; each slice along `axis` must sum to 1 on its own.",
+            _whole_array),
+]
