@@ -50,6 +50,8 @@ def diagnose(case: Case, got, expected, mismatch: Mismatch | None, diagnoses) ->
 def _matches(got, value, rules: Rules = LOOSE) -> bool:
     if value is None:
         return False
+    if isinstance(got, TensorValue) and not isinstance(value, TensorValue):
+        got = got.array  # a mistake's numbers, computed in NumPy, against the learner's tensor
     return compare(got, value, rules) is None
 
 
