@@ -16,8 +16,9 @@ from grader.protocol import FixtureArg, TensorArg
 
 __all__ = ["Case", "Timing", "TensorArg", "FixtureArg", "Check"]
 
-# check(got, expected, case) -> None when right, else a message for the learner.
-Check = Callable[[Any, Any, "Case"], "str | None"]
+# check(got, expected, case) -> None when right, else a message for the learner
+# (or a grader.compare.Mismatch, so that diagnoses can look at its kind and data).
+Check = Callable[[Any, Any, "Case"], Any]
 
 
 @dataclass(frozen=True)

@@ -272,8 +272,8 @@ def _judge_case(
     if case.timing:
         return _judge_timed(case, record, expected, report, result, rules, peaks, diagnoses)
     if case.check is not None:
-        message = case.check(got, expected.value, case)
-        mismatch = Mismatch("check", message) if message else None
+        outcome = case.check(got, expected.value, case)
+        mismatch = outcome if isinstance(outcome, Mismatch) or outcome is None else Mismatch("check", outcome)
     else:
         mismatch = compare(got, expected.value, rules)
     if mismatch is None:

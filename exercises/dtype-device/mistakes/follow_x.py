@@ -1,0 +1,3 @@
+# expect: followed-x-dtype
+def predict(X, W, b):
+    return X @ W.to(X.dtype) + b.to(X.dtype)

@@ -1,0 +1,12 @@
+# expect: sigma-not-squared
+import numpy as np
+
+
+def low_rank(A, k):
+    U, s, Vt = np.linalg.svd(A, full_matrices=False)
+    return U[:, :k] @ np.diag(s[:k]) @ Vt[:k]
+
+
+def energy_kept(A, k):
+    s = np.linalg.svd(A, compute_uv=False)
+    return float(s[:k].sum() / s.sum())
