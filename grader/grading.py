@@ -89,7 +89,7 @@ def grade(
         outcome = run_job(backend, learner_job(exercise, expected.packed, source), exercise.limits, gpu=exercise.gpu)
         try:
             result = _verdict(exercise, expected, outcome)
-        except (ReportError, BadValue) as exc:
+        except ReportError as exc:
             problem = f"unreadable sandbox report: {exc}"
             log.warning("grading %s attempt %d: %s", exercise.slug, attempt + 1, problem)
             continue
@@ -258,7 +258,12 @@ def _judge_case(
         return result
     if status == "raised":
         return _judge_exception(case, record, expected, result, diagnoses)
-    got = rebuild(record.get("value"), report.arrays)
+    try:
+        got = rebuild(record.get("value"), report.arrays)
+    except BadValue:
+        # Values come from the learner's process: garbage there is theirs, not an internal error.
+        result.message = "The value your function returned could not be read (the harness was tampered with?)."
+        return result
     if case.expect_error:
         mismatch = Mismatch("no-error", f"Expected {case.expect_error} to be raised, but a value was returned.")
         return _fail(result, case, got, expected.value, mismatch, diagnoses)
@@ -313,8 +318,12 @@ def _judge_exception(case, record, expected: Expected, result: CaseResult, diagn
 
 
 def _judge_timed(case, record, expected: Expected, report, result, rules, peaks, diagnoses) -> CaseResult:
-    values = [rebuild(v, report.arrays) for v in record.get("values", [])]
-    times = [float(t) for t in record.get("times", [])]
+    try:
+        values = [rebuild(v, report.arrays) for v in record.get("values", [])]
+        times = [float(t) for t in record.get("times", [])]
+    except (BadValue, TypeError, ValueError):
+        result.message = "The timed results could not be read (the harness was tampered with?)."
+        return result
     wanted = expected.values or [expected.value]
     if len(values) != len(wanted) or len(times) != len(wanted):
         result.message = "The timed run did not report every repetition."

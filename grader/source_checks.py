@@ -15,7 +15,9 @@ from dataclasses import dataclass
 from grader.exercise import Forbidden
 
 DYNAMIC_CALLS = {"eval", "exec", "compile", "__import__", "globals", "vars", "locals"}
-DYNAMIC_MODULES = {"importlib", "ctypes", "builtins", "sys", "inspect", "gc"}
+DYNAMIC_MODULES = {"importlib", "ctypes", "builtins", "inspect", "gc"}
+DYNAMIC_NAMES = {"sys.modules", "sys._getframe", "sys.meta_path", "sys.path_hooks"}
+MATMUL_METHODS = {"__matmul__", "__rmatmul__", "__imatmul__"}
 LOOP_HELPERS = {"numpy.vectorize", "numpy.apply_along_axis", "numpy.frompyfunc", "map", "itertools"}
 
 
@@ -53,6 +55,9 @@ class _ForbiddenVisitor(ast.NodeVisitor):
     def __init__(self, forbidden: Forbidden):
         self.forbidden = forbidden
         self.calls = set(forbidden.calls)
+        self.methods = set(forbidden.methods)
+        if "@" in forbidden.operators or any(c.endswith(".matmul") for c in forbidden.calls):
+            self.methods |= MATMUL_METHODS  # x.__matmul__(y) is the @ operator by name
         self.modules = set(forbidden.modules)
         self.aliases: dict[str, str] = {}
         self.problems: list[SourceProblem] = []
@@ -94,7 +99,7 @@ class _ForbiddenVisitor(ast.NodeVisitor):
 
     def _check_name(self, node: ast.AST, name: str) -> None:
         for banned in self.calls:
-            if name == banned or name.startswith(banned + "."):
+            if name == banned or name.startswith(banned + ".") or _same_function(name, banned):
                 self.report(node, f"{_pretty(banned)} is not allowed in this exercise")
                 return
         if self.forbidden.loops and name in LOOP_HELPERS:
@@ -104,7 +109,9 @@ class _ForbiddenVisitor(ast.NodeVisitor):
         name = self._resolve(node)
         if name:
             self._check_name(node, name)
-        if node.attr in self.forbidden.methods:
+            if self.forbidden.calls and name in DYNAMIC_NAMES:
+                self.report(node, f"{name} is not allowed here: it can hide forbidden calls")
+        if node.attr in self.methods:
             self.report(node, f".{node.attr}() is not allowed in this exercise")
         if self.forbidden.calls and node.attr in ("__dict__", "__getattribute__", "__builtins__"):
             self.report(node, f"{node.attr} is not allowed here: it can hide forbidden calls")
@@ -131,7 +138,7 @@ class _ForbiddenVisitor(ast.NodeVisitor):
                 base = self._resolve(node.args[0])
                 if base:
                     self._check_name(node, f"{base}.{node.args[1].value}")
-                if str(node.args[1].value) in self.forbidden.methods:
+                if str(node.args[1].value) in self.methods:
                     self.report(node, f".{node.args[1].value}() is not allowed in this exercise")
         self.generic_visit(node)
 
@@ -171,6 +178,13 @@ class _ForbiddenVisitor(ast.NodeVisitor):
 
     def visit_GeneratorExp(self, node):
         self._loop(node, "generator expression")
+
+
+def _same_function(name: str, banned: str) -> bool:
+    """numpy.core.multiarray.matmul is numpy.matmul under another path: same package, same last name."""
+    root, _, last = banned.partition(".")
+    leaf = banned.rsplit(".", 1)[-1]
+    return bool(last) and name.startswith(root + ".") and name.rsplit(".", 1)[-1] == leaf
 
 
 def _pretty(name: str) -> str:

@@ -31,35 +31,78 @@ def build_cases(rng):
     return [
         Case("worked example", "attention", (t(eye), t(eye), t(v)), strict_dtype=True),
         Case("worked example, causal", "attention", (t(eye), t(eye), t(v)), {"causal": True}, strict_dtype=True),
-        Case("batch x heads (2, 4, 6, 8)", "attention", (t(n((2, 4, 6, 8))), t(n((2, 4, 6, 8))), t(n((2, 4, 6, 8)))),
-             strict_dtype=True),
-        Case("causal (2, 4, 6, 8)", "attention", (t(n((2, 4, 6, 8))), t(n((2, 4, 6, 8))), t(n((2, 4, 6, 8)))),
-             {"causal": True}, strict_dtype=True),
-        Case("hidden: 3-D, d_v differs", "attention", (t(n((3, 5, 16))), t(n((3, 5, 16))), t(n((3, 5, 4)))),
-             visible=False, strict_dtype=True),
-        Case("hidden: causal T = 1", "attention", (t(n((1, 1, 1, 8))), t(n((1, 1, 1, 8))), t(n((1, 1, 1, 8)))),
-             {"causal": True}, visible=False, strict_dtype=True),
-        Case("hidden: large scores", "attention", (t(n((2, 8, 32)) * 20), t(n((2, 8, 32)) * 20), t(n((2, 8, 32)))),
-             visible=False, strict_dtype=True),
-        Case("hidden: causal T = 16", "attention", (t(n((1, 2, 16, 8))), t(n((1, 2, 16, 8))), t(n((1, 2, 16, 8)))),
-             {"causal": True}, visible=False, strict_dtype=True),
+        Case(
+            "batch x heads (2, 4, 6, 8)",
+            "attention",
+            (t(n((2, 4, 6, 8))), t(n((2, 4, 6, 8))), t(n((2, 4, 6, 8)))),
+            strict_dtype=True,
+        ),
+        Case(
+            "causal (2, 4, 6, 8)",
+            "attention",
+            (t(n((2, 4, 6, 8))), t(n((2, 4, 6, 8))), t(n((2, 4, 6, 8)))),
+            {"causal": True},
+            strict_dtype=True,
+        ),
+        Case(
+            "hidden: 3-D, d_v differs",
+            "attention",
+            (t(n((3, 5, 16))), t(n((3, 5, 16))), t(n((3, 5, 4)))),
+            visible=False,
+            strict_dtype=True,
+        ),
+        Case(
+            "hidden: causal T = 1",
+            "attention",
+            (t(n((1, 1, 1, 8))), t(n((1, 1, 1, 8))), t(n((1, 1, 1, 8)))),
+            {"causal": True},
+            visible=False,
+            strict_dtype=True,
+        ),
+        Case(
+            "hidden: large scores",
+            "attention",
+            (t(n((2, 8, 32)) * 20), t(n((2, 8, 32)) * 20), t(n((2, 8, 32)))),
+            visible=False,
+            strict_dtype=True,
+        ),
+        Case(
+            "hidden: causal T = 16",
+            "attention",
+            (t(n((1, 2, 16, 8))), t(n((1, 2, 16, 8))), t(n((1, 2, 16, 8)))),
+            {"causal": True},
+            visible=False,
+            strict_dtype=True,
+        ),
     ]
 
 
 DIAGNOSES = [
-    dx.when("returned-numpy",
-            "Return a torch.Tensor (float32, on the inputs' device), not a NumPy array: drop the .numpy().",
-            lambda c, g, e, m: m is not None and m.kind == "type" and "torch.Tensor" in m.message),
-    dx.raised("k-dot-t-on-batches",
-              "k.T reverses every axis of a 3-D/4-D tensor: use k.transpose(-2, -1).",
-              "RuntimeError", when_case=lambda c: c.args[1].data.ndim >= 3),
-    dx.alternative("k-dot-t-on-batches", "k.T reverses every axis of a 3-D/4-D tensor: use k.transpose(-2, -1).",
-                   lambda q, k, v, causal=False: _np_attention(
-                       q, type(k)(np.ascontiguousarray(np.asarray(k.data).T)), v, causal)),
-    dx.alternative("missing-scale", "The scores were not divided by √d.",
-                   lambda q, k, v, causal=False: _np_attention(q, k, v, causal, scale=False)),
-    dx.nonfinite("diagonal-masked",
-                 "NaN in the output: the causal mask also hid the diagonal, so the first query could see no key "
-                 "at all. Query t may attend to keys 0..t inclusive (tril, not triu(1) inverted wrongly)."),
+    dx.when(
+        "returned-numpy",
+        "Return a torch.Tensor (float32, on the inputs' device), not a NumPy array: drop the .numpy().",
+        lambda c, g, e, m: m is not None and m.kind == "type" and "torch.Tensor" in m.message,
+    ),
+    dx.raised(
+        "k-dot-t-on-batches",
+        "k.T reverses every axis of a 3-D/4-D tensor: use k.transpose(-2, -1).",
+        "RuntimeError",
+        when_case=lambda c: c.args[1].data.ndim >= 3,
+    ),
+    dx.alternative(
+        "k-dot-t-on-batches",
+        "k.T reverses every axis of a 3-D/4-D tensor: use k.transpose(-2, -1).",
+        lambda q, k, v, causal=False: _np_attention(q, type(k)(np.ascontiguousarray(np.asarray(k.data).T)), v, causal),
+    ),
+    dx.alternative(
+        "missing-scale",
+        "The scores were not divided by √d.",
+        lambda q, k, v, causal=False: _np_attention(q, k, v, causal, scale=False),
+    ),
+    dx.nonfinite(
+        "diagonal-masked",
+        "NaN in the output: the causal mask also hid the diagonal, so the first query could see no key "
+        "at all. Query t may attend to keys 0..t inclusive (tril, not triu(1) inverted wrongly).",
+    ),
     dx.dtype_mismatch(),
 ]

@@ -31,10 +31,19 @@ def build_cases(rng):
 
 
 DIAGNOSES = [
-    dx.alternative("forgot-biases", "You counted only the weights: each layer also has one bias per output unit.",
-                   lambda shapes: sum(a * b for a, b in shapes)),
-    dx.alternative("bias-per-input", "Biases belong to the output units (n_out per layer), not the inputs.",
-                   lambda shapes: sum(a * b + a for a, b in shapes)),
-    dx.alternative("per-layer-not-total", "Return the total, a single int — not one count per layer.",
-                   lambda shapes: [a * b + b for a, b in shapes]),
+    dx.alternative(
+        "forgot-biases",
+        "You counted only the weights: each layer also has one bias per output unit.",
+        lambda shapes: sum(a * b for a, b in shapes),
+    ),
+    dx.alternative(
+        "bias-per-input",
+        "Biases belong to the output units (n_out per layer), not the inputs.",
+        lambda shapes: sum(a * b + a for a, b in shapes),
+    ),
+    dx.alternative(
+        "per-layer-not-total",
+        "Return the total, a single int — not one count per layer.",
+        lambda shapes: [a * b + b for a, b in shapes],
+    ),
 ]

@@ -19,26 +19,51 @@ def build_cases(rng):
     b_example = np.array([0.5, 0.0, -5.0])
     square_X = rng.standard_normal((3, 3))
     return [
-        Case("dense: worked example", "dense", (X_example, W_example, b_example),
-             explain="(1, 2) @ W + b = (1.5, 1, -1)."),
-        Case("dense: batch 5, 4 -> 3", "dense", (rng.standard_normal((5, 4)), rng.standard_normal((4, 3)),
-                                                 rng.standard_normal(3))),
-        Case("dense: batch equals n_out (3x3)", "dense", (square_X, rng.standard_normal((3, 3)),
-                                                          np.array([10.0, -10.0, 0.0])),
-             explain="When batch == n_out a per-sample bias broadcasts silently — and gives wrong numbers."),
+        Case(
+            "dense: worked example",
+            "dense",
+            (X_example, W_example, b_example),
+            explain="(1, 2) @ W + b = (1.5, 1, -1).",
+        ),
+        Case(
+            "dense: batch 5, 4 -> 3",
+            "dense",
+            (rng.standard_normal((5, 4)), rng.standard_normal((4, 3)), rng.standard_normal(3)),
+        ),
+        Case(
+            "dense: batch equals n_out (3x3)",
+            "dense",
+            (square_X, rng.standard_normal((3, 3)), np.array([10.0, -10.0, 0.0])),
+            explain="When batch == n_out a per-sample bias broadcasts silently — and gives wrong numbers.",
+        ),
         Case("relu: mixed signs", "relu", (np.array([[-2.0, 0.0, 3.0], [1.5, -0.1, -7.0]]),)),
         Case("mlp: 4 -> 64 -> 32 -> 1", "mlp_forward", (rng.standard_normal((8, 4)), network(rng, [4, 64, 32, 1]))),
-        Case("mlp: one layer only (no activation)", "mlp_forward",
-             (rng.standard_normal((4, 3)), network(rng, [3, 2]))),
-        Case("hidden: dense 1 x n", "dense", (rng.standard_normal((1, 6)), rng.standard_normal((6, 2)),
-                                             rng.standard_normal(2)), visible=False),
-        Case("hidden: dense square batch", "dense", (rng.standard_normal((4, 4)), rng.standard_normal((4, 4)),
-                                                     rng.standard_normal(4) * 5), visible=False),
+        Case("mlp: one layer only (no activation)", "mlp_forward", (rng.standard_normal((4, 3)), network(rng, [3, 2]))),
+        Case(
+            "hidden: dense 1 x n",
+            "dense",
+            (rng.standard_normal((1, 6)), rng.standard_normal((6, 2)), rng.standard_normal(2)),
+            visible=False,
+        ),
+        Case(
+            "hidden: dense square batch",
+            "dense",
+            (rng.standard_normal((4, 4)), rng.standard_normal((4, 4)), rng.standard_normal(4) * 5),
+            visible=False,
+        ),
         Case("hidden: relu on 3-D", "relu", (rng.standard_normal((2, 3, 4)),), visible=False),
-        Case("hidden: mlp with negative outputs", "mlp_forward",
-             (rng.standard_normal((6, 5)), network(rng, [5, 7, 3], scale=1.0)), visible=False),
-        Case("hidden: mlp deep 4-32-32-32-32-1", "mlp_forward",
-             (rng.standard_normal((10, 4)), network(rng, [4, 32, 32, 32, 32, 1])), visible=False),
+        Case(
+            "hidden: mlp with negative outputs",
+            "mlp_forward",
+            (rng.standard_normal((6, 5)), network(rng, [5, 7, 3], scale=1.0)),
+            visible=False,
+        ),
+        Case(
+            "hidden: mlp deep 4-32-32-32-32-1",
+            "mlp_forward",
+            (rng.standard_normal((10, 4)), network(rng, [4, 32, 32, 32, 32, 1])),
+            visible=False,
+        ),
     ]
 
 
@@ -58,14 +83,26 @@ def _bias_per_sample(X, W, b):
 
 
 DIAGNOSES = [
-    dx.alternative("activation-on-output",
-                   "ReLU was applied after the last layer too: the output layer has no activation, so negative "
-                   "predictions must survive.", _relu_everywhere, entry="mlp_forward"),
-    dx.alternative("weights-on-the-left",
-                   "You computed W-first (Wᵀ Xᵀ), which gives one column per example: with one example per row "
-                   "the layer is X @ W.", _weights_left, entry="dense"),
-    dx.alternative("bias-per-sample",
-                   "The bias was added per example (down the rows) instead of per output unit: b has one entry "
-                   "per column of X @ W and broadcasts over the rows.", _bias_per_sample, entry="dense"),
+    dx.alternative(
+        "activation-on-output",
+        "ReLU was applied after the last layer too: the output layer has no activation, so negative "
+        "predictions must survive.",
+        _relu_everywhere,
+        entry="mlp_forward",
+    ),
+    dx.alternative(
+        "weights-on-the-left",
+        "You computed W-first (Wᵀ Xᵀ), which gives one column per example: with one example per row "
+        "the layer is X @ W.",
+        _weights_left,
+        entry="dense",
+    ),
+    dx.alternative(
+        "bias-per-sample",
+        "The bias was added per example (down the rows) instead of per output unit: b has one entry "
+        "per column of X @ W and broadcasts over the rows.",
+        _bias_per_sample,
+        entry="dense",
+    ),
     dx.shape_transposed(),
 ]

@@ -1,6 +1,3 @@
-import numpy as np
-
-
 def dense(X, W, b):
     """X (batch, n_in) @ W (n_in, n_out) + b (n_out,) -> (batch, n_out)."""
     raise NotImplementedError

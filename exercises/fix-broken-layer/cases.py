@@ -27,24 +27,51 @@ def good_init(got, expected, case):
 def build_cases(rng):
     square = rng.standard_normal((3, 3))
     return [
-        Case("init: shapes for 4 -> 3", "init_params", (4, 3, 0), check=good_init,
-             explain="W is (4, 3) and b has one zero per output unit: (3,)."),
-        Case("init: scale of W", "init_params", (64, 32, 1), check=good_init,
-             explain="Small weights: standard deviation at most 0.1."),
-        Case("forward: worked example", "forward",
-             (np.array([[1.0, 2.0]]), np.eye(2), np.array([-1.5, 0.5])),
-             explain="ReLU comes after the bias: the answer is [[0, 2.5]]."),
-        Case("forward: non-square 5x4 @ 4x3", "forward",
-             (rng.standard_normal((5, 4)), rng.standard_normal((4, 3)), rng.standard_normal(3))),
-        Case("forward: square 3x3", "forward", (square, rng.standard_normal((3, 3)), np.zeros(3)),
-             explain="With square shapes X * W runs — and is still wrong."),
+        Case(
+            "init: shapes for 4 -> 3",
+            "init_params",
+            (4, 3, 0),
+            check=good_init,
+            explain="W is (4, 3) and b has one zero per output unit: (3,).",
+        ),
+        Case(
+            "init: scale of W",
+            "init_params",
+            (64, 32, 1),
+            check=good_init,
+            explain="Small weights: standard deviation at most 0.1.",
+        ),
+        Case(
+            "forward: worked example",
+            "forward",
+            (np.array([[1.0, 2.0]]), np.eye(2), np.array([-1.5, 0.5])),
+            explain="ReLU comes after the bias: the answer is [[0, 2.5]].",
+        ),
+        Case(
+            "forward: non-square 5x4 @ 4x3",
+            "forward",
+            (rng.standard_normal((5, 4)), rng.standard_normal((4, 3)), rng.standard_normal(3)),
+        ),
+        Case(
+            "forward: square 3x3",
+            "forward",
+            (square, rng.standard_normal((3, 3)), np.zeros(3)),
+            explain="With square shapes X * W runs — and is still wrong.",
+        ),
         Case("hidden: init 1 -> 1", "init_params", (1, 1, 7), check=good_init, visible=False),
         Case("hidden: init wide", "init_params", (10, 200, 3), check=good_init, visible=False),
-        Case("hidden: forward negative bias", "forward",
-             (rng.standard_normal((6, 2)), rng.standard_normal((2, 4)), -np.abs(rng.standard_normal(4)) - 1),
-             visible=False),
-        Case("hidden: forward square 4x4", "forward",
-             (rng.standard_normal((4, 4)), rng.standard_normal((4, 4)), rng.standard_normal(4)), visible=False),
+        Case(
+            "hidden: forward negative bias",
+            "forward",
+            (rng.standard_normal((6, 2)), rng.standard_normal((2, 4)), -np.abs(rng.standard_normal(4)) - 1),
+            visible=False,
+        ),
+        Case(
+            "hidden: forward square 4x4",
+            "forward",
+            (rng.standard_normal((4, 4)), rng.standard_normal((4, 4)), rng.standard_normal(4)),
+            visible=False,
+        ),
     ]
 
 
@@ -57,17 +84,31 @@ def _unscaled(c, g, e, m):
 
 
 DIAGNOSES = [
-    dx.when("bias-per-sample", "b must have one entry per output unit (n_out), not per input or per example.",
-            _bias_shape),
-    dx.when("weights-not-scaled",
-            "The initial weights are not scaled down: multiply the standard normal draws by a small factor "
-            "such as 0.01.", _unscaled),
-    dx.alternative("activation-before-bias",
-                   "ReLU was applied before adding the bias: compute X @ W + b first, then ReLU.",
-                   lambda X, W, b: np.maximum(0.0, X @ W) + b, entry="forward"),
-    dx.alternative("elementwise-product",
-                   "X * W multiplies entries pairwise; a layer needs the matrix product X @ W.",
-                   lambda X, W, b: np.maximum(0.0, X * W + b), entry="forward"),
-    dx.raised("elementwise-product", "X * W multiplies entries pairwise; a layer needs the matrix product X @ W.",
-              "ValueError", contains="broadcast", entry="forward"),
+    dx.when(
+        "bias-per-sample", "b must have one entry per output unit (n_out), not per input or per example.", _bias_shape
+    ),
+    dx.when(
+        "weights-not-scaled",
+        "The initial weights are not scaled down: multiply the standard normal draws by a small factor such as 0.01.",
+        _unscaled,
+    ),
+    dx.alternative(
+        "activation-before-bias",
+        "ReLU was applied before adding the bias: compute X @ W + b first, then ReLU.",
+        lambda X, W, b: np.maximum(0.0, X @ W) + b,
+        entry="forward",
+    ),
+    dx.alternative(
+        "elementwise-product",
+        "X * W multiplies entries pairwise; a layer needs the matrix product X @ W.",
+        lambda X, W, b: np.maximum(0.0, X * W + b),
+        entry="forward",
+    ),
+    dx.raised(
+        "elementwise-product",
+        "X * W multiplies entries pairwise; a layer needs the matrix product X @ W.",
+        "ValueError",
+        contains="broadcast",
+        entry="forward",
+    ),
 ]

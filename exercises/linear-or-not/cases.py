@@ -22,19 +22,32 @@ def build_cases(rng):
         ("linear map x @ W", FixtureArg("linear", {"W": W}), 4, True, True),
         ("affine map x @ W + b", FixtureArg("affine", {"W": W, "b": rng.standard_normal(3)}), 4, False, True),
         ("ReLU layer", FixtureArg("relu_layer", {"W": W}), 4, False, True),
-        ("hidden: linear with huge weights", FixtureArg("linear", {"W": rng.standard_normal((6, 2)) * 1e6}), 6,
-         True, False),
+        (
+            "hidden: linear with huge weights",
+            FixtureArg("linear", {"W": rng.standard_normal((6, 2)) * 1e6}),
+            6,
+            True,
+            False,
+        ),
         ("hidden: absolute value", FixtureArg("abs", {"W": rng.standard_normal((5, 5))}), 5, False, False),
         ("hidden: squared", FixtureArg("squared", {"W": rng.standard_normal((3, 2))}), 3, False, False),
         ("hidden: small bias", FixtureArg("affine", {"W": W, "b": np.full(3, 1e-3)}), 4, False, False),
         ("hidden: identity in 1-D", FixtureArg("linear", {"W": np.eye(1)}), 1, True, False),
     ]
     cases = [
-        Case("collapse: lesson example", "collapse", ([np.array([[1.0, 2.0], [0.0, 1.0]]), np.array([[3.0], [1.0]])],),
-             explain="W1 @ W2 = [[5], [1]]."),
+        Case(
+            "collapse: lesson example",
+            "collapse",
+            ([np.array([[1.0, 2.0], [0.0, 1.0]]), np.array([[3.0], [1.0]])],),
+            explain="W1 @ W2 = [[5], [1]].",
+        ),
         Case("collapse: 4 -> 64 -> 32 -> 1", "collapse", (stack(4, 64, 32, 1),)),
-        Case("collapse: square stack", "collapse", (stack(3, 3, 3, 3),),
-             explain="With square matrices, the wrong order still has the right shape."),
+        Case(
+            "collapse: square stack",
+            "collapse",
+            (stack(3, 3, 3, 3),),
+            explain="With square matrices, the wrong order still has the right shape.",
+        ),
         Case("hidden: collapse single matrix", "collapse", (stack(5, 2),), visible=False),
         Case("hidden: collapse wide then narrow", "collapse", (stack(2, 50, 2, 7),), visible=False),
     ]
@@ -55,23 +68,39 @@ def _reversed_product(weights):
 def _called_linear(kinds):
     def test(c, g, e, m):
         return c.entry == "is_linear" and c.args[0].name in kinds and bool(np.asarray(g)) and not e
+
     return test
 
 
 DIAGNOSES = [
-    dx.alternative("reversed-order",
-                   "The product is in the wrong order: x @ W1 @ W2 means W1 first, so the collapse is W1 @ W2 @ ...",
-                   _reversed_product, entry="collapse"),
-    dx.raised("reversed-order", "The product is in the wrong order: multiply W1 @ W2 @ ... from the left.",
-              "ValueError", contains="matmul", entry="collapse"),
-    dx.when("affine-called-linear",
-            "A map with a bias is affine, not linear: f(0) = b is not 0, and f(x + y) = f(x) + f(y) fails by b.",
-            _called_linear({"affine"})),
-    dx.when("positive-scaling-only",
-            "This map passes f(ax) = a f(x) for a > 0 but not for negative a (or not additivity): test "
-            "negative scalars and sums too.", _called_linear({"relu_layer", "abs"})),
-    dx.when("absolute-tolerance",
-            "A linear map with large outputs was called non-linear: round-off grows with the size of the "
-            "outputs, so compare with a relative tolerance.",
-            lambda c, g, e, m: c.entry == "is_linear" and bool(e) and not bool(np.asarray(g))),
+    dx.alternative(
+        "reversed-order",
+        "The product is in the wrong order: x @ W1 @ W2 means W1 first, so the collapse is W1 @ W2 @ ...",
+        _reversed_product,
+        entry="collapse",
+    ),
+    dx.raised(
+        "reversed-order",
+        "The product is in the wrong order: multiply W1 @ W2 @ ... from the left.",
+        "ValueError",
+        contains="matmul",
+        entry="collapse",
+    ),
+    dx.when(
+        "affine-called-linear",
+        "A map with a bias is affine, not linear: f(0) = b is not 0, and f(x + y) = f(x) + f(y) fails by b.",
+        _called_linear({"affine"}),
+    ),
+    dx.when(
+        "positive-scaling-only",
+        "This map passes f(ax) = a f(x) for a > 0 but not for negative a (or not additivity): test "
+        "negative scalars and sums too.",
+        _called_linear({"relu_layer", "abs"}),
+    ),
+    dx.when(
+        "absolute-tolerance",
+        "A linear map with large outputs was called non-linear: round-off grows with the size of the "
+        "outputs, so compare with a relative tolerance.",
+        lambda c, g, e, m: c.entry == "is_linear" and bool(e) and not bool(np.asarray(g)),
+    ),
 ]

@@ -1,6 +1,3 @@
-import numpy as np
-
-
 def collapse(weights):
     """One matrix M with x @ M == x @ W1 @ W2 @ ... for every row vector x."""
     raise NotImplementedError

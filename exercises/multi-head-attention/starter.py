@@ -1,6 +1,3 @@
-import numpy as np
-
-
 def split_heads(X, num_heads):
     """(B, T, D) -> (B, H, T, D // H)."""
     raise NotImplementedError

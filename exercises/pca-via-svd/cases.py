@@ -11,8 +11,9 @@ def sign_free(got, expected, case):
     """Compare up to one sign per component, the same sign for its scores."""
     if not isinstance(got, tuple | list) or len(got) != 3:
         return "Return a tuple (components, scores, explained_variance_ratio)."
-    components, scores, ratio = (np.asarray(x, dtype=float) if not isinstance(x, list) else np.asarray(x, float)
-                                 for x in got)
+    components, scores, ratio = (
+        np.asarray(x, dtype=float) if not isinstance(x, list) else np.asarray(x, float) for x in got
+    )
     want_c, want_s, want_r = (np.asarray(x, float) for x in expected)
     rules = Rules(rtol=1e-6, atol=1e-8)
     if components.shape != want_c.shape:
@@ -20,10 +21,11 @@ def sign_free(got, expected, case):
         return f"components: expected shape {want_c.shape}, got {components.shape}{hint}."
     signs = np.sign(np.sum(components * want_c, axis=1))
     signs[signs == 0] = 1
-    for name, value, want in (("components", components * signs[:, None], want_c),
-                              ("scores", np.asarray(scores) * signs[None, :] if np.shape(scores) == want_s.shape
-                               else scores, want_s),
-                              ("explained_variance_ratio", ratio, want_r)):
+    for name, value, want in (
+        ("components", components * signs[:, None], want_c),
+        ("scores", np.asarray(scores) * signs[None, :] if np.shape(scores) == want_s.shape else scores, want_s),
+        ("explained_variance_ratio", ratio, want_r),
+    ):
         mismatch = compare(value, want, rules, path=name)
         if mismatch:
             return f"{mismatch.message}" + (f" — {mismatch.detail}" if mismatch.detail else "")
@@ -37,8 +39,13 @@ def build_cases(rng):
     common = {"check": sign_free}
     return [
         Case("worked example, k = 2", "pca", (cross, 2), **common),
-        Case("data far from the origin, k = 2", "pca", (stretched, 2), **common,
-             explain="The mean is far from zero here: centring matters."),
+        Case(
+            "data far from the origin, k = 2",
+            "pca",
+            (stretched, 2),
+            **common,
+            explain="The mean is far from zero here: centring matters.",
+        ),
         Case("k = 1 of 4-D data", "pca", (n((30, 4)) @ n((4, 4)) + 5.0, 1), **common),
         Case("hidden: wide data (n < d)", "pca", (n((5, 12)) + 2.0, 3), visible=False, **common),
         Case("hidden: k = d", "pca", (n((40, 3)) * [3.0, 1.0, 0.2] - 4.0, 3), visible=False, **common),
@@ -68,12 +75,21 @@ def _sigma_ratio(c, g, e, m):
 
 
 DIAGNOSES = [
-    dx.when("uncentred-data", "PCA needs centred data: subtract each column's mean before the SVD.",
-            lambda c, g, e, m: isinstance(g, tuple) and _matches_up_to_sign(g[0], _uncentred(*c.args))),
-    dx.when("components-as-columns",
-            "The components are the rows of Vᵀ (shape (k, d)); you returned them as columns (d, k).",
-            lambda c, g, e, m: isinstance(g, tuple) and np.shape(g[0]) == np.shape(e[0])[::-1]
-            and np.shape(g[0]) != np.shape(e[0])),
-    dx.when("ratio-from-sigma",
-            "The explained variance ratio uses squared singular values: s[:k]**2 / sum(s**2).", _sigma_ratio),
+    dx.when(
+        "uncentred-data",
+        "PCA needs centred data: subtract each column's mean before the SVD.",
+        lambda c, g, e, m: isinstance(g, tuple) and _matches_up_to_sign(g[0], _uncentred(*c.args)),
+    ),
+    dx.when(
+        "components-as-columns",
+        "The components are the rows of Vᵀ (shape (k, d)); you returned them as columns (d, k).",
+        lambda c, g, e, m: (
+            isinstance(g, tuple) and np.shape(g[0]) == np.shape(e[0])[::-1] and np.shape(g[0]) != np.shape(e[0])
+        ),
+    ),
+    dx.when(
+        "ratio-from-sigma",
+        "The explained variance ratio uses squared singular values: s[:k]**2 / sum(s**2).",
+        _sigma_ratio,
+    ),
 ]

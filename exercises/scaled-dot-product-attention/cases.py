@@ -35,12 +35,27 @@ def build_cases(rng):
         Case("worked example", "attention", (q, k, v)),
         Case("worked example, masked", "attention", (q, k, v), {"mask": np.array([[False, True]])}),
         Case("batch of 2, T = 5", "attention", (Q, K, V)),
-        Case("causal, T = 5", "attention", (Q, K, V), {"mask": causal(5)},
-             explain="Position t attends to positions 0..t only."),
-        Case("hidden: causal with heads", "attention", (n((2, 3, 6, 8)), n((2, 3, 6, 8)), n((2, 3, 6, 8))),
-             {"mask": causal(6)}, visible=False),
-        Case("hidden: padding mask per batch", "attention", (n((2, 4, 4)), n((2, 4, 4)), n((2, 4, 2))),
-             {"mask": np.array([[[True, True, True, False]], [[True, True, False, False]]])}, visible=False),
+        Case(
+            "causal, T = 5",
+            "attention",
+            (Q, K, V),
+            {"mask": causal(5)},
+            explain="Position t attends to positions 0..t only.",
+        ),
+        Case(
+            "hidden: causal with heads",
+            "attention",
+            (n((2, 3, 6, 8)), n((2, 3, 6, 8)), n((2, 3, 6, 8))),
+            {"mask": causal(6)},
+            visible=False,
+        ),
+        Case(
+            "hidden: padding mask per batch",
+            "attention",
+            (n((2, 4, 4)), n((2, 4, 4)), n((2, 4, 2))),
+            {"mask": np.array([[[True, True, True, False]], [[True, True, False, False]]])},
+            visible=False,
+        ),
         Case("hidden: Tq != Tk", "attention", (n((3, 8)), n((6, 8)), n((6, 5))), visible=False),
         Case("hidden: large scores", "attention", (n((4, 16)) * 30, n((4, 16)) * 30, n((4, 3))), visible=False),
     ]
@@ -51,14 +66,22 @@ def _alt(**options):
 
 
 DIAGNOSES = [
-    dx.alternative("softmax-over-queries",
-                   "The softmax ran over the query axis (-2); it must run over the keys (the last axis), so each "
-                   "query's weights sum to 1.", _alt(axis=-2)),
-    dx.alternative("mask-after-softmax",
-                   "The mask was applied after the softmax, so the remaining weights no longer sum to 1: set masked "
-                   "scores to -inf before the softmax.", _alt(mask_after=True)),
+    dx.alternative(
+        "softmax-over-queries",
+        "The softmax ran over the query axis (-2); it must run over the keys (the last axis), so each "
+        "query's weights sum to 1.",
+        _alt(axis=-2),
+    ),
+    dx.alternative(
+        "mask-after-softmax",
+        "The mask was applied after the softmax, so the remaining weights no longer sum to 1: set masked "
+        "scores to -inf before the softmax.",
+        _alt(mask_after=True),
+    ),
     dx.alternative("missing-scale", "The scores were not divided by √d before the softmax.", _alt(scale=False)),
-    dx.nonfinite("nonfinite-weights",
-                 "NaN or inf appeared: subtract the row maximum in the softmax, and make sure masked scores are "
-                 "-inf (or very negative) only where the mask is False."),
+    dx.nonfinite(
+        "nonfinite-weights",
+        "NaN or inf appeared: subtract the row maximum in the softmax, and make sure masked scores are "
+        "-inf (or very negative) only where the mask is False.",
+    ),
 ]

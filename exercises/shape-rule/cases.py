@@ -38,8 +38,7 @@ ERRORS = [
 def build_cases(rng):
     cases = [Case(name, "matmul_shape", (a, b), visible=visible, check=must_be_tuple) for name, a, b, visible in PAIRS]
     cases += [
-        Case(name, "matmul_shape", (a, b), visible=visible, expect_error="ValueError")
-        for name, a, b, visible in ERRORS
+        Case(name, "matmul_shape", (a, b), visible=visible, expect_error="ValueError") for name, a, b, visible in ERRORS
     ]
     return cases
 

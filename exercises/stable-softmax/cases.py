@@ -15,13 +15,25 @@ def build_cases(rng):
     far_apart = np.array([[1000.0, 999.0, 998.0], [-1000.0, -999.0, -1001.0]])
     return [
         Case("small vector", "softmax", (np.array([1.0, 2.0, 3.0]),)),
-        Case("scores near 1000", "softmax", (np.array([1000.0, 1000.0, 999.0]),),
-             explain="exp(1000) overflows: subtract the maximum first."),
+        Case(
+            "scores near 1000",
+            "softmax",
+            (np.array([1000.0, 1000.0, 999.0]),),
+            explain="exp(1000) overflows: subtract the maximum first.",
+        ),
         Case("columns with axis=0", "softmax", (np.array([[1.0, 2.0], [3.0, 5.0]]),), {"axis": 0}),
-        Case("rows far apart", "softmax", (far_apart,),
-             explain="Each row needs its own maximum: the second row is 2000 below the first."),
-        Case("hidden: batch x heads x T x T, last axis", "softmax", (rng.standard_normal((2, 3, 4, 4)) * 10,),
-             visible=False),
+        Case(
+            "rows far apart",
+            "softmax",
+            (far_apart,),
+            explain="Each row needs its own maximum: the second row is 2000 below the first.",
+        ),
+        Case(
+            "hidden: batch x heads x T x T, last axis",
+            "softmax",
+            (rng.standard_normal((2, 3, 4, 4)) * 10,),
+            visible=False,
+        ),
         Case("hidden: 3-D along axis 1", "softmax", (rng.standard_normal((3, 5, 2)),), {"axis": 1}, visible=False),
         Case("hidden: very negative scores", "softmax", (np.array([[-1e4, -1e4 - 1, -1e4 + 2]]),), visible=False),
         Case("hidden: large spread", "softmax", (rng.standard_normal((4, 6)) * 500,), visible=False),
@@ -56,27 +68,42 @@ def _global_max(c, g, e, m):
 def _wrong_axis(c, g, e, m):
     x = np.asarray(c.args[0], float)
     wanted = c.kwargs.get("axis", -1) % x.ndim
-    return any(
-        axis != wanted and np.allclose(np.asarray(g, float), _stable(x, axis), rtol=1e-6, atol=1e-12)
-        for axis in range(x.ndim)
-    ) if np.shape(g) == x.shape else False
+    return (
+        any(
+            axis != wanted and np.allclose(np.asarray(g, float), _stable(x, axis), rtol=1e-6, atol=1e-12)
+            for axis in range(x.ndim)
+        )
+        if np.shape(g) == x.shape
+        else False
+    )
 
 
 def _whole_array(c, g, e, m):
     got = np.asarray(g, float)
-    return got.shape == np.shape(c.args[0]) and bool(np.isclose(got.sum(), 1.0)) and np.asarray(e).size > 1 and not (
-        np.isclose(np.asarray(e).sum(), 1.0))
+    return (
+        got.shape == np.shape(c.args[0])
+        and bool(np.isclose(got.sum(), 1.0))
+        and np.asarray(e).size > 1
+        and not (np.isclose(np.asarray(e).sum(), 1.0))
+    )
 
 
 DIAGNOSES = [
-    dx.when("no-max-subtraction",
-            "exp overflowed to inf (inf / inf = nan): subtract the maximum along the axis before exponentiating.",
-            _overflowed),
-    dx.when("global-max",
-            "The maximum was taken over the whole array: rows far below it underflow to 0 / 0. Take the maximum "
-            "along the axis (keepdims=True).", _global_max),
+    dx.when(
+        "no-max-subtraction",
+        "exp overflowed to inf (inf / inf = nan): subtract the maximum along the axis before exponentiating.",
+        _overflowed,
+    ),
+    dx.when(
+        "global-max",
+        "The maximum was taken over the whole array: rows far below it underflow to 0 / 0. Take the maximum "
+        "along the axis (keepdims=True).",
+        _global_max,
+    ),
     dx.when("wrong-axis", "The probabilities sum to 1 along a different axis: normalise along `axis`.", _wrong_axis),
-    dx.when("normalised-over-everything",
-            "You divided by the sum of the whole array; each slice along `axis` must sum to 1 on its own.",
-            _whole_array),
+    dx.when(
+        "normalised-over-everything",
+        "You divided by the sum of the whole array; each slice along `axis` must sum to 1 on its own.",
+        _whole_array,
+    ),
 ]

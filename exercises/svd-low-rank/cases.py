@@ -45,12 +45,22 @@ def build_cases(rng):
 
 
 DIAGNOSES = [
-    dx.alternative("kept-smallest-values",
-                   "You kept the smallest singular values: np.linalg.svd returns them largest first, so keep the "
-                   "first k.", _smallest, entry="low_rank"),
-    dx.alternative("off-by-one-rank", "You kept k + 1 singular values; the rank-k approximation keeps exactly k.",
-                   _off_by_one, entry="low_rank"),
-    dx.alternative("sigma-not-squared",
-                   "Energy adds up as squares: use σ² (sum(s[:k]**2) / sum(s**2)), not σ.", _sigma_ratio,
-                   entry="energy_kept"),
+    dx.alternative(
+        "kept-smallest-values",
+        "You kept the smallest singular values: np.linalg.svd returns them largest first, so keep the first k.",
+        _smallest,
+        entry="low_rank",
+    ),
+    dx.alternative(
+        "off-by-one-rank",
+        "You kept k + 1 singular values; the rank-k approximation keeps exactly k.",
+        _off_by_one,
+        entry="low_rank",
+    ),
+    dx.alternative(
+        "sigma-not-squared",
+        "Energy adds up as squares: use σ² (sum(s[:k]**2) / sum(s**2)), not σ.",
+        _sigma_ratio,
+        entry="energy_kept",
+    ),
 ]

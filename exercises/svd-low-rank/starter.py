@@ -1,6 +1,3 @@
-import numpy as np
-
-
 def low_rank(A, k):
     """The best rank-k approximation of A (keep the k largest singular values)."""
     raise NotImplementedError

@@ -1,6 +1,3 @@
-import numpy as np
-
-
 def rotation(theta):
     """2x2 matrix rotating column vectors counter-clockwise by theta radians."""
     raise NotImplementedError

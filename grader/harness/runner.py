@@ -28,7 +28,7 @@ class ForbiddenCallError(Exception):
 
 
 def _forbid(dotted: str, modules: dict) -> None:
-    """Replace module attribute ``a.b.c`` by a function that raises."""
+    """Replace ``a.b.c`` — and every other module attribute bound to the same object — by a refusal."""
     root, *path = dotted.split(".")
     owner = modules.get(root)
     if owner is None or not path:
@@ -38,16 +38,20 @@ def _forbid(dotted: str, modules: dict) -> None:
         if owner is None:
             return
     name = path[-1]
-    if not hasattr(owner, name):
+    original = getattr(owner, name, None)
+    if original is None:
         return
 
     def refuse(*args, **kwargs):
         raise ForbiddenCallError(f"{dotted} is not allowed in this exercise")
 
-    try:
-        setattr(owner, name, refuse)
-    except (AttributeError, TypeError):
-        pass  # C types cannot be patched; the source check outside still applies.
+    targets = [owner] + [m for key, m in list(sys.modules.items()) if key.split(".")[0] == root and m is not None]
+    for target in targets:
+        try:
+            if getattr(target, name, None) is original:
+                setattr(target, name, refuse)
+        except (AttributeError, TypeError):
+            pass  # C types cannot be patched; the source check outside still applies.
 
 
 def describe_exception(exc: BaseException, submission_path: str) -> dict:

@@ -16,5 +16,7 @@ def is_linear(f, dim, seed):
     zero = f(np.zeros(dim))
     g = lambda v: f(v) - zero
     scale = max(1.0, float(np.abs(f(x)).max()))
-    return bool(np.allclose(g(x + y), g(x) + g(y), rtol=1e-6, atol=1e-9 * scale)
-                and np.allclose(g(-2 * x), -2 * g(x), rtol=1e-6, atol=1e-9 * scale))
+    return bool(
+        np.allclose(g(x + y), g(x) + g(y), rtol=1e-6, atol=1e-9 * scale)
+        and np.allclose(g(-2 * x), -2 * g(x), rtol=1e-6, atol=1e-9 * scale)
+    )

@@ -1,5 +1,4 @@
 # expect: negative-distances
-import numpy as np
 
 
 def pairwise_sq_dists(X, Y):

@@ -1,0 +1,6 @@
+"""expect: time_limit"""
+
+
+def solve(x):
+    while True:
+        pass

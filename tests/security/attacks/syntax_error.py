@@ -1,0 +1,6 @@
+"""expect: syntax_error
+"""
+
+
+def solve(x)
+    return x * 2
