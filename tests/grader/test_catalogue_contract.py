@@ -1,0 +1,101 @@
+"""The slugs and entry-point signatures of ../shared/CATALOGUE.md are a contract."""
+
+import importlib.util
+import inspect
+
+import numpy as np
+import pytest
+
+from grader.exercise import load_all, load_exercise
+from tests.conftest import ROOT
+
+CONTRACT = {
+    "matmul-by-hand": {"matmul": ["A", "B"]},
+    "shape-rule": {"matmul_shape": ["a_shape", "b_shape"]},
+    "dense-layer": {"dense": ["X", "W", "b"], "relu": ["Z"], "mlp_forward": ["X", "layers"]},
+    "count-params": {"count_params": ["shapes"]},
+    "fix-broken-layer": {"init_params": ["n_in", "n_out", "seed"], "forward": ["X", "W", "b"]},
+    "linear-or-not": {"collapse": ["weights"], "is_linear": ["f", "dim", "seed"]},
+    "transform-2d": {"rotation": ["theta"], "scaling": ["sx", "sy"], "apply": ["points", "M"]},
+    "stable-softmax": {"softmax": ["x", "axis"]},
+    "attention-scores": {"attention_scores": ["Q", "K"]},
+    "scaled-dot-product-attention": {"attention": ["Q", "K", "V", "mask"]},
+    "multi-head-attention": {
+        "split_heads": ["X", "num_heads"],
+        "merge_heads": ["X"],
+        "multi_head_attention": ["X", "Wq", "Wk", "Wv", "Wo", "num_heads", "causal"],
+    },
+    "attention-torch": {"attention": ["q", "k", "v", "causal"]},
+    "svd-low-rank": {"low_rank": ["A", "k"], "energy_kept": ["A", "k"]},
+    "pca-via-svd": {"pca": ["X", "k"]},
+    "least-squares": {"fit": ["X", "y"]},
+    "dtype-device": {"predict": ["X", "W", "b"]},
+    "vectorise-pairwise": {"pairwise_sq_dists": ["X", "Y"]},
+}
+
+
+def load_module(path):
+    spec = importlib.util.spec_from_file_location(f"contract_{path.parent.name}_{path.stem}", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_every_catalogue_exercise_exists_in_order():
+    exercises = {e.slug: e for e in load_all(ROOT / "exercises")}
+    assert set(CONTRACT) <= set(exercises)
+    assert [exercises[s].order for s in CONTRACT] == list(range(1, 18))
+
+
+@pytest.mark.parametrize("slug", sorted(CONTRACT))
+def test_entry_points_have_the_contracted_signatures(slug):
+    exercise = load_exercise(ROOT / "exercises" / slug)
+    assert set(exercise.entry_points) == set(CONTRACT[slug])
+    for file in ("solution.py", "starter.py"):
+        if "torch" in exercise.modules and importlib.util.find_spec("torch") is None:
+            source = (exercise.path / file).read_text()
+            for name, params in CONTRACT[slug].items():
+                assert f"def {name}(" in source
+            continue
+        module = load_module(exercise.path / file)
+        for name, params in CONTRACT[slug].items():
+            assert list(inspect.signature(getattr(module, name)).parameters) == params, f"{file}:{name}"
+
+
+@pytest.mark.parametrize("slug", sorted(CONTRACT))
+def test_every_exercise_has_at_least_three_mistakes_with_an_expectation(slug):
+    from grader.authoring import parse_expectation
+
+    mistakes = load_exercise(ROOT / "exercises" / slug).mistakes()
+    assert len(mistakes) >= 3
+    assert all(parse_expectation(m.read_text()) for m in mistakes)
+
+
+def test_shape_rule_cases_agree_with_numpy_itself():
+    exercise = load_exercise(ROOT / "exercises" / "shape-rule")
+    solution = load_module(exercise.path / "solution.py")
+    for case in exercise.build_cases():
+        a, b = case.args
+        try:
+            truth = np.matmul(np.zeros(a), np.zeros(b)).shape
+        except ValueError:
+            truth = None
+        if case.expect_error:
+            assert truth is None, case.name
+            with pytest.raises(ValueError):
+                solution.matmul_shape(a, b)
+        else:
+            assert solution.matmul_shape(a, b) == truth, case.name
+
+
+def test_the_lesson_numbers_we_state_are_right():
+    count = load_module(ROOT / "exercises" / "count-params" / "solution.py").count_params
+    assert count([(4, 64), (64, 32), (32, 1)]) == 2433
+    assert count([(4, 16), (16, 8), (8, 1)]) == 225
+    assert count([(4, 512), (512, 256), (256, 1)]) == 134_145
+    assert count([(4, 32), (32, 32), (32, 32), (32, 32), (32, 1)]) == 3361
+    A = np.arange(1.0, 13.0).reshape(4, 3)
+    s = np.linalg.svd(A, compute_uv=False)
+    assert np.allclose(s[:2], [25.46, 1.29], atol=0.01) and s[2] < 1e-12
+    rank1 = load_module(ROOT / "exercises" / "svd-low-rank" / "solution.py").low_rank(A, 1)
+    assert abs(np.abs(A - rank1).max() - 0.81) < 0.01
