@@ -1,0 +1,93 @@
+"""Factories and fixtures for the Django platform tests."""
+
+from __future__ import annotations
+
+import pytest
+from django.utils import timezone
+
+from tests.conftest import FIXTURE_EXERCISES
+
+
+@pytest.fixture(autouse=True)
+def fixture_exercises(settings, tmp_path):
+    """The platform tests use the tiny fixture exercises, and a private cache and rate limit."""
+    settings.EXERCISES_DIR = FIXTURE_EXERCISES
+    settings.SUBMISSION_RATE_LIMIT = "1000/60"
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture
+def sent_tasks(monkeypatch):
+    """Grading tasks that were sent to the broker (recorded, not sent)."""
+    sent = []
+    from submissions.tasks import grade_submission
+
+    monkeypatch.setattr(grade_submission, "apply_async", lambda args, queue, **kw: sent.append((args[0], queue)))
+    return sent
+
+
+@pytest.fixture
+def catalogue(db):
+    from catalog.services import exercises_sync
+
+    exercises_sync(root=FIXTURE_EXERCISES)
+    from catalog.models import Exercise
+
+    return {e.slug: e for e in Exercise.objects.all()}
+
+
+@pytest.fixture
+def make_user(db):
+    from accounts.services import user_create
+
+    counter = {"n": 0}
+
+    def make(username=None, instructor=False, display_name=""):
+        counter["n"] += 1
+        name = username or f"user{counter['n']}"
+        return user_create(
+            username=name,
+            email=f"{name}@example.com",
+            password="a-long-password-1",
+            is_instructor=instructor,
+            display_name=display_name,
+        )
+
+    return make
+
+
+@pytest.fixture
+def learner(make_user):
+    return make_user("ada")
+
+
+@pytest.fixture
+def instructor(make_user):
+    return make_user("teacher", instructor=True)
+
+
+@pytest.fixture
+def cohort(instructor, catalogue):
+    from cohorts.services import cohort_create
+
+    return cohort_create(user=instructor, name="Spring", starts_at=timezone.now() - timezone.timedelta(days=1))
+
+
+def graded(submission, *, score, time_value=None, verdict="accepted"):
+    """Drive a submission through the state machine as a worker would."""
+    from submissions.services import submission_finish, submission_start
+
+    claim = submission_start(submission_id=submission.id, worker="test")
+    result = {
+        "verdict": verdict,
+        "score": score,
+        "max_score": 10.0,
+        "tests": [],
+        "leaderboard": [{"name": "score", "value": score, "order": "desc"}]
+        + ([{"name": "time", "value": time_value, "order": "asc"}] if time_value else []),
+    }
+    submission_finish(submission_id=submission.id, attempt=claim.attempt, result=result)
+    submission.refresh_from_db()
+    return submission

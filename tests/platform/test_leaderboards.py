@@ -1,0 +1,62 @@
+"""Ranking rule: score first, then (performance) the best time, then who got there first."""
+
+from leaderboards.selectors import leaderboard, rank_of
+from submissions.services import submission_create
+from tests.platform.conftest import graded
+
+CODE = "def fast(x):\n    return x + 1.0\n"
+
+
+def submit(user, exercise, score, time_value=None):
+    return graded(submission_create(user=user, exercise=exercise, source=CODE), score=score, time_value=time_value)
+
+
+def test_the_board_orders_by_score_then_time_then_first_reached(make_user, catalogue, sent_tasks):
+    exercise = catalogue["timing-probe"]
+    slow, fast, partial, early = (make_user(n) for n in ("slow", "fast", "partial", "early"))
+    submit(early, exercise, 10, 0.002)
+    submit(slow, exercise, 10, 0.005)
+    submit(fast, exercise, 10, 0.001)
+    submit(partial, exercise, 5)
+    submit(early, exercise, 10, 0.002)  # the same result again does not move the first time reached
+
+    names = [row.name for row in leaderboard(exercise=exercise)]
+
+    assert names == [f"learner-{u.id}" for u in (fast, early, slow, partial)]
+    assert rank_of(exercise=exercise, user=slow) == 3 and rank_of(exercise=exercise, user=partial) == 4
+
+
+def test_a_worse_later_attempt_does_not_lower_the_best(learner, catalogue, sent_tasks):
+    exercise = catalogue["sandbox-probe"]
+    submit(learner, exercise, 10)
+    submit(learner, exercise, 0)
+
+    row = leaderboard(exercise=exercise)[0]
+    assert row.score == 10 and row.attempts == 2
+
+
+def test_public_boards_show_the_chosen_pseudonym(make_user, catalogue, sent_tasks):
+    user = make_user("realname", display_name="Matrix Cat")
+    submit(user, catalogue["sandbox-probe"], 10)
+    assert leaderboard(exercise=catalogue["sandbox-probe"])[0].name == "Matrix Cat"
+
+
+def test_cohort_boards_count_only_submissions_before_the_deadline(learner, cohort, catalogue, sent_tasks):
+    from django.utils import timezone
+
+    from cohorts.services import cohort_join, cohort_set_deadline
+
+    cohort_join(user=learner, code=cohort.join_code)
+    exercise = catalogue["sandbox-probe"]
+    cohort_set_deadline(
+        user=cohort.created_by,
+        cohort=cohort,
+        exercise=exercise,
+        deadline=timezone.now() - timezone.timedelta(minutes=1),
+    )
+
+    late = submit(learner, exercise, 10)
+
+    assert late.counts is False
+    assert leaderboard(exercise=exercise, cohort=cohort) == []
+    assert leaderboard(exercise=exercise)[0].score == 10

@@ -1,0 +1,140 @@
+"""The pages learners and instructors use, with learner-controlled text always escaped."""
+
+import csv
+import io
+
+from django.urls import reverse
+
+from cohorts.services import cohort_join
+from submissions.services import submission_create
+from tests.platform.conftest import graded
+
+NASTY = "</textarea><script>alert(1)</script>"
+
+
+def test_signup_logs_the_learner_in(client, catalogue):
+    response = client.post(
+        reverse("accounts:signup"),
+        {
+            "username": "newbie",
+            "email": "n@example.com",
+            "password1": "correct-horse-9",
+            "password2": "correct-horse-9",
+        },
+    )
+    assert response.status_code == 302
+    assert client.get(reverse("accounts:profile")).status_code == 200
+
+
+def test_password_reset_sends_a_link_by_email(client, learner, mailoutbox):
+    client.post(reverse("accounts:password_reset"), {"email": learner.email})
+    assert len(mailoutbox) == 1 and "/accounts/reset/" in mailoutbox[0].body
+
+
+def test_the_exercise_page_shows_the_statement_and_the_starter(client, catalogue):
+    page = client.get(reverse("catalog:exercise_detail", args=["sandbox-probe"])).content.decode()
+    assert "returns" in page and "raise NotImplementedError" in page
+
+
+def test_the_editor_holds_the_last_submission_escaped(client, learner, catalogue, sent_tasks):
+    submission_create(user=learner, exercise=catalogue["sandbox-probe"], source=f"# {NASTY}\n")
+    client.force_login(learner)
+    page = client.get(reverse("catalog:exercise_detail", args=["sandbox-probe"])).content.decode()
+    assert NASTY not in page and "&lt;/textarea&gt;&lt;script&gt;" in page
+
+
+def test_submitting_redirects_to_the_live_result_page(client, learner, catalogue, sent_tasks):
+    client.force_login(learner)
+    response = client.post(reverse("submissions:submit", args=["sandbox-probe"]), {"source": "def solve(x): return x"})
+    assert response.status_code == 302
+    page = client.get(response["Location"]).content.decode()
+    assert "queued" in page and "status.json" in page
+
+
+def test_a_rejected_submission_explains_why(client, learner, catalogue, settings):
+    settings.SUBMISSION_MAX_BYTES = 10
+    client.force_login(learner)
+    response = client.post(reverse("submissions:submit", args=["sandbox-probe"]), {"source": "x" * 100}, follow=True)
+    assert "the limit is 0 KiB" in response.content.decode()
+
+
+def test_display_names_are_escaped_on_leaderboards(client, make_user, catalogue, sent_tasks):
+    user = make_user("x", display_name="<img src=x onerror=alert(1)>")
+    graded(submission_create(user=user, exercise=catalogue["sandbox-probe"], source="def solve(x): return x"), score=3)
+    page = client.get(reverse("leaderboards:exercise", args=["sandbox-probe"])).content.decode()
+    assert "<img src=x" not in page and "&lt;img src=x" in page
+
+
+def test_printed_output_and_feedback_are_escaped(client, learner, catalogue, sent_tasks):
+    submission = submission_create(user=learner, exercise=catalogue["sandbox-probe"], source="def solve(x): return x")
+    from submissions.services import submission_finish, submission_start
+
+    claim = submission_start(submission_id=submission.id, worker="t")
+    submission_finish(
+        submission_id=submission.id,
+        attempt=claim.attempt,
+        result={
+            "verdict": "wrong_answer",
+            "score": 0,
+            "max_score": 10,
+            "output": NASTY,
+            "stdout": NASTY,
+            "tests": [
+                {
+                    "name": NASTY,
+                    "status": "failed",
+                    "case_status": "failed",
+                    "output": NASTY,
+                    "score": 0,
+                    "max_score": 10,
+                    "visibility": "visible",
+                }
+            ],
+            "leaderboard": [],
+        },
+    )
+    client.force_login(learner)
+    page = client.get(reverse("submissions:detail", args=[submission.id])).content.decode()
+    assert "<script>alert(1)</script>" not in page
+
+
+def test_the_history_shows_a_diff_between_attempts(client, learner, catalogue, sent_tasks):
+    exercise = catalogue["sandbox-probe"]
+    submission_create(user=learner, exercise=exercise, source="def solve(x):\n    return x\n")
+    second = submission_create(user=learner, exercise=exercise, source="def solve(x):\n    return x * 2\n")
+    client.force_login(learner)
+    page = client.get(reverse("submissions:detail", args=[second.id])).content.decode()
+    assert "+    return x * 2" in page and "-    return x" in page
+
+
+def test_the_instructor_dashboard_and_csv_export(client, instructor, make_user, cohort, catalogue, sent_tasks):
+    learner = make_user("=cmd|' /C calc'!A0")
+    cohort_join(user=learner, code=cohort.join_code)
+    graded(
+        submission_create(user=learner, exercise=catalogue["sandbox-probe"], source="def solve(x): return x"), score=7
+    )
+    client.force_login(instructor)
+
+    page = client.get(reverse("cohorts:detail", args=[cohort.id])).content.decode()
+    rows = list(csv.reader(io.StringIO(client.get(reverse("cohorts:export", args=[cohort.id])).content.decode())))
+
+    assert "Progress" in page and "7.0" in page
+    assert rows[0][:2] == ["username", "display_name"] and "sandbox-probe" in rows[0]
+    assert rows[1][0].startswith("'=")  # a spreadsheet formula is neutralised
+    assert rows[1][rows[0].index("sandbox-probe")] == "7"
+
+
+def test_joining_with_a_code(client, learner, cohort):
+    client.force_login(learner)
+    response = client.post(reverse("cohorts:join"), {"code": cohort.join_code.lower()}, follow=True)
+    assert cohort.name in response.content.decode()
+
+
+def test_instructors_can_set_deadlines_and_regrade(client, instructor, cohort, catalogue, sent_tasks):
+    client.force_login(instructor)
+    client.post(
+        reverse("cohorts:deadline", args=[cohort.id]), {"exercise": "sandbox-probe", "deadline": "2030-01-01T12:00"}
+    )
+    assert cohort.cohort_exercises.get(exercise__slug="sandbox-probe").deadline.year == 2030
+    response = client.post(reverse("cohorts:regrade", args=[cohort.id, "sandbox-probe"]), follow=True)
+    assert "queued for re-grading" in response.content.decode()
