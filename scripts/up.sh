@@ -4,6 +4,7 @@ source "$(dirname "$0")/lib.sh"
 
 export TENSORDOJO_ENV="${TENSORDOJO_ENV:-development}"
 export DJANGO_SETTINGS_MODULE=config.settings
+export PYTHONPATH="$ROOT/platform:$ROOT${PYTHONPATH:+:$PYTHONPATH}"  # platform/ is a source root
 REDIS_PORT="${REDIS_PORT:-6379}"
 export REDIS_URL="${REDIS_URL:-redis://127.0.0.1:$REDIS_PORT/0}"
 export CELERY_BROKER_URL="${CELERY_BROKER_URL:-$REDIS_URL}"
@@ -41,10 +42,10 @@ else
 fi
 
 say "starting a Celery worker (queues cpu, regrade, maintenance) and beat"
-"$VENV/bin/celery" -A config worker --workdir platform -Q cpu,regrade,maintenance --concurrency 2 \
+"$VENV/bin/celery" -A config worker -Q cpu,regrade,maintenance --concurrency 2 \
     --hostname "worker-cpu@%h" --loglevel INFO >"$VAR/log/worker.log" 2>&1 &
 pids+=($!)
-"$VENV/bin/celery" -A config beat --workdir platform --schedule "$VAR/run/celerybeat-schedule" \
+"$VENV/bin/celery" -A config beat --schedule "$VAR/run/celerybeat-schedule" \
     --loglevel INFO >"$VAR/log/beat.log" 2>&1 &
 pids+=($!)
 

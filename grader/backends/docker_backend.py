@@ -141,10 +141,8 @@ class DockerBackend:
             age = now - float(labels.get("tensordojo.created", "0"))
             if age < older_than_s:
                 continue
-            if (
-                only_dead_pids
-                and labels.get("tensordojo.host") == host
-                and _pid_alive(int(labels.get("tensordojo.pid", "0")))
+            if only_dead_pids and (
+                labels.get("tensordojo.host") != host or _pid_alive(int(labels.get("tensordojo.pid", "0")))
             ):
                 continue
             try:

@@ -12,13 +12,14 @@ from __future__ import annotations
 import os
 
 from celery import Celery
-from kombu import Queue
+from kombu import Exchange, Queue
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
 app = Celery("tensordojo")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 
+QUEUES = ("cpu", "gpu", "regrade", "maintenance")  # live CPU, live GPU, re-grades (low priority), sweeps
 hard = int(os.environ.get("GRADING_HARD_TIME_LIMIT", "300"))
 app.conf.update(
     task_acks_late=True,
@@ -27,7 +28,7 @@ app.conf.update(
     worker_prefetch_multiplier=1,
     task_track_started=False,
     task_default_queue="cpu",
-    task_queues=[Queue("cpu"), Queue("gpu"), Queue("regrade"), Queue("maintenance")],
+    task_queues=[Queue(name, Exchange(name, type="direct"), routing_key=name) for name in QUEUES],
     broker_transport_options={"visibility_timeout": hard * 2, "queue_order_strategy": "priority"},
     broker_connection_retry_on_startup=True,
     task_serializer="json",

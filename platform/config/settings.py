@@ -182,7 +182,9 @@ CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 GRADING_SOFT_TIME_LIMIT = int(env("GRADING_SOFT_TIME_LIMIT", "240"))
 GRADING_HARD_TIME_LIMIT = int(env("GRADING_HARD_TIME_LIMIT", "300"))
 GRADING_MAX_RETRIES = int(env("GRADING_MAX_RETRIES", "4"))
-GRADING_STUCK_AFTER = int(env("GRADING_STUCK_AFTER", "600"))  # seconds before the sweep re-queues
+GRADING_STUCK_AFTER = int(env("GRADING_STUCK_AFTER", "600"))  # seconds queued before the sweep re-sends
+GRADING_HEARTBEAT = float(env("GRADING_HEARTBEAT", "5"))  # a grading worker's sign of life, seconds
+GRADING_HEARTBEAT_STALE = float(env("GRADING_HEARTBEAT_STALE", "30"))  # silence after which it is presumed dead
 
 # The platform's own rules.
 EXERCISES_DIR = Path(env("TENSORDOJO_EXERCISES_DIR", BASE_DIR / "exercises"))

@@ -7,7 +7,10 @@ this service adds the state machine around it. Celery tasks call it.
 from __future__ import annotations
 
 import logging
+import threading
 
+from django.conf import settings
+from django.db import DatabaseError, connection
 from django.utils import timezone
 
 from catalog.models import ExerciseVersion
@@ -23,15 +26,48 @@ class RetryableGradingError(Exception):
     """Infrastructure failed; the submission was put back in the queue for a retry."""
 
 
-def grading_run(*, submission_id, worker: str, redelivered: bool = False, backend=None) -> str:
+class Heartbeat:
+    """Marks the submission alive every few seconds while it is being graded."""
+
+    def __init__(self, submission_id, attempt: int):
+        self.submission_id, self.attempt = submission_id, attempt
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self._run, name=f"heartbeat-{submission_id}", daemon=True)
+
+    def _run(self) -> None:
+        try:
+            while not self.stop.wait(settings.GRADING_HEARTBEAT):
+                try:
+                    services.submission_heartbeat(submission_id=self.submission_id, attempt=self.attempt)
+                except DatabaseError:
+                    log.warning("heartbeat failed", extra={"submission_id": str(self.submission_id)})
+        finally:
+            connection.close()
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.stop.set()
+        self.thread.join(timeout=5)
+
+
+def grading_run(*, submission_id, worker: str, backend=None) -> str:
     """Grade one submission. Returns what happened: graded | skipped.
 
     Raises RetryableGradingError after putting the submission back to queued
-    when our side failed (engine down, image missing, broken report).
+    when our side failed (engine down, image missing, broken report), and
+    services.SubmissionBusy while another live worker grades it.
     """
-    claim = services.submission_start(submission_id=submission_id, worker=worker, redelivered=redelivered)
+    claim = services.submission_start(submission_id=submission_id, worker=worker)
     if claim is None:
         return "skipped"
+    with Heartbeat(claim.submission.id, claim.attempt):
+        return _grade_claimed(claim, backend)
+
+
+def _grade_claimed(claim, backend) -> str:
     submission = claim.submission
     try:
         folder = exercise_folder(submission.exercise.slug)

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from catalog.models import Exercise
@@ -92,6 +93,7 @@ def submission_create(*, user, exercise: Exercise, source: str, cohort: Cohort |
     _rate_limit(user.id)
     counts = _counts_somewhere(user, exercise)
     with transaction.atomic():
+        now = timezone.now()
         submission = Submission.objects.create(
             user=user,
             exercise=exercise,
@@ -100,7 +102,8 @@ def submission_create(*, user, exercise: Exercise, source: str, cohort: Cohort |
             source=source,
             status=Submission.QUEUED,
             counts=counts,
-            queued_at=timezone.now(),
+            created_at=now,
+            queued_at=now,
         )
         transaction.on_commit(lambda: enqueue(submission))
     log.info("submission created", extra={"submission_id": str(submission.id), "exercise": exercise.slug})
@@ -151,31 +154,56 @@ class Claim:
     attempt: int
 
 
-def submission_start(*, submission_id, worker: str, redelivered: bool = False) -> Claim | None:
-    """queued -> running. None when another worker has it or it is already finished."""
+class SubmissionBusy(Exception):
+    """Another worker is grading it and still alive: try again later (it may be a duplicate message)."""
+
+
+def _worker_alive(submission: Submission) -> bool:
+    last = submission.heartbeat_at or submission.started_at
+    return bool(last) and (timezone.now() - last).total_seconds() < settings.GRADING_HEARTBEAT_STALE
+
+
+def submission_start(*, submission_id, worker: str) -> Claim | None:
+    """queued -> running. None when it is already finished; SubmissionBusy while a live worker has it.
+
+    A running submission whose worker stopped beating (killed, machine lost) is taken over.
+    """
     with transaction.atomic():
         submission = Submission.objects.select_for_update().select_related("exercise").get(id=submission_id)
         if submission.status == Submission.RUNNING:
-            stale = (
-                submission.started_at
-                and (timezone.now() - submission.started_at).total_seconds() > settings.GRADING_HARD_TIME_LIMIT
+            if _worker_alive(submission):
+                raise SubmissionBusy(str(submission_id))
+            log.warning(
+                "taking over from a silent worker",
+                extra={"submission_id": str(submission_id), "previous_worker": submission.worker},
             )
-            if not (redelivered or stale):
-                log.info("already running elsewhere", extra={"submission_id": str(submission_id)})
-                return None
-            submission.status = Submission.QUEUED  # take over from a worker that died
+            submission.status = Submission.QUEUED
         if submission.status != Submission.QUEUED:
             return None
         _move(submission, Submission.RUNNING)
         submission.attempts += 1
         submission.worker = worker[:200]
-        submission.started_at = timezone.now()
+        submission.started_at = submission.heartbeat_at = timezone.now()
         submission.sandbox_started_at = submission.sandbox_finished_at = None
         submission.save(
-            update_fields=["status", "attempts", "worker", "started_at", "sandbox_started_at", "sandbox_finished_at"]
+            update_fields=[
+                "status",
+                "attempts",
+                "worker",
+                "started_at",
+                "heartbeat_at",
+                "sandbox_started_at",
+                "sandbox_finished_at",
+            ]
         )
     log.info("grading started", extra={"submission_id": str(submission_id), "attempt": submission.attempts})
     return Claim(submission, submission.attempts)
+
+
+def submission_heartbeat(*, submission_id, attempt: int) -> None:
+    Submission.objects.filter(id=submission_id, attempts=attempt, status=Submission.RUNNING).update(
+        heartbeat_at=timezone.now()
+    )
 
 
 def submission_mark_sandbox(*, submission_id, attempt: int, started_at, finished_at) -> None:
@@ -269,10 +297,12 @@ def submissions_sweep(*, queued_after_s: int | None = None) -> dict:
         queued_after_s = settings.GRADING_STUCK_AFTER
     now = timezone.now()
     counts = {"requeued": 0, "resent": 0, "failed": 0}
-    stuck_running = Submission.objects.filter(
-        status=Submission.RUNNING,
-        started_at__lt=now - timezone.timedelta(seconds=settings.GRADING_HARD_TIME_LIMIT + 60),
-    ).values_list("id", "attempts")
+    silent = now - timezone.timedelta(seconds=settings.GRADING_HEARTBEAT_STALE)
+    stuck_running = (
+        Submission.objects.filter(status=Submission.RUNNING)
+        .filter(Q(heartbeat_at__lt=silent) | Q(heartbeat_at__isnull=True, started_at__lt=silent))
+        .values_list("id", "attempts")
+    )
     for submission_id, attempts in stuck_running:
         if attempts >= settings.GRADING_MAX_RETRIES:
             counts["failed"] += submission_fail(

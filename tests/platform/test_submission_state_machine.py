@@ -6,6 +6,7 @@ from submissions.models import Submission
 from submissions.services import (
     IllegalTransition,
     RateLimited,
+    SubmissionBusy,
     SubmissionRejected,
     submission_create,
     submission_fail,
@@ -53,20 +54,23 @@ def test_the_rate_limit_says_how_long_to_wait(learner, catalogue, settings, sent
         submission_create(user=learner, exercise=catalogue["sandbox-probe"], source=CODE)
 
 
-def test_only_one_worker_can_start_a_submission(learner, catalogue, sent_tasks):
+def test_a_second_worker_is_told_the_submission_is_busy(learner, catalogue, sent_tasks):
     submission = submission_create(user=learner, exercise=catalogue["sandbox-probe"], source=CODE)
 
-    first = submission_start(submission_id=submission.id, worker="w1")
-    second = submission_start(submission_id=submission.id, worker="w2")
+    assert submission_start(submission_id=submission.id, worker="w1") is not None
+    with pytest.raises(SubmissionBusy):
+        submission_start(submission_id=submission.id, worker="w2")
 
-    assert first is not None and second is None
 
+def test_a_silent_worker_is_taken_over_and_its_late_result_ignored(learner, catalogue, sent_tasks):
+    from django.utils import timezone
 
-def test_a_redelivered_task_takes_over_from_a_dead_worker(learner, catalogue, sent_tasks):
     submission = submission_create(user=learner, exercise=catalogue["sandbox-probe"], source=CODE)
     dead = submission_start(submission_id=submission.id, worker="w1")
+    long_ago = timezone.now() - timezone.timedelta(minutes=5)
+    Submission.objects.filter(id=submission.id).update(heartbeat_at=long_ago)
 
-    again = submission_start(submission_id=submission.id, worker="w2", redelivered=True)
+    again = submission_start(submission_id=submission.id, worker="w2")
 
     assert again.attempt == dead.attempt + 1
     assert submission_finish(submission_id=submission.id, attempt=dead.attempt, result={"score": 1}) is False
@@ -132,7 +136,7 @@ def test_the_sweep_requeues_submissions_whose_worker_died(learner, catalogue, se
 
     submission = submission_create(user=learner, exercise=catalogue["sandbox-probe"], source=CODE)
     submission_start(submission_id=submission.id, worker="dead")
-    Submission.objects.filter(id=submission.id).update(started_at=timezone.now() - timezone.timedelta(hours=1))
+    Submission.objects.filter(id=submission.id).update(heartbeat_at=timezone.now() - timezone.timedelta(hours=1))
 
     assert submissions_sweep(queued_after_s=3600)["requeued"] == 1
     submission.refresh_from_db()

@@ -1,0 +1,199 @@
+"""Real Redis, real Celery worker processes, real Docker: the pipeline under faults."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import FIXTURE_EXERCISES, ROOT, require
+
+CELERY = str(Path(sys.executable).with_name("celery"))
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_until(predicate, timeout: float, interval: float = 0.25, what: str = "condition"):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(interval)
+    raise AssertionError(f"timed out after {timeout:.0f}s waiting for {what}")
+
+
+class RedisServer:
+    """A private redis-server on a free loopback port that a test may restart."""
+
+    def __init__(self, directory: Path):
+        self.port = free_port()
+        self.directory = directory
+        self.process = None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(
+            [
+                "redis-server",
+                "--bind",
+                "127.0.0.1",
+                "--port",
+                str(self.port),
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                str(self.directory),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        import redis
+
+        wait_until(lambda: _ping(redis, self.url), 10, what="redis to start")
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.kill()
+            self.process.wait(10)
+
+    def restart(self) -> None:
+        self.stop()
+        self.start()
+
+
+def _ping(redis, url) -> bool:
+    try:
+        return bool(redis.Redis.from_url(url, socket_connect_timeout=0.5).ping())
+    except redis.RedisError:
+        return False
+
+
+def database_url() -> str:
+    from django.db import connection
+
+    s = connection.settings_dict
+    if connection.vendor == "sqlite":
+        return f"sqlite:///{s['NAME']}"
+    return f"postgres://{s['USER']}:{s['PASSWORD']}@{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}/{s['NAME']}"
+
+
+class Workers:
+    """Celery worker processes for one test, killed at its end."""
+
+    def __init__(self, redis: RedisServer, logs: Path, cache: Path):
+        self.redis, self.logs, self.cache = redis, logs, cache
+        self.processes: list[subprocess.Popen] = []
+
+    def start(self, concurrency: int = 2, **env_overrides) -> subprocess.Popen:
+        name = f"test-{uuid.uuid4().hex[:6]}@%h"
+        env = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "config.settings",
+            "TENSORDOJO_ENV": "test",
+            "DATABASE_URL": database_url(),
+            "CELERY_BROKER_URL": self.redis.url,
+            "REDIS_URL": self.redis.url,
+            "TENSORDOJO_EXERCISES_DIR": str(FIXTURE_EXERCISES),
+            "TENSORDOJO_CACHE_DIR": str(self.cache),
+            "GRADING_HEARTBEAT": "1",
+            "GRADING_HEARTBEAT_STALE": "4",
+            "GRADING_MAX_RETRIES": "2",
+            "PYTHONUNBUFFERED": "1",
+            "PYTHONPATH": f"{ROOT / 'platform'}:{ROOT}",
+            **env_overrides,
+        }
+        log = open(self.logs / f"worker-{len(self.processes)}.log", "w")
+        process = subprocess.Popen(
+            [
+                CELERY,
+                "-A",
+                "config",
+                "worker",
+                "-Q",
+                "cpu,regrade,maintenance",
+                "-c",
+                str(concurrency),
+                "-n",
+                name,
+                "--without-gossip",
+                "--without-mingle",
+                "-l",
+                "INFO",
+            ],
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            cwd=ROOT,
+            start_new_session=True,
+        )
+        self.processes.append(process)
+        log_path = self.logs / f"worker-{len(self.processes) - 1}.log"
+
+        def ready():
+            if process.poll() is not None:
+                raise AssertionError(f"the worker exited: {log_path.read_text()[-2000:]}")
+            return "ready." in log_path.read_text()
+
+        wait_until(ready, 60, what="the worker to be ready")
+        return process
+
+    def stop_all(self) -> None:
+        for process in self.processes:
+            if process.poll() is None:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait(10)
+
+
+def _point_celery_at(app, url: str) -> None:
+    """Send this process's tasks to another broker (pools are rebuilt lazily)."""
+    app.conf.broker_url = url
+    app._pool = None
+    app.amqp._producer_pool = None
+
+
+@pytest.fixture
+def pipeline(transactional_db, docker_backend, tmp_path, settings):
+    require(shutil.which("redis-server") is not None, "redis-server is not installed")
+    from config.celery import app
+
+    redis = RedisServer(tmp_path)
+    redis.start()
+    previous = app.conf.broker_url
+    _point_celery_at(app, redis.url)
+    settings.CELERY_BROKER_URL = redis.url
+    settings.EXERCISES_DIR = FIXTURE_EXERCISES
+    settings.SUBMISSION_RATE_LIMIT = "100000/60"
+    settings.GRADING_HEARTBEAT_STALE = 4
+    from catalog.services import exercises_sync
+
+    exercises_sync(root=FIXTURE_EXERCISES)
+    workers = Workers(redis, tmp_path, tmp_path / "cache")
+    try:
+        yield workers
+    finally:
+        workers.stop_all()
+        redis.stop()
+        _point_celery_at(app, previous)
+        from submissions.tasks import sweep
+
+        sweep()  # remove sandbox containers of the workers we killed
+        for log in sorted(tmp_path.glob("worker-*.log")):
+            print(f"--- {log.name} (tail) ---\n" + "\n".join(log.read_text().splitlines()[-15:]))

@@ -1,0 +1,156 @@
+"""The path from submit to graded, with real workers, under the faults the issue lists.
+
+Each fault test ends with every submission graded or in error with a reason, none lost
+and none graded twice (a second grading would leave an entry in previous_results).
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import time
+
+import pytest
+
+from submissions.models import Submission
+from submissions.services import submission_create, submissions_sweep
+from tests.pipeline.conftest import wait_until
+
+pytestmark = [pytest.mark.docker, pytest.mark.redis, pytest.mark.fault]
+
+CORRECT = "def solve(x):\n    return x * 2\n"
+SLOW_CORRECT = "import time\n\ndef solve(x):\n    time.sleep(1.2)\n    return x * 2\n"
+
+
+def learner():
+    from accounts.services import user_create
+
+    return user_create(username=f"l{time.monotonic_ns()}", email="l@example.com", password="a-long-password-1")
+
+
+def submit(user, source, count=1, slug="sandbox-probe"):
+    from catalog.models import Exercise
+
+    exercise = Exercise.objects.get(slug=slug)
+    return [submission_create(user=user, exercise=exercise, source=source) for _ in range(count)]
+
+
+def finished(ids, total=None):
+    rows = Submission.objects.filter(id__in=ids)
+    done = rows.filter(status__in=[Submission.GRADED, Submission.ERROR]).count()
+    return done == (total or len(ids))
+
+
+def assert_each_graded_once(ids):
+    rows = list(Submission.objects.filter(id__in=ids))
+    assert len(rows) == len(ids), "a submission was lost"
+    assert all(r.status == Submission.GRADED for r in rows), {r.status for r in rows}
+    assert all(r.previous_results == [] for r in rows), "a submission was graded twice"
+
+
+def test_submissions_are_graded_end_to_end_with_all_six_timestamps(pipeline):
+    pipeline.start()
+    user = learner()
+    good, bad, broken = (submit(user, src)[0] for src in (CORRECT, "def solve(x):\n    return x\n", "def solve(:"))
+
+    wait_until(lambda: finished([good.id, bad.id, broken.id]), 90, what="grading")
+
+    verdicts = {s.id: s.verdict for s in Submission.objects.filter(id__in=[good.id, bad.id, broken.id])}
+    assert verdicts == {good.id: "accepted", bad.id: "wrong_answer", broken.id: "syntax_error"}
+    row = Submission.objects.get(id=good.id)
+    stamps = [
+        row.created_at,
+        row.queued_at,
+        row.started_at,
+        row.sandbox_started_at,
+        row.sandbox_finished_at,
+        row.graded_at,
+    ]
+    assert all(stamps) and stamps == sorted(stamps)
+
+
+def test_kill_9_of_a_worker_in_the_middle_of_grading(pipeline, docker_client):
+    pipeline.start(concurrency=1)
+    (submission,) = submit(learner(), SLOW_CORRECT)
+    running = wait_until(
+        lambda: Submission.objects.filter(id=submission.id, status="running").first(), 60, what="grading to start"
+    )
+    pid = int(running.worker.rsplit(":", 1)[1])
+
+    os.kill(pid, signal.SIGKILL)
+    wait_until(lambda: finished([submission.id]), 120, what="the re-delivered task")
+
+    row = Submission.objects.get(id=submission.id)
+    assert row.status == Submission.GRADED and row.verdict == "accepted"
+    assert row.attempts == 2 and row.previous_results == []
+    from submissions.tasks import sweep
+
+    sweep()
+    from tests.conftest import sandbox_containers
+
+    assert sandbox_containers(docker_client) == []
+
+
+def test_redis_restarting_with_50_submissions_queued(pipeline):
+    pipeline.start()
+    ids = [s.id for s in submit(learner(), CORRECT, count=50)]
+
+    pipeline.redis.restart()  # a restart without persistence: the queue itself is gone
+    for _ in range(120):
+        if finished(ids):
+            break
+        submissions_sweep(queued_after_s=3)  # what beat runs every minute
+        time.sleep(1)
+
+    assert_each_graded_once(ids)
+
+
+def test_a_missing_sandbox_image_ends_in_error_that_blames_us(pipeline):
+    pipeline.start(SANDBOX_IMAGE="tensordojo/no-such-image:latest")
+    (submission,) = submit(learner(), CORRECT)
+
+    wait_until(lambda: finished([submission.id]), 120, what="the retries to give up")
+
+    row = Submission.objects.get(id=submission.id)
+    assert row.status == Submission.ERROR
+    assert "problem on our side" in row.error_message and "image" in row.error_message
+
+
+@pytest.mark.drain
+def test_500_queued_submissions_drain_completely(pipeline):
+    pipeline.start(concurrency=2)
+    user = learner()
+    started = time.monotonic()
+    ids = [s.id for s in submit(user, CORRECT, count=500)]
+
+    wait_until(lambda: finished(ids), 900, interval=2, what="500 submissions to drain")
+
+    elapsed = time.monotonic() - started
+    assert_each_graded_once(ids)
+    print(f"drained 500 submissions in {elapsed:.1f} s ({500 / elapsed:.2f}/s)")
+
+
+def test_the_database_refusing_connections_for_a_few_seconds(pipeline):
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("refusing connections is a PostgreSQL fault; make test runs this suite on PostgreSQL too")
+    pipeline.start()
+    ids = [s.id for s in submit(learner(), SLOW_CORRECT, count=6)]
+    name = connection.settings_dict["NAME"]
+    with connection.cursor() as cursor:
+        cursor.execute(f'ALTER DATABASE "{name}" WITH ALLOW_CONNECTIONS false')
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
+            [name],
+        )
+    time.sleep(4)
+    with connection.cursor() as cursor:
+        cursor.execute(f'ALTER DATABASE "{name}" WITH ALLOW_CONNECTIONS true')
+    for _ in range(120):
+        if finished(ids):
+            break
+        submissions_sweep(queued_after_s=5)
+        time.sleep(1)
+
+    assert_each_graded_once(ids)
