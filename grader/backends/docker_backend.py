@@ -136,7 +136,7 @@ class DockerBackend:
         removed = []
         now = time.time()
         host = socket.gethostname()
-        for container in self.client.containers.list(all=True, filters={"label": SANDBOX_LABEL}):
+        for container in self.client.containers.list(all=True, filters={"label": SANDBOX_LABEL}, ignore_removed=True):
             labels = container.labels
             age = now - float(labels.get("tensordojo.created", "0"))
             if age < older_than_s:

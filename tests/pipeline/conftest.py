@@ -155,6 +155,9 @@ class Workers:
         wait_until(ready, 60, what="the worker to be ready")
         return process
 
+    def log_text(self) -> str:
+        return "\n".join(path.read_text() for path in sorted(self.logs.glob("worker-*.log")))
+
     def stop_all(self) -> None:
         for process in self.processes:
             if process.poll() is None:

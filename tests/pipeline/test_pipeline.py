@@ -136,17 +136,10 @@ def test_the_database_refusing_connections_for_a_few_seconds(pipeline):
     if connection.vendor != "postgresql":
         pytest.skip("refusing connections is a PostgreSQL fault; make test runs this suite on PostgreSQL too")
     pipeline.start()
-    ids = [s.id for s in submit(learner(), SLOW_CORRECT, count=6)]
-    name = connection.settings_dict["NAME"]
-    with connection.cursor() as cursor:
-        cursor.execute(f'ALTER DATABASE "{name}" WITH ALLOW_CONNECTIONS false')
-        cursor.execute(
-            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
-            [name],
-        )
-    time.sleep(4)
-    with connection.cursor() as cursor:
-        cursor.execute(f'ALTER DATABASE "{name}" WITH ALLOW_CONNECTIONS true')
+    ids = [s.id for s in submit(learner(), SLOW_CORRECT, count=10)]
+    wait_until(lambda: Submission.objects.filter(id__in=ids, status="running").exists(), 60, what="grading")
+    connection.ensure_connection()
+    refuse_connections(connection.settings_dict, seconds=4, spare_pid=connection.connection.info.backend_pid)
     for _ in range(120):
         if finished(ids):
             break
@@ -154,3 +147,20 @@ def test_the_database_refusing_connections_for_a_few_seconds(pipeline):
         time.sleep(1)
 
     assert_each_graded_once(ids)
+    assert "OperationalError" in pipeline.log_text() or "database unavailable" in pipeline.log_text()
+
+
+def refuse_connections(settings_dict: dict, seconds: float, spare_pid: int) -> None:
+    """From a second database, refuse new connections to ours and cut the workers' ones, for a while."""
+    import psycopg
+
+    name = settings_dict["NAME"]
+    admin = psycopg.connect(dbname="postgres", user=settings_dict["USER"], password=settings_dict["PASSWORD"],
+                            host=settings_dict["HOST"] or "127.0.0.1", port=settings_dict["PORT"] or 5432,
+                            autocommit=True)
+    with admin:
+        admin.execute(f'ALTER DATABASE "{name}" WITH ALLOW_CONNECTIONS false')
+        admin.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s AND pid <> %s",
+                      [name, spare_pid])
+        time.sleep(seconds)
+        admin.execute(f'ALTER DATABASE "{name}" WITH ALLOW_CONNECTIONS true')
