@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+pytest_plugins = ["tests.support.pipeline"]
+
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURE_EXERCISES = ROOT / "tests" / "fixtures" / "exercises"
 IN_CI = os.environ.get("CI", "").lower() == "true"

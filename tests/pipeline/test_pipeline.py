@@ -14,7 +14,7 @@ import pytest
 
 from submissions.models import Submission
 from submissions.services import submission_create, submissions_sweep
-from tests.pipeline.conftest import wait_until
+from tests.support.pipeline import wait_until
 
 pytestmark = [pytest.mark.docker, pytest.mark.redis, pytest.mark.fault]
 
@@ -155,12 +155,18 @@ def refuse_connections(settings_dict: dict, seconds: float, spare_pid: int) -> N
     import psycopg
 
     name = settings_dict["NAME"]
-    admin = psycopg.connect(dbname="postgres", user=settings_dict["USER"], password=settings_dict["PASSWORD"],
-                            host=settings_dict["HOST"] or "127.0.0.1", port=settings_dict["PORT"] or 5432,
-                            autocommit=True)
+    admin = psycopg.connect(
+        dbname="postgres",
+        user=settings_dict["USER"],
+        password=settings_dict["PASSWORD"],
+        host=settings_dict["HOST"] or "127.0.0.1",
+        port=settings_dict["PORT"] or 5432,
+        autocommit=True,
+    )
     with admin:
         admin.execute(f'ALTER DATABASE "{name}" WITH ALLOW_CONNECTIONS false')
-        admin.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s AND pid <> %s",
-                      [name, spare_pid])
+        admin.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s AND pid <> %s", [name, spare_pid]
+        )
         time.sleep(seconds)
         admin.execute(f'ALTER DATABASE "{name}" WITH ALLOW_CONNECTIONS true')

@@ -1,4 +1,4 @@
-"""Real Redis, real Celery worker processes, real Docker: the pipeline under faults."""
+"""Fixture plugin: real Redis, real Celery worker processes, real Docker (pipeline and browser tests)."""
 
 from __future__ import annotations
 
