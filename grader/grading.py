@@ -429,6 +429,6 @@ def _summarise(result: GradingResult, limits) -> None:
         )
     diagnosed = [c for c in result.cases if c.diagnosis]
     if diagnosed:  # the mistake named most often is the headline
-        counts = {d: sum(c.diagnosis == d for c in diagnosed) for d in {c.diagnosis for c in diagnosed}}
+        counts = {d: sum(c.diagnosis == d for c in diagnosed) for d in dict.fromkeys(c.diagnosis for c in diagnosed)}
         top = next(c for c in diagnosed if c.diagnosis == max(counts, key=counts.get))
         result.message += f" Likely mistake: {top.diagnosis_message}"

@@ -41,8 +41,10 @@ def site(pipeline, live_server, settings):
 def type_code(page, code: str) -> None:
     """Replace the editor's content (CodeMirror when it loaded, else the plain textarea)."""
     page.evaluate(
-        """code => { const cm = document.querySelector('.CodeMirror');
-                     if (cm) { cm.CodeMirror.setValue(code); } else { document.getElementById('source').value = code; } }""",
+        """code => {
+            const cm = document.querySelector('.CodeMirror');
+            if (cm) { cm.CodeMirror.setValue(code); } else { document.getElementById('source').value = code; }
+        }""",
         code,
     )
 
