@@ -41,3 +41,8 @@ if [ -z "${SKIP_POSTGRES:-}" ]; then
     DATABASE_URL="$(cat "$VAR/run/postgres-url")" "$VENV/bin/pytest" -q -p no:cacheprovider -m "not drain" \
         tests/platform tests/pipeline
 fi
+
+if [ -z "${SKIP_COMPOSE:-}" ]; then
+    say "docker compose smoke test (offline images, PostgreSQL, a submission graded through the stack)"
+    "$ROOT/scripts/compose-smoke.sh"
+fi

@@ -39,3 +39,5 @@ app.conf.update(
     },
 )
 app.autodiscover_tasks()
+
+import ops.worker_control  # noqa: E402,F401  (registers the sandbox_status control command)

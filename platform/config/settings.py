@@ -192,6 +192,7 @@ SUBMISSION_MAX_BYTES = int(env("SUBMISSION_MAX_BYTES", str(64 * 1024)))
 SUBMISSION_RATE_LIMIT = env("SUBMISSION_RATE_LIMIT", "20/60")  # submissions / seconds, per learner
 GRADER_BACKEND = env("GRADER_BACKEND", "docker")
 SANDBOX_IMAGE = env("SANDBOX_IMAGE", "tensordojo/sandbox:latest")
+HEALTH_SANDBOX = env("TENSORDOJO_HEALTH_SANDBOX", "local")  # local: this machine's engine; workers: ask them
 
 LOGGING = {
     "version": 1,

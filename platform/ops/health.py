@@ -38,6 +38,17 @@ def check_workers() -> dict:
 
 
 def check_sandbox() -> dict:
+    """This machine's engine and image, or (TENSORDOJO_HEALTH_SANDBOX=workers) what the workers report."""
+    if settings.HEALTH_SANDBOX == "workers":
+        from config.celery import app
+
+        try:
+            replies = app.control.broadcast("sandbox_status", reply=True, timeout=2.0) or []
+        except Exception as exc:
+            return {"ok": False, "error": str(exc)[:200]}
+        states = {name: state for reply in replies for name, state in reply.items()}
+        ok = any(state.get("ok") for state in states.values())
+        return {"ok": ok, "workers": states, **({} if ok else {"error": "no worker has a working sandbox"})}
     from grader.backends import get_backend
 
     try:

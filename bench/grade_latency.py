@@ -1,0 +1,74 @@
+"""Wall time of grading a trivial correct submission through the real Docker sandbox.
+
+    .venv/bin/python bench/grade_latency.py [--runs 20] [--exercise matmul-by-hand]
+
+Prints the cold time (reference not cached yet: two sandbox runs) and the warm
+distribution (one sandbox run each), and where one warm run spends its time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from grader.backends.base import run_job  # noqa: E402
+from grader.backends.docker_backend import DockerBackend  # noqa: E402
+from grader.exercise import load_exercise  # noqa: E402
+from grader.grading import grade  # noqa: E402
+from grader.jobs import learner_job  # noqa: E402
+from grader.reference import ExpectedStore  # noqa: E402
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--runs", type=int, default=20)
+    parser.add_argument("--exercise", default="matmul-by-hand")
+    args = parser.parse_args()
+    exercise = load_exercise(ROOT / "exercises" / args.exercise)
+    backend = DockerBackend()
+    store = ExpectedStore(Path(tempfile.mkdtemp()))
+    source = exercise.solution
+
+    started = time.perf_counter()
+    result = grade(exercise, source, backend=backend, store=store)
+    cold = time.perf_counter() - started
+    assert result.verdict == "accepted", result.message
+
+    warm = []
+    for _ in range(args.runs):
+        started = time.perf_counter()
+        assert grade(exercise, source, backend=backend, store=store).verdict == "accepted"
+        warm.append(time.perf_counter() - started)
+
+    expected = store.get(exercise, backend)
+    job = learner_job(exercise, expected.packed, source)
+    t0 = time.perf_counter()
+    sandbox = backend.create(exercise.limits)
+    t1 = time.perf_counter()
+    sandbox.feed(job)
+    outcome = sandbox.collect()
+    t2 = time.perf_counter()
+    sandbox.destroy()
+    t3 = time.perf_counter()
+    assert outcome.exit_code == 0
+
+    warm.sort()
+    print(f"exercise {exercise.slug}: {len(expected.packed.cases)} cases")
+    print(f"cold (reference run + learner run): {cold:.3f} s")
+    print(
+        f"warm over {len(warm)} runs: median {statistics.median(warm):.3f} s, "
+        f"p90 {warm[int(0.9 * (len(warm) - 1))]:.3f} s, min {warm[0]:.3f} s, max {warm[-1]:.3f} s"
+    )
+    print(f"one warm run: create+start {t1 - t0:.3f} s, feed+run+collect {t2 - t1:.3f} s, destroy {t3 - t2:.3f} s")
+    _ = run_job  # the same three steps run_job takes
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,167 @@
+"""python -m tensordojo_cli — submit from the terminal.
+
+    python -m tensordojo_cli login USERNAME
+    python -m tensordojo_cli exercises
+    python -m tensordojo_cli starter SLUG [-o FILE]
+    python -m tensordojo_cli submit SLUG FILE [--no-wait]
+    python -m tensordojo_cli status SUBMISSION_ID
+    python -m tensordojo_cli leaderboard SLUG [--cohort ID]
+
+The server is $TENSORDOJO_URL (default http://127.0.0.1:8000); the token comes from
+`login` (kept in ~/.config/tensordojo/token) or $TENSORDOJO_TOKEN.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import os
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+TOKEN_FILE = Path(os.environ.get("XDG_CONFIG_HOME", Path.home() / ".config")) / "tensordojo" / "token"
+
+
+class ApiError(Exception):
+    pass
+
+
+class Client:
+    def __init__(self, url: str, token: str | None):
+        self.url, self.token = url.rstrip("/"), token
+
+    def call(self, method: str, path: str, data: dict | None = None):
+        headers = {"Accept": "application/json", "Content-Type": "application/json"}
+        if self.token:
+            headers["Authorization"] = f"Token {self.token}"
+        body = json.dumps(data).encode() if data is not None else None
+        request = urllib.request.Request(self.url + path, data=body, headers=headers, method=method)
+        try:
+            with urllib.request.urlopen(request, timeout=60) as response:
+                return json.load(response)
+        except urllib.error.HTTPError as exc:
+            try:
+                detail = json.load(exc)
+            except ValueError:
+                detail = exc.reason
+            raise ApiError(f"HTTP {exc.code}: {detail}") from exc
+        except urllib.error.URLError as exc:
+            raise ApiError(f"cannot reach {self.url}: {exc.reason}") from exc
+
+
+def print_result(submission: dict) -> None:
+    result = submission.get("result") or {}
+    if submission["status"] == "error":
+        print(submission.get("error_message", "grading failed on our side"))
+        return
+    print(
+        f"{submission['status']}: {result.get('verdict', '')}  {result.get('score', 0):.2f}/{result.get('max_score', 0):g}"
+    )
+    print(result.get("output", ""))
+    for test in result.get("tests", []):
+        mark = "PASS" if test["status"] == "passed" else "FAIL"
+        print(f"  {mark} {test['name']}")
+        if test["status"] != "passed":
+            for line in test.get("output", "").splitlines():
+                print(f"       {line}")
+    if result.get("stdout"):
+        print("printed output:\n" + result["stdout"])
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="tensordojo", description="tensordojo from the terminal")
+    parser.add_argument("--url", default=os.environ.get("TENSORDOJO_URL", "http://127.0.0.1:8000"))
+    sub = parser.add_subparsers(dest="command", required=True)
+    login = sub.add_parser("login")
+    login.add_argument("username")
+    sub.add_parser("exercises")
+    starter = sub.add_parser("starter")
+    starter.add_argument("slug")
+    starter.add_argument("-o", "--output")
+    submit = sub.add_parser("submit")
+    submit.add_argument("slug")
+    submit.add_argument("file")
+    submit.add_argument("--no-wait", action="store_true")
+    status = sub.add_parser("status")
+    status.add_argument("submission_id")
+    board = sub.add_parser("leaderboard")
+    board.add_argument("slug")
+    board.add_argument("--cohort", type=int)
+    args = parser.parse_args(argv)
+
+    token = os.environ.get("TENSORDOJO_TOKEN") or (TOKEN_FILE.read_text().strip() if TOKEN_FILE.exists() else None)
+    client = Client(args.url, token)
+    try:
+        return COMMANDS[args.command](client, args)
+    except ApiError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+
+
+def cmd_login(client: Client, args) -> int:
+    password = os.environ.get("TENSORDOJO_PASSWORD") or getpass.getpass("password: ")
+    token = client.call("POST", "/api/token", {"username": args.username, "password": password})["token"]
+    TOKEN_FILE.parent.mkdir(parents=True, exist_ok=True)
+    TOKEN_FILE.write_text(token)
+    TOKEN_FILE.chmod(0o600)
+    print(f"logged in; token saved in {TOKEN_FILE}")
+    return 0
+
+
+def cmd_exercises(client: Client, args) -> int:
+    for exercise in client.call("GET", "/api/exercises?limit=500")["results"]:
+        print(f"{exercise['order']:3} {exercise['slug']:32} {exercise['kind']:12} {exercise['title']}")
+    return 0
+
+
+def cmd_starter(client: Client, args) -> int:
+    code = client.call("GET", f"/api/exercises/{args.slug}")["starter"]
+    if args.output:
+        Path(args.output).write_text(code)
+    else:
+        print(code, end="")
+    return 0
+
+
+def cmd_submit(client: Client, args) -> int:
+    source = Path(args.file).read_text(encoding="utf-8", errors="replace")
+    submission = client.call("POST", "/api/submissions", {"exercise": args.slug, "source": source})
+    print(f"submitted {submission['id']}")
+    if args.no_wait:
+        return 0
+    while submission["status"] in ("queued", "running"):
+        time.sleep(1)
+        submission = client.call("GET", f"/api/submissions/{submission['id']}")
+    print_result(submission)
+    return 0 if (submission.get("result") or {}).get("verdict") == "accepted" else 2
+
+
+def cmd_status(client: Client, args) -> int:
+    print_result(client.call("GET", f"/api/submissions/{args.submission_id}"))
+    return 0
+
+
+def cmd_leaderboard(client: Client, args) -> int:
+    query = f"?cohort={args.cohort}" if args.cohort else ""
+    for row in client.call("GET", f"/api/leaderboards/{args.slug}{query}"):
+        time_part = f"  {row['time_value'] * 1e3:.3f} ms" if row.get("time_value") else ""
+        mark = "  <- you" if row.get("is_me") else ""
+        print(f"{row['rank']:4}  {row['name']:24} {row['score']:6.2f}{time_part}{mark}")
+    return 0
+
+
+COMMANDS = {
+    "login": cmd_login,
+    "exercises": cmd_exercises,
+    "starter": cmd_starter,
+    "submit": cmd_submit,
+    "status": cmd_status,
+    "leaderboard": cmd_leaderboard,
+}
+
+if __name__ == "__main__":
+    sys.exit(main())
