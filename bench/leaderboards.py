@@ -77,7 +77,7 @@ def main() -> None:
     now = timezone.now()
     best: dict[tuple, tuple] = {}
     batch = []
-    for index in range(args.submissions):
+    for _ in range(args.submissions):
         user = rng.choice(users)
         exercise = rng.choice(exercises)
         score = rng.choice([0.0, 2.5, 5.0, 7.5, 10.0])

@@ -58,9 +58,8 @@ def print_result(submission: dict) -> None:
     if submission["status"] == "error":
         print(submission.get("error_message", "grading failed on our side"))
         return
-    print(
-        f"{submission['status']}: {result.get('verdict', '')}  {result.get('score', 0):.2f}/{result.get('max_score', 0):g}"
-    )
+    score, max_score = result.get("score", 0), result.get("max_score", 0)
+    print(f"{submission['status']}: {result.get('verdict', '')}  {score:.2f}/{max_score:g}")
     print(result.get("output", ""))
     for test in result.get("tests", []):
         mark = "PASS" if test["status"] == "passed" else "FAIL"
