@@ -84,12 +84,8 @@ def _compare_tensor(got, expected: TensorValue, rules: Rules, path: str) -> Mism
             f"{path}: expected a tensor on {expected.device}, got one on {got.device}",
             data={"got_device": got.device, "expected_device": expected.device},
         )
-    if rules.strict_dtype and got.dtype != expected.dtype:
-        return Mismatch(
-            "dtype",
-            f"{path}: expected dtype {expected.dtype}, got {got.dtype}",
-            data={"got_dtype": got.dtype, "expected_dtype": expected.dtype},
-        )
+    if rules.strict_dtype and str(got.dtype) != str(expected.dtype):
+        return _dtype_mismatch(path, str(got.dtype), str(expected.dtype))
     return _compare_array(got.array, expected.array, rules, path)
 
 
@@ -116,12 +112,8 @@ def _compare_array(got, expected: np.ndarray, rules: Rules, path: str) -> Mismat
             f"{path}: expected shape {expected.shape}, got {got.shape}{hint}",
             data={"got_shape": got.shape, "expected_shape": expected.shape},
         )
-    if rules.strict_dtype and got.dtype != expected.dtype:
-        return Mismatch(
-            "dtype",
-            f"{path}: expected dtype {expected.dtype}, got {got.dtype}",
-            data={"got_dtype": str(got.dtype), "expected_dtype": str(expected.dtype)},
-        )
+    if rules.strict_dtype and str(got.dtype) != str(expected.dtype):
+        return _dtype_mismatch(path, str(got.dtype), str(expected.dtype))
     g = got.astype(np.float64)
     e = expected.astype(np.float64)
     bad_finite = ~np.isfinite(g) & np.isfinite(e)
@@ -153,6 +145,12 @@ def _compare_array(got, expected: np.ndarray, rules: Rules, path: str) -> Mismat
         f"{path}: wrong values",
         detail=detail,
         data={"wrong": int(wrong.sum()), "size": int(e.size), "max_error": float(diff[worst])},
+    )
+
+
+def _dtype_mismatch(path: str, got: str, expected: str) -> Mismatch:
+    return Mismatch(
+        "dtype", f"{path}: expected dtype {expected}, got {got}", data={"got_dtype": got, "expected_dtype": expected}
     )
 
 
