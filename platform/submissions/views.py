@@ -7,6 +7,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.services import is_instructor
 from catalog.models import Exercise
+from leaderboards.selectors import rank_of
 from submissions.models import Submission
 from submissions.selectors import (
     can_view_submission,
@@ -51,6 +52,9 @@ def detail(request, submission_id):
         "previous": previous,
         "is_owner": submission.user_id == request.user.id,
         "timeline": submission_timeline(submission) if is_instructor(request.user) else [],
+        "rank": rank_of(exercise=submission.exercise, user=submission.user)
+        if submission.exercise.is_performance and submission.status == Submission.GRADED
+        else None,
     }
     template = "submissions/_result.html" if request.GET.get("fragment") else "submissions/detail.html"
     return render(request, template, context)

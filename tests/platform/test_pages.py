@@ -138,3 +138,11 @@ def test_instructors_can_set_deadlines_and_regrade(client, instructor, cohort, c
     assert cohort.cohort_exercises.get(exercise__slug="sandbox-probe").deadline.year == 2030
     response = client.post(reverse("cohorts:regrade", args=[cohort.id, "sandbox-probe"]), follow=True)
     assert "queued for re-grading" in response.content.decode()
+
+
+def test_a_performance_result_shows_the_time_and_the_rank(client, learner, catalogue, sent_tasks):
+    submission = submission_create(user=learner, exercise=catalogue["timing-probe"], source="def fast(x): return x")
+    graded(submission, score=10, time_value=0.0042)
+    client.force_login(learner)
+    page = client.get(reverse("submissions:detail", args=[submission.id])).content.decode()
+    assert "4.200 ms" in page and "best rank <strong>#1</strong>" in page
