@@ -71,27 +71,25 @@ def check_exercise(path: Path, backend: Backend, store: ExpectedStore | None = N
         report.add("format", False, str(exc))
         return report
     report.add("format", True, f"{len(exercise.build_cases())} cases")
-    for name in ("README.md", "starter.py", "solution.py", "cases.py"):
+    for name in ("exercise.toml", "README.md", "starter.py", "solution.py", "cases.py"):
         text = (exercise.path / name).read_text(encoding="utf-8")
         if TODO.search(text):
             report.add("todo", False, f"{name} still contains TODO: replace it with the real content")
     store = store or ExpectedStore()
-    _check_reference(report, exercise, backend, store)
-    if report.ok:
+    if _check_reference(report, exercise, backend, store):  # the rest is measured against it
         _check_starter(report, exercise, backend, store)
         _check_mistakes(report, exercise, backend, store)
     report.seconds = time.monotonic() - started
     return report
 
 
-def _check_reference(report: CheckReport, exercise: Exercise, backend, store) -> None:
+def _check_reference(report: CheckReport, exercise: Exercise, backend, store) -> bool:
     try:
         result = grade(exercise, exercise.solution, backend=backend, store=store)
     except Exception as exc:  # the point of check is to say what is wrong
-        report.add("reference", False, f"{type(exc).__name__}: {exc}")
-        return
+        return report.add("reference", False, f"{type(exc).__name__}: {exc}")
     failing = [f"{c.name}: {c.message}" for c in result.cases if not c.passed]
-    report.add(
+    return report.add(
         "reference",
         result.verdict == "accepted",
         "passes every case" if not failing else "fails: " + "; ".join(failing[:3]) + f" ({result.message})",
