@@ -31,6 +31,9 @@ class BestResult(models.Model):
             ),
         ]
         indexes = [
-            models.Index(fields=["exercise", "cohort", "-score", "time_value", "reached_at"], name="board_order"),
+            # The board's full ordering (user last, as the final tie-break): a top-100 is an index range scan.
+            models.Index(
+                fields=["exercise", "cohort", "-score", "time_value", "reached_at", "user"], name="board_order_full"
+            ),
             models.Index(fields=["cohort", "user"]),
         ]
