@@ -166,7 +166,11 @@ class Workers:
 
 
 def _point_celery_at(app, url: str) -> None:
-    """Send this process's tasks to another broker (pools are rebuilt lazily)."""
+    """Send this process's tasks to another broker (pools are rebuilt lazily).
+
+    Celery reads $CELERY_BROKER_URL before its own setting, so both are changed.
+    """
+    os.environ["CELERY_BROKER_URL"] = url
     app.conf.broker_url = url
     app._pool = None
     app.amqp._producer_pool = None
@@ -179,7 +183,7 @@ def pipeline(transactional_db, docker_backend, tmp_path, settings):
 
     redis = RedisServer(tmp_path)
     redis.start()
-    previous = app.conf.broker_url
+    previous = os.environ.get("CELERY_BROKER_URL") or app.conf.broker_url
     _point_celery_at(app, redis.url)
     settings.CELERY_BROKER_URL = redis.url
     settings.EXERCISES_DIR = FIXTURE_EXERCISES
