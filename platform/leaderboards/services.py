@@ -39,28 +39,28 @@ def best_result_update(*, submission) -> None:
     """Fold one graded submission into the learner's global and cohort bests (caller holds a transaction)."""
     scopes = [None] + counting_cohorts(submission)
     for cohort_id in scopes:
-        best = (
-            BestResult.objects.select_for_update()
-            .filter(user_id=submission.user_id, exercise_id=submission.exercise_id, cohort_id=cohort_id)
-            .first()
-        )
         score = submission.score or 0.0
         when = submission.graded_at
-        if best is None:
-            BestResult.objects.create(
-                user_id=submission.user_id,
-                exercise_id=submission.exercise_id,
-                cohort_id=cohort_id,
-                score=score,
-                time_value=submission.time_value,
-                reached_at=when,
-                submission=submission,
-                attempts=1,
-                last_activity=when,
-            )
+        # get_or_create is safe against two workers grading the same learner's attempts at once
+        # (it retries the read when the insert loses the race); the row is then locked to update it.
+        best, created = BestResult.objects.get_or_create(
+            user_id=submission.user_id,
+            exercise_id=submission.exercise_id,
+            cohort_id=cohort_id,
+            defaults={
+                "score": score,
+                "time_value": submission.time_value,
+                "reached_at": when,
+                "submission": submission,
+                "attempts": 1,
+                "last_activity": when,
+            },
+        )
+        if created:
             continue
+        best = BestResult.objects.select_for_update().get(pk=best.pk)
         best.attempts += 1
-        best.last_activity = when
+        best.last_activity = max(best.last_activity, when)
         fields = ["attempts", "last_activity"]
         if best.submission_id == submission.id:  # a re-grade of the best submission itself
             best.score, best.time_value = score, submission.time_value

@@ -64,7 +64,16 @@ def grading_run(*, submission_id, worker: str, backend=None) -> str:
     if claim is None:
         return "skipped"
     with Heartbeat(claim.submission.id, claim.attempt):
-        return _grade_claimed(claim, backend)
+        try:
+            return _grade_claimed(claim, backend)
+        except RetryableGradingError:
+            raise
+        except Exception as exc:  # e.g. recording the result failed: put it back rather than leave it running
+            log.exception("grading failed after the claim", extra={"submission_id": str(submission_id)})
+            services.submission_requeue(
+                submission_id=submission_id, attempt=claim.attempt, reason=f"{type(exc).__name__}: {exc}"
+            )
+            raise RetryableGradingError(f"{type(exc).__name__}: {exc}") from exc
 
 
 def _grade_claimed(claim, backend) -> str:
