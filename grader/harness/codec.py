@@ -57,7 +57,7 @@ class Encoder:
     def __init__(self, prefix: str, torch=None):
         self.prefix = prefix
         self.torch = torch
-        self.blobs: dict[str, bytes] = {}
+        self.blobs: dict[str, memoryview] = {}
         self.items = 0
 
     def encode(self, value, depth: int = 0):
@@ -100,7 +100,7 @@ class Encoder:
         name = f"{self.prefix}{len(self.blobs)}"
         buffer = io.BytesIO()
         np.save(buffer, np.ascontiguousarray(plain), allow_pickle=False)
-        self.blobs[name] = buffer.getvalue()
+        self.blobs[name] = buffer.getbuffer()  # no copy of what may be tens of megabytes
         node = {"$array": name, "class": type(value).__name__[:80]}
         if scalar:
             node["scalar"] = True

@@ -14,9 +14,13 @@ class FrameError(Exception):
     """The byte stream is not a well-formed sequence of frames."""
 
 
-def write_frame(fd: int, meta: dict, payload: bytes = b"") -> None:
+def write_frame(fd: int, meta: dict, payload: bytes | memoryview = b"") -> None:
     header = json.dumps(meta, allow_nan=False).encode()
-    data = HEADER.pack(len(header), len(payload)) + header + payload
+    _write_all(fd, HEADER.pack(len(header), len(payload)) + header)
+    _write_all(fd, payload)  # written in place: a large array is not copied once more
+
+
+def _write_all(fd: int, data) -> None:
     view = memoryview(data)
     while view:
         written = os.write(fd, view)
