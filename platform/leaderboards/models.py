@@ -31,9 +31,16 @@ class BestResult(models.Model):
             ),
         ]
         indexes = [
-            # The board's full ordering (user last, as the final tie-break): a top-100 is an index range scan.
+            # Each board's full ordering (user last, the final tie-break), so a top-100 is an index range
+            # scan. The global board gets a partial index: PostgreSQL cannot order by an index past an
+            # `IS NULL` column, only past equalities.
             models.Index(
-                fields=["exercise", "cohort", "-score", "time_value", "reached_at", "user"], name="board_order_full"
+                fields=["exercise", "-score", "time_value", "reached_at", "user"],
+                condition=models.Q(cohort__isnull=True),
+                name="board_global",
+            ),
+            models.Index(
+                fields=["exercise", "cohort", "-score", "time_value", "reached_at", "user"], name="board_cohort"
             ),
             models.Index(fields=["cohort", "user"]),
         ]
