@@ -175,11 +175,9 @@ def wrong_axis(
     """The learner's value equals the operation applied over a different axis."""
 
     def test(c, g, e, m):
-        first = np.asarray(c.args[0])
-        for axis in range(first.ndim):
-            if _matches(g, compute_on_axis(axis, *c.args, **c.kwargs)) and not _matches(
-                e, compute_on_axis(axis, *c.args, **c.kwargs)
-            ):
+        for axis in range(np.ndim(c.args[0])):
+            value = compute_on_axis(axis, *c.args, **c.kwargs)
+            if _matches(g, value) and not _matches(e, value):
                 return True
         return False
 

@@ -96,7 +96,11 @@ class Exercise:
         return sorted(folder.glob("*.py")) if folder.is_dir() else []
 
     def cases_module(self) -> ModuleType:
-        return _import_cases(self.path / "cases.py", self.slug)
+        """cases.py, imported once per exercise version (grading asks for its diagnoses every time)."""
+        key = (str(self.path), self.version)
+        if key not in _CASES_MODULES:
+            _CASES_MODULES[key] = _import_cases(self.path / "cases.py", self.slug)
+        return _CASES_MODULES[key]
 
     def build_cases(self) -> list[Case]:
         """Run cases.py (trusted instructor code) and validate what it returns."""
@@ -188,6 +192,9 @@ def content_hash(path: Path) -> str:
             digest.update(str(file.relative_to(path)).encode() + b"\0")
             digest.update(file.read_bytes() + b"\0")
     return digest.hexdigest()[:16]
+
+
+_CASES_MODULES: dict[tuple[str, str], ModuleType] = {}
 
 
 def _import_cases(path: Path, slug: str) -> ModuleType:

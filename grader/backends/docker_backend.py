@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import socket
-import socket as socketlib
 import struct
 import time
 import uuid
@@ -192,7 +191,7 @@ class DockerSandbox:
         self.fed_at = time.monotonic()
         try:
             self.raw.sendall(job)
-            self.raw.shutdown(socketlib.SHUT_WR)
+            self.raw.shutdown(socket.SHUT_WR)
         except OSError:
             # The container may already have died (e.g. killed by its limits);
             # collect() reports what happened.
