@@ -1,9 +1,14 @@
 """Exercise folders: reading and validating what instructors write.
 
 A folder ``exercises/<slug>/`` holds exercise.toml, README.md, starter.py,
-solution.py, cases.py and mistakes/. Loading either gives a complete
-Exercise or raises ExerciseFormatError naming the file, the field and what
-was expected; nothing is half-loaded.
+solution.py, cases.py and mistakes/, and for the learning loop hints.md (one
+hint per ``## `` section, in order) and explanation.md (opened once solved).
+Loading either gives a complete Exercise or raises ExerciseFormatError naming
+the file, the field and what was expected; nothing is half-loaded.
+
+The lesson an exercise practises lives beside the exercises, in
+``exercises/lesson/NN-<anchor>.md`` (one file per section, NN its position);
+an exercise names its section with ``lesson = "<anchor>"``.
 """
 
 from __future__ import annotations
@@ -30,6 +35,13 @@ KINDS = ("implement", "fix", "performance")
 DIFFICULTIES = ("easy", "medium", "hard")
 MODULES = ("numpy", "torch")
 METRICS = ("score", "time")
+LEARNING_FILES = ("hints.md", "explanation.md")  # required for exercises of a declared track
+LESSON_FOLDER = "lesson"  # exercises/lesson/NN-<anchor>.md: the lesson's sections, not an exercise
+TRACKS_FILE = "tracks.toml"
+MAX_HINTS = 6
+# While the published track is being given its hints and explanations, a missing file is tolerated;
+# once every folder has them this is True and loading (so `exercises check` and sync) requires them.
+REQUIRE_LEARNING_MATERIAL = False
 CONTENT_VERSION = "1"  # bump when the meaning of a folder's contents changes
 
 
@@ -76,8 +88,23 @@ class Exercise:
     seed: int
     summary: str
     version: str
+    lesson: str | None = None  # anchor of the lesson section it practises
+    prerequisites: tuple[str, ...] = ()  # slugs worth solving first
+    minutes: int | None = None  # estimated time for a learner
     max_source_bytes: int = 64 * 1024
     extra: dict = field(default_factory=dict)
+
+    @property
+    def hints(self) -> list[str]:
+        """The hints' Markdown, in the order they unlock ([] when there is no hints.md)."""
+        path = self.path / "hints.md"
+        return _parse_hints(path) if path.is_file() else []
+
+    @property
+    def explanation(self) -> str:
+        """explanation.md ("" when there is none): the idea, the usual mistakes, a worked solution."""
+        path = self.path / "explanation.md"
+        return path.read_text(encoding="utf-8").strip() if path.is_file() else ""
 
     @property
     def statement(self) -> str:
@@ -168,8 +195,15 @@ def load_exercise(path: Path | str) -> Exercise:
         seed=spec.get("seed", int, default=0),
         summary=spec.get("summary", str, default=""),
         version=content_hash(path),
+        lesson=spec.get("lesson", str, default=None, pattern=SLUG, hint="a lesson section's anchor"),
+        prerequisites=tuple(
+            spec.get("prerequisites", list, items=str, pattern=SLUG, hint="exercise slugs", default=[])
+        ),
+        minutes=spec.get("minutes", int, default=None, minimum=1, maximum=600),
     )
     spec.reject_unknown()
+    _validate_links(exercise, toml_path)
+    _validate_learning_material(exercise, required=_in_declared_track(exercise))
     if exercise.kind == "performance" and exercise.leaderboard_metric != "time":
         raise ExerciseFormatError(toml_path, "leaderboard.metric", "performance exercises rank by 'time'")
     if "torch" in exercise.forbidden.modules and "torch" in exercise.modules:
@@ -177,11 +211,135 @@ def load_exercise(path: Path | str) -> Exercise:
     return exercise
 
 
+def exercise_folders(root: Path | str) -> list[Path]:
+    """The folders under root that are exercises (not the lesson, not hidden or private ones)."""
+    return [
+        p
+        for p in sorted(Path(root).iterdir())
+        if p.is_dir() and not p.name.startswith((".", "_")) and p.name != LESSON_FOLDER
+    ]
+
+
 def load_all(root: Path | str) -> list[Exercise]:
     """Every exercise under root, in track order. Fails on the first bad folder."""
-    root = Path(root)
-    exercises = [load_exercise(p) for p in sorted(root.iterdir()) if p.is_dir() and not p.name.startswith((".", "_"))]
+    exercises = [load_exercise(p) for p in exercise_folders(root)]
     return sorted(exercises, key=lambda e: (e.track, e.order, e.slug))
+
+
+@dataclass(frozen=True)
+class LessonSection:
+    """One section of the lesson: a Markdown page with a stable anchor."""
+
+    anchor: str
+    title: str
+    order: int
+    path: Path
+    exercises: tuple[str, ...] = ()  # slugs whose exercise.toml names this section, in track order
+
+    @property
+    def text(self) -> str:
+        """The page's Markdown (its first line is the ``# `` title)."""
+        return self.path.read_text(encoding="utf-8")
+
+
+LESSON_FILE = re.compile(r"^(?P<order>[0-9]{2})-(?P<anchor>[a-z0-9]+(-[a-z0-9]+)*)\.md$")
+
+
+def lesson_sections(root: Path | str, exercises: list[Exercise] | None = None) -> list[LessonSection]:
+    """The sections of ``root/lesson/``, in order, each with the exercises that practise it."""
+    folder = Path(root) / LESSON_FOLDER
+    if not folder.is_dir():
+        return []
+    exercises = load_all(root) if exercises is None else exercises
+    sections = []
+    for path in sorted(folder.glob("*.md")):
+        match = LESSON_FILE.match(path.name)
+        if not match:
+            raise ExerciseFormatError(path, None, "lesson files are named NN-<anchor>.md, e.g. 01-mechanics.md")
+        first = path.read_text(encoding="utf-8").lstrip().splitlines()[:1]
+        if not first or not first[0].startswith("# "):
+            raise ExerciseFormatError(path, None, "the first line must be the section's '# ' title")
+        anchor = match.group("anchor")
+        practised = tuple(e.slug for e in sorted(exercises, key=lambda e: (e.order, e.slug)) if e.lesson == anchor)
+        sections.append(LessonSection(anchor, first[0][2:].strip(), int(match.group("order")), path, practised))
+    anchors = [s.anchor for s in sections]
+    if len(set(anchors)) != len(anchors):
+        raise ExerciseFormatError(folder, None, "two lesson files share an anchor")
+    return sections
+
+
+def _lesson_anchors(folder: Path) -> list[str]:
+    return [m.group("anchor") for p in sorted(folder.glob("*.md")) if (m := LESSON_FILE.match(p.name))]
+
+
+def _validate_links(exercise: Exercise, toml_path: Path) -> None:
+    """lesson names an existing section, prerequisites name existing exercises (when they sit beside it)."""
+    lesson_folder = exercise.path.parent / LESSON_FOLDER
+    if exercise.lesson is not None and lesson_folder.is_dir():
+        anchors = _lesson_anchors(lesson_folder)
+        if exercise.lesson not in anchors:
+            raise ExerciseFormatError(
+                toml_path,
+                "lesson",
+                f"no section {exercise.lesson!r} in {lesson_folder} (anchors: {', '.join(anchors) or 'none'})",
+            )
+    for slug in exercise.prerequisites:
+        if slug == exercise.slug:
+            raise ExerciseFormatError(toml_path, "prerequisites", "an exercise cannot be its own prerequisite")
+        if not (exercise.path.parent / slug / "exercise.toml").is_file():
+            raise ExerciseFormatError(toml_path, "prerequisites", f"{slug!r} is not an exercise folder beside this one")
+
+
+def _in_declared_track(exercise: Exercise) -> bool:
+    """Whether the exercise belongs to a track declared in the tracks.toml beside it (the published track)."""
+    tracks_path = exercise.path.parent / TRACKS_FILE
+    if not tracks_path.is_file():
+        return False
+    try:
+        tracks = tomllib.loads(tracks_path.read_text(encoding="utf-8")).get("tracks", {})
+    except tomllib.TOMLDecodeError as exc:
+        raise ExerciseFormatError(tracks_path, None, f"not valid TOML: {exc}") from exc
+    return exercise.track in tracks
+
+
+def _validate_learning_material(exercise: Exercise, *, required: bool) -> None:
+    """hints.md and explanation.md: well-formed when present; present when required."""
+    for name in LEARNING_FILES:
+        path = exercise.path / name
+        if not path.is_file():
+            if required and REQUIRE_LEARNING_MATERIAL:
+                raise ExerciseFormatError(path, None, f"missing: every exercise of track {exercise.track!r} needs it")
+            continue
+        if name == "hints.md":
+            _parse_hints(path)
+        elif not path.read_text(encoding="utf-8").strip():
+            raise ExerciseFormatError(path, None, "is empty: write the idea, the usual mistakes and a worked solution")
+
+
+def _parse_hints(path: Path) -> list[str]:
+    """One hint per '## ' section, in order; text before the first is allowed only as a '# ' title."""
+    sections: list[list[str]] = []
+    preamble: list[str] = []
+    fenced = False
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.lstrip().startswith("```"):
+            fenced = not fenced
+        if not fenced and line.startswith("## "):
+            sections.append([])
+            continue
+        (sections[-1] if sections else preamble).append(line)
+    stray = [line for line in preamble if line.strip() and not line.startswith("# ")]
+    if stray:
+        raise ExerciseFormatError(path, None, f"text before the first '## ' hint: {stray[0][:60]!r}")
+    if not sections:
+        raise ExerciseFormatError(path, None, "no hints: start each hint with a '## ' heading")
+    if len(sections) > MAX_HINTS:
+        raise ExerciseFormatError(path, None, f"{len(sections)} hints; at most {MAX_HINTS}")
+    hints = ["\n".join(lines).strip() for lines in sections]
+    for number, hint in enumerate(hints, 1):
+        if not hint:
+            raise ExerciseFormatError(path, f"hint {number}", "is empty")
+    return hints
 
 
 def content_hash(path: Path) -> str:
