@@ -2,7 +2,6 @@
 # `make up`: everything on one machine, in the foreground; Ctrl-C stops it all.
 source "$(dirname "$0")/lib.sh"
 
-export TENSORDOJO_ENV="${TENSORDOJO_ENV:-development}"
 export DJANGO_SETTINGS_MODULE=config.settings
 export PYTHONPATH="$ROOT/platform:$ROOT${PYTHONPATH:+:$PYTHONPATH}"  # platform/ is a source root
 REDIS_PORT="${REDIS_PORT:-6379}"
@@ -14,6 +13,7 @@ PORT="${PORT:-8000}"
 "$ROOT/scripts/system-deps.sh"
 "$ROOT/scripts/venv.sh"
 "$ROOT/scripts/images.sh"
+"$ROOT/scripts/env-file.sh"  # .env: TENSORDOJO_ENV=development and a generated key, read by settings
 
 cd "$ROOT"
 say "preparing the database and loading the exercises"

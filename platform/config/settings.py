@@ -2,6 +2,11 @@
 
 Safe by default: DEBUG is off unless asked for, and a SECRET_KEY is required
 unless TENSORDOJO_ENV is "development" or "test".
+
+A local checkout also reads the git-ignored `.env` that `make up` writes (a generated
+key and TENSORDOJO_ENV=development), so `python manage.py ...`, the Celery worker and
+gunicorn work without exporting anything. Real environment variables always win, and
+with TENSORDOJO_ENV=production the file is not read at all, so a deployment stays strict.
 """
 
 from __future__ import annotations
@@ -13,6 +18,24 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent  # the repository root
+
+
+def read_env_file(path: Path) -> None:
+    """Add KEY=VALUE lines of ``path`` to the environment, never overriding a variable already set.
+
+    A few lines rather than django-environ: the file is ours (written by scripts/env-file.sh),
+    so it needs no quoting rules, interpolation or type casting.
+    """
+    if not path.is_file():
+        return
+    for line in path.read_text().splitlines():
+        key, sep, value = line.strip().partition("=")
+        if sep and key and not key.startswith("#"):
+            os.environ.setdefault(key.strip(), value.strip())
+
+
+if os.environ.get("TENSORDOJO_ENV") != "production":  # a deployment that says production reads no file
+    read_env_file(BASE_DIR / ".env")
 VAR_DIR = Path(os.environ.get("TENSORDOJO_VAR_DIR", BASE_DIR / "var"))
 
 
