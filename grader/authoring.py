@@ -2,27 +2,52 @@
 
 An exercise is proven when, through the real sandbox, the reference passes
 every case, the starter does not, and each file in mistakes/ fails with the
-diagnosis (or verdict) its header states:
+diagnosis (or verdict) its header states — named on the first case where it
+fails, not merely somewhere:
 
     # expect: elementwise-product
     # expect: verdict=forbidden_call
+
+Then its diagnoses are proven sound on cases built from other random seeds
+(``prove_soundness``): no diagnosis fires on the reference's output, and each
+mistake is named by its own diagnosis on the first case where it fails. That
+runs in this process — solution.py, cases.py and mistakes/ are trusted files —
+when the exercise's modules are importable here, and through the sandbox on a
+few seeds otherwise. The check records the NumPy/PyTorch versions of the
+sandbox it proved the exercise on (``exercises/.proofs/<slug>.json``).
 """
 
 from __future__ import annotations
 
+import dataclasses
+import importlib.util
+import io
+import json
 import re
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import ModuleType
+
+import numpy as np
 
 from grader.backends import Backend
+from grader.cases import Case
+from grader.compare import Mismatch, Rules, compare
+from grader.diagnosis import diagnose
 from grader.exercise import Exercise, ExerciseFormatError, load_exercise
 from grader.grading import grade
+from grader.harness import codec, fixtures
+from grader.protocol import ArgumentPacker
 from grader.reference import ExpectedStore
+from grader.values import rebuild
 
 EXPECT = re.compile(r"^#\s*expect:\s*(?:verdict=(?P<verdict>[a-z_]+)|(?P<diagnosis>[a-z0-9-]+))\s*$", re.M)
 TODO = re.compile(r"\bTODO\b")
 MIN_MISTAKES = 3
+SEEDS_IN_PROCESS = 25  # random seeds proven per exercise when its modules are importable here
+SEEDS_IN_SANDBOX = 2  # otherwise, through the sandbox (each seed is two sandbox runs per file)
+PROOFS_DIR = ".proofs"  # exercises/.proofs/<slug>.json: where and on which versions it was proven
 
 
 @dataclass
@@ -37,6 +62,7 @@ class CheckReport:
     slug: str
     steps: list[Step] = field(default_factory=list)
     seconds: float = 0.0
+    proof: dict | None = None  # what was recorded in exercises/.proofs/<slug>.json
 
     @property
     def ok(self) -> bool:
@@ -61,7 +87,15 @@ def parse_expectation(source: str) -> tuple[str, str] | None:
     return "diagnosis", match.group("diagnosis")
 
 
-def check_exercise(path: Path, backend: Backend, store: ExpectedStore | None = None) -> CheckReport:
+def check_exercise(
+    path: Path,
+    backend: Backend,
+    store: ExpectedStore | None = None,
+    *,
+    seeds: int | None = None,
+    record: bool = False,
+) -> CheckReport:
+    """Prove one exercise folder; ``record`` writes exercises/.proofs/<slug>.json when it is proven."""
     started = time.monotonic()
     report = CheckReport(slug=Path(path).name)
     try:
@@ -79,6 +113,9 @@ def check_exercise(path: Path, backend: Backend, store: ExpectedStore | None = N
     if _check_reference(report, exercise, backend, store):  # the rest is measured against it
         _check_starter(report, exercise, backend, store)
         _check_mistakes(report, exercise, backend, store)
+        _check_soundness(report, exercise, backend, store, seeds)
+        if record and report.ok:
+            _record_proof(report, exercise, backend, store)
     report.seconds = time.monotonic() - started
     return report
 
@@ -133,14 +170,246 @@ def _check_mistakes(report: CheckReport, exercise: Exercise, backend, store) -> 
                 f"verdict {result.verdict}" + ("" if result.verdict == wanted else f", expected {wanted}"),
             )
         else:
-            found = sorted({c.diagnosis for c in result.cases if c.diagnosis})
+            first = next(c for c in result.cases if not c.passed)
             report.add(
                 f"mistake {path.name}",
-                wanted in found,
-                f"diagnosed as {wanted}"
-                if wanted in found
-                else f"expected diagnosis {wanted}, got {found or 'none'} ({result.message[:160]})",
+                first.diagnosis == wanted,
+                f"diagnosed as {wanted} on its first failing case ({first.name})"
+                if first.diagnosis == wanted
+                else f"expected diagnosis {wanted} on its first failing case ({first.name}), got "
+                f"{first.diagnosis or 'none'} ({first.message[:160]})",
             )
+
+
+# soundness on other seeds -----------------------------------------------------------
+
+
+@dataclass
+class Outcome:
+    """One case of one file, judged in this process as the grader would judge it."""
+
+    case: Case
+    passed: bool
+    diagnosis: str | None = None
+    message: str = ""
+
+
+def importable(modules) -> bool:
+    """Whether every module an exercise's code needs can be imported in this process."""
+    return all(importlib.util.find_spec(name) is not None for name in modules)
+
+
+def load_module(path: Path, name: str = "tensordojo_trusted") -> ModuleType:
+    """Import a trusted file (solution.py, a mistake) as a fresh module."""
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def cases_for_seed(exercise: Exercise, seed: int) -> list[Case]:
+    """The exercise's cases built from another seed (timed cases left out: they prove speed)."""
+    cases = exercise.cases_module().build_cases(np.random.default_rng(seed))
+    return [c for c in cases if not c.is_timed]
+
+
+def call_in_process(module: ModuleType, case: Case):
+    """Run one case as the sandbox would: arguments and the value make the same round trip.
+
+    Returns ("returned", value) or ("raised", (type name, message)) or ("unsupported", message)."""
+    torch = _torch_if_needed(case)
+    packer = ArgumentPacker()
+    args_tree, kwargs_tree = packer.pack(tuple(case.args)), packer.pack(dict(case.kwargs))
+    args = codec.decode(args_tree, packer.arrays, fixtures, torch)
+    kwargs = codec.decode(kwargs_tree, packer.arrays, fixtures, torch)
+    function = getattr(module, case.entry, None)
+    if not callable(function):
+        return "unsupported", f"no function {case.entry}()"
+    try:
+        value = function(*args, **kwargs)
+    except Exception as exc:  # noqa: BLE001 - the trusted file's exception is the outcome
+        return "raised", (type(exc).__name__, str(exc))
+    encoder = codec.Encoder(prefix="v", torch=torch)
+    try:
+        tree = encoder.encode(value)
+    except codec.EncodeError as exc:
+        return "unsupported", str(exc)
+    arrays = {name: np.load(io.BytesIO(bytes(blob)), allow_pickle=False) for name, blob in encoder.blobs.items()}
+    return "returned", rebuild(tree, arrays)
+
+
+def _torch_if_needed(case: Case):
+    packer = ArgumentPacker()
+    text = json.dumps(packer.pack((tuple(case.args), dict(case.kwargs))))
+    if '"$tensor"' not in text:
+        return None
+    import torch
+
+    return torch
+
+
+def judge_in_process(exercise: Exercise, case: Case, reference, learner) -> Outcome:
+    """The verdict and diagnosis of one case from the two in-process outcomes (see grading._judge_case)."""
+    diagnoses = exercise.diagnoses()
+    ref_status, expected = reference
+    status, value = learner
+    rules = Rules(
+        rtol=case.rtol if case.rtol is not None else exercise.rtol,
+        atol=case.atol if case.atol is not None else exercise.atol,
+        strict_dtype=case.strict_dtype,
+        allow_lists=case.allow_lists,
+        sign_invariant_axis=case.sign_invariant_axis,
+    )
+    if ref_status == "raised":
+        if status == "raised" and value[0] == expected[0]:
+            return Outcome(case, True)
+        got, mismatch = (value, Mismatch("no-error", "returned a value")) if status == "returned" else (None, None)
+        expected = None
+    elif status == "raised":
+        got, mismatch = None, Mismatch("exception", value[0], data={"type": value[0], "message": value[1]})
+    elif status == "unsupported":
+        return Outcome(case, False, None, value)
+    else:
+        got = value
+        if case.check is not None:
+            result = case.check(got, expected, case)
+            mismatch = result if isinstance(result, Mismatch) or result is None else Mismatch("check", result)
+        else:
+            mismatch = compare(got, expected, rules)
+        if mismatch is None:
+            return Outcome(case, True)
+    if mismatch is None:
+        return Outcome(case, False, None, "raised an unexpected exception")
+    found = diagnose(case, got, expected, mismatch, diagnoses, rules)
+    return Outcome(case, False, found.id if found else None, mismatch.message)
+
+
+def soundness_problems(exercise: Exercise, seed: int) -> list[str]:
+    """What is unsound on the cases of one seed, in this process: [] when sound.
+
+    No diagnosis may fire on the reference's own output, and each mistake file must be named by its
+    own diagnosis on the first case where it fails."""
+    problems = []
+    cases = cases_for_seed(exercise, seed)
+    solution = load_module(exercise.path / "solution.py")
+    reference = {case.name: call_in_process(solution, case) for case in cases}
+    for case in cases:
+        status, value = reference[case.name]
+        if status == "unsupported" or (status == "raised" and not case.expect_error):
+            problems.append(f"seed {seed}: the reference fails {case.name!r}: {value}")
+            continue
+        if status != "returned":
+            continue
+        for probe in (None, Mismatch("values", "")):
+            for diagnosis in list(case.diagnoses) + list(exercise.diagnoses()):
+                if diagnosis.applies(case, value, value, probe):
+                    problems.append(f"seed {seed}: {diagnosis.id} fires on the reference's output for {case.name!r}")
+    own_ids = {}
+    for path in exercise.mistakes():
+        expectation = parse_expectation(path.read_text(encoding="utf-8"))
+        if expectation and expectation[0] == "diagnosis":
+            own_ids[path] = expectation[1]
+    for path, wanted in own_ids.items():
+        module = load_module(path, f"tensordojo_mistake_{path.stem}")
+        outcomes = [judge_in_process(exercise, c, reference[c.name], call_in_process(module, c)) for c in cases]
+        failing = [o for o in outcomes if not o.passed]
+        if not failing:
+            continue  # these cases happen not to catch it; the shipped cases must (checked through the sandbox)
+        if failing[0].diagnosis != wanted:
+            problems.append(
+                f"seed {seed}: {path.name} is named {failing[0].diagnosis or 'nothing'} on its first failing case "
+                f"{failing[0].case.name!r}, not {wanted}"
+            )
+    return problems
+
+
+def _check_soundness(report: CheckReport, exercise: Exercise, backend, store, seeds: int | None) -> None:
+    if importable(exercise.modules):
+        count = seeds or SEEDS_IN_PROCESS
+        problems = []
+        for seed in range(exercise.seed + 1, exercise.seed + 1 + count):
+            problems += soundness_problems(exercise, seed)
+        report.add(
+            "soundness",
+            not problems,
+            f"sound on {count} more seeds (in process)" if not problems else "; ".join(problems[:4]),
+        )
+        return
+    count = seeds or SEEDS_IN_SANDBOX
+    problems = []
+    for seed in range(exercise.seed + 1, exercise.seed + 1 + count):
+        variant = dataclasses.replace(exercise, seed=seed, version=f"{exercise.version}-seed{seed}")
+        if grade(variant, variant.solution, backend=backend, store=store).verdict != "accepted":
+            problems.append(f"seed {seed}: the reference is not accepted")
+            continue
+        for path in variant.mistakes():
+            expectation = parse_expectation(path.read_text(encoding="utf-8"))
+            if not expectation or expectation[0] != "diagnosis":
+                continue
+            result = grade(variant, path.read_text(encoding="utf-8"), backend=backend, store=store)
+            first = next((c for c in result.cases if not c.passed), None)
+            if first is not None and first.diagnosis != expectation[1]:
+                problems.append(f"seed {seed}: {path.name} is named {first.diagnosis or 'nothing'} on {first.name!r}")
+    report.add(
+        "soundness",
+        not problems,
+        f"sound on {count} more seeds (through the sandbox)" if not problems else "; ".join(problems[:4]),
+    )
+
+
+VERSIONS_PROBE = """import sys
+import numpy
+print("tensordojo-versions", "python", sys.version.split()[0])
+print("tensordojo-versions", "numpy", numpy.__version__)
+{torch}
+"""
+
+
+def sandbox_versions(exercise: Exercise, backend: Backend, store: ExpectedStore) -> dict[str, str]:
+    """The Python, NumPy (and PyTorch) versions inside the sandbox that grades this exercise."""
+    torch = (
+        'import torch\nprint("tensordojo-versions", "torch", torch.__version__.split("+")[0])'
+        if "torch" in exercise.modules
+        else ""
+    )
+    source = VERSIONS_PROBE.format(torch=torch)
+    result = grade(exercise, source, backend=backend, store=store)
+    versions = {}
+    for line in (result.output or "").splitlines():
+        parts = line.split()
+        if len(parts) == 3 and parts[0] == "tensordojo-versions":
+            versions[parts[1]] = parts[2]
+    return versions
+
+
+def proof_path(exercises_root: Path, slug: str) -> Path:
+    return Path(exercises_root) / PROOFS_DIR / f"{slug}.json"
+
+
+def read_proof(exercises_root: Path, slug: str) -> dict | None:
+    """What `exercises check` recorded for an exercise: {version, python, numpy, torch, backend, checked_at}."""
+    try:
+        return json.loads(proof_path(exercises_root, slug).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def _record_proof(report: CheckReport, exercise: Exercise, backend, store) -> None:
+    versions = sandbox_versions(exercise, backend, store)
+    proof = {
+        "slug": exercise.slug,
+        "version": exercise.version,
+        "backend": backend.name,
+        "python": versions.get("python"),
+        "numpy": versions.get("numpy"),
+        "torch": versions.get("torch"),
+        "checked_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+    }
+    target = proof_path(exercise.path.parent, exercise.slug)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(json.dumps(proof, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    report.proof = proof
+    report.add("versions", bool(versions.get("numpy")), ", ".join(f"{k} {v}" for k, v in versions.items()))
 
 
 SCAFFOLD = {
