@@ -1,5 +1,5 @@
 # tensordojo — the two commands of the README, and a few helpers.
-.PHONY: up test image venv lint format check-exercises bench compose-test clean help
+.PHONY: up test check image venv lint format check-exercises bench compose-test clean help
 
 help:            ## list the targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*##/\t/'
@@ -9,6 +9,9 @@ up:              ## install what is missing, build the sandbox, run everything o
 
 test:            ## prepare the same and run the whole suite (SQLite and PostgreSQL)
 	scripts/test.sh
+
+check:           ## the inner loop, under a minute: lint, golden, unit and platform tests (no Docker, workers, browser)
+	scripts/check.sh
 
 venv:            ## the virtualenv only
 	scripts/venv.sh
@@ -25,7 +28,7 @@ format:          ## apply ruff's formatting
 check-exercises: ## prove every exercise through the sandbox
 	TENSORDOJO_ENV=development .venv/bin/python manage.py exercises check
 
-bench:           ## run the benchmarks (see bench/README.md)
+bench:           ## the benchmarks and the 500-submission drain (see bench/README.md)
 	scripts/bench.sh
 
 compose-test:    ## bring the docker compose stack up, grade one submission, take it down

@@ -8,3 +8,6 @@ say "grading latency (Docker sandbox)"
 "$PY" bench/grade_latency.py --runs 20
 say "leaderboards with 10,000 learners and 500,000 submissions (SQLite)"
 "$PY" bench/leaderboards.py
+say "draining 500 queued submissions through real Celery workers (a private Redis)"
+export TENSORDOJO_ENV=test
+"$VENV/bin/pytest" -q -s -p no:cacheprovider bench/test_drain.py

@@ -13,39 +13,13 @@ import time
 import pytest
 
 from submissions.models import Submission
-from submissions.services import submission_create, submissions_sweep
-from tests.support.pipeline import wait_until
+from submissions.services import submissions_sweep
+from tests.support.pipeline import assert_each_graded_once, finished, learner, submit, wait_until
 
 pytestmark = [pytest.mark.docker, pytest.mark.redis, pytest.mark.fault]
 
 CORRECT = "def solve(x):\n    return x * 2\n"
 SLOW_CORRECT = "import time\n\ndef solve(x):\n    time.sleep(1.2)\n    return x * 2\n"
-
-
-def learner():
-    from accounts.services import user_create
-
-    return user_create(username=f"l{time.monotonic_ns()}", email="l@example.com", password="a-long-password-1")
-
-
-def submit(user, source, count=1, slug="sandbox-probe"):
-    from catalog.models import Exercise
-
-    exercise = Exercise.objects.get(slug=slug)
-    return [submission_create(user=user, exercise=exercise, source=source) for _ in range(count)]
-
-
-def finished(ids, total=None):
-    rows = Submission.objects.filter(id__in=ids)
-    done = rows.filter(status__in=[Submission.GRADED, Submission.ERROR]).count()
-    return done == (total or len(ids))
-
-
-def assert_each_graded_once(ids):
-    rows = list(Submission.objects.filter(id__in=ids))
-    assert len(rows) == len(ids), "a submission was lost"
-    assert all(r.status == Submission.GRADED for r in rows), {r.status for r in rows}
-    assert all(r.previous_results == [] for r in rows), "a submission was graded twice"
 
 
 def test_submissions_are_graded_end_to_end_with_all_six_timestamps(pipeline):
@@ -69,7 +43,7 @@ def test_submissions_are_graded_end_to_end_with_all_six_timestamps(pipeline):
     assert all(stamps) and stamps == sorted(stamps)
 
 
-def test_kill_9_of_a_worker_in_the_middle_of_grading(pipeline, docker_client):
+def test_kill_9_of_a_worker_in_the_middle_of_grading(pipeline):
     pipeline.start(concurrency=1)
     (submission,) = submit(learner(), SLOW_CORRECT)
     running = wait_until(
@@ -83,12 +57,13 @@ def test_kill_9_of_a_worker_in_the_middle_of_grading(pipeline, docker_client):
     row = Submission.objects.get(id=submission.id)
     assert row.status == Submission.GRADED and row.verdict == "accepted"
     assert row.attempts == 2 and row.previous_results == []
-    from submissions.tasks import sweep
+    if pipeline.backend == "docker":  # the dead worker's sandbox container is removed by the sweep
+        from grader.backends.docker_backend import DockerBackend
+        from submissions.tasks import sweep
+        from tests.conftest import sandbox_containers
 
-    sweep()
-    from tests.conftest import sandbox_containers
-
-    assert sandbox_containers(docker_client) == []
+        sweep()
+        assert sandbox_containers(DockerBackend().client) == []
 
 
 def test_redis_restarting_with_50_submissions_queued(pipeline):
@@ -105,7 +80,7 @@ def test_redis_restarting_with_50_submissions_queued(pipeline):
     assert_each_graded_once(ids)
 
 
-def test_a_missing_sandbox_image_ends_in_error_that_blames_us(pipeline):
+def test_a_missing_sandbox_image_ends_in_error_that_blames_us(pipeline, docker_backend):
     pipeline.start(SANDBOX_IMAGE="tensordojo/no-such-image:latest")
     (submission,) = submit(learner(), CORRECT)
 
@@ -114,20 +89,6 @@ def test_a_missing_sandbox_image_ends_in_error_that_blames_us(pipeline):
     row = Submission.objects.get(id=submission.id)
     assert row.status == Submission.ERROR
     assert "problem on our side" in row.error_message and "image" in row.error_message
-
-
-@pytest.mark.drain
-def test_500_queued_submissions_drain_completely(pipeline):
-    pipeline.start(concurrency=2)
-    user = learner()
-    started = time.monotonic()
-    ids = [s.id for s in submit(user, CORRECT, count=500)]
-
-    wait_until(lambda: finished(ids), 900, interval=2, what="500 submissions to drain")
-
-    elapsed = time.monotonic() - started
-    assert_each_graded_once(ids)
-    print(f"drained 500 submissions in {elapsed:.1f} s ({500 / elapsed:.2f}/s)")
 
 
 def test_the_database_refusing_connections_for_a_few_seconds(pipeline):

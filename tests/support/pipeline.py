@@ -14,7 +14,19 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import FIXTURE_EXERCISES, ROOT, require
+from tests.conftest import FIXTURE_EXERCISES, IN_CI, ROOT, require
+
+# Fixtures that need a slow or external capability, and the marker `make check` deselects them by.
+SLOW_FIXTURES = {"docker_backend": "docker", "docker_client": "docker", "pipeline": "redis", "browser": "browser"}
+
+
+def pytest_collection_modifyitems(config, items) -> None:
+    """Mark every test by the slow fixtures it uses, so `-m "not docker and not redis ..."` is exact."""
+    for item in items:
+        for fixture, marker in SLOW_FIXTURES.items():
+            if fixture in getattr(item, "fixturenames", ()):
+                item.add_marker(marker)
+
 
 CELERY = str(Path(sys.executable).with_name("celery"))
 
@@ -33,6 +45,39 @@ def wait_until(predicate, timeout: float, interval: float = 0.25, what: str = "c
             return value
         time.sleep(interval)
     raise AssertionError(f"timed out after {timeout:.0f}s waiting for {what}")
+
+
+def learner():
+    """A fresh learner (unique name) for one pipeline test."""
+    from accounts.services import user_create
+
+    return user_create(username=f"l{time.monotonic_ns()}", email="l@example.com", password="a-long-password-1")
+
+
+def submit(user, source: str, count: int = 1, slug: str = "sandbox-probe") -> list:
+    """Submit ``source`` ``count`` times through the real service (the tasks go to the broker)."""
+    from catalog.models import Exercise
+    from submissions.services import submission_create
+
+    exercise = Exercise.objects.get(slug=slug)
+    return [submission_create(user=user, exercise=exercise, source=source) for _ in range(count)]
+
+
+def finished(ids, total: int | None = None) -> bool:
+    from submissions.models import Submission
+
+    done = Submission.objects.filter(id__in=ids, status__in=[Submission.GRADED, Submission.ERROR]).count()
+    return done == (total or len(ids))
+
+
+def assert_each_graded_once(ids) -> None:
+    """None lost, all graded, none graded twice (a second grading leaves a second grading record)."""
+    from submissions.models import Submission
+
+    rows = list(Submission.objects.filter(id__in=ids))
+    assert len(rows) == len(ids), "a submission was lost"
+    assert all(r.status == Submission.GRADED for r in rows), {r.status for r in rows}
+    assert all(r.previous_results == [] for r in rows), "a submission was graded twice"
 
 
 class RedisServer:
@@ -98,8 +143,8 @@ def database_url() -> str:
 class Workers:
     """Celery worker processes for one test, killed at its end."""
 
-    def __init__(self, redis: RedisServer, logs: Path, cache: Path):
-        self.redis, self.logs, self.cache = redis, logs, cache
+    def __init__(self, redis: RedisServer, logs: Path, cache: Path, backend: str):
+        self.redis, self.logs, self.cache, self.backend = redis, logs, cache, backend
         self.processes: list[subprocess.Popen] = []
 
     def start(self, concurrency: int = 2, **env_overrides) -> subprocess.Popen:
@@ -113,6 +158,7 @@ class Workers:
             "REDIS_URL": self.redis.url,
             "TENSORDOJO_EXERCISES_DIR": str(FIXTURE_EXERCISES),
             "TENSORDOJO_CACHE_DIR": str(self.cache),
+            "GRADER_BACKEND": self.backend,
             "GRADING_HEARTBEAT": "1",
             "GRADING_HEARTBEAT_STALE": "4",
             "GRADING_MAX_RETRIES": "2",
@@ -176,8 +222,25 @@ def _point_celery_at(app, url: str) -> None:
     app.amqp._producer_pool = None
 
 
+@pytest.fixture(scope="session")
+def pipeline_backend() -> str:
+    """The sandbox the pipeline's workers grade in: Docker when its engine and image are there.
+
+    Without them (never under CI=true) the workers use the unsafe process backend, so the
+    pipeline's own logic (claims, heartbeats, retries, recovery) is still exercised locally.
+    """
+    from grader.backends.docker_backend import DockerBackend
+
+    status = DockerBackend().check()
+    if status["ok"]:
+        return "docker"
+    if IN_CI:
+        pytest.fail(f"Docker sandbox unavailable: {status.get('error', status)} — required when CI=true")
+    return "process"
+
+
 @pytest.fixture
-def pipeline(transactional_db, docker_backend, tmp_path, settings):
+def pipeline(transactional_db, pipeline_backend, tmp_path, settings):
     require(shutil.which("redis-server") is not None, "redis-server is not installed")
     from config.celery import app
 
@@ -192,7 +255,7 @@ def pipeline(transactional_db, docker_backend, tmp_path, settings):
     from catalog.services import exercises_sync
 
     exercises_sync(root=FIXTURE_EXERCISES)
-    workers = Workers(redis, tmp_path, tmp_path / "cache")
+    workers = Workers(redis, tmp_path, tmp_path / "cache", pipeline_backend)
     try:
         yield workers
     finally:

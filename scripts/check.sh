@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# `make check`: the inner loop in under a minute — lint, then the golden, unit and platform
+# tests. What needs Docker, Redis and Celery workers, a browser or minutes (security attacks,
+# pipeline faults, compose, the drain) is left to `make test`; the drain is in `make bench`.
+source "$(dirname "$0")/lib.sh"
+cd "$ROOT"
+say "lint (ruff)"
+"$VENV/bin/ruff" check .
+"$VENV/bin/ruff" format --check --quiet . || { echo "run: .venv/bin/ruff format ."; exit 1; }
+say "golden, unit and platform tests"
+"$VENV/bin/pytest" -q -p no:cacheprovider \
+    -m "not (docker or redis or browser or security or fault or compose or drain)" "$@"
