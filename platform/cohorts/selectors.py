@@ -1,19 +1,86 @@
-"""Reads for cohorts: membership, the progress grid, statistics, the CSV export."""
+"""Reads for cohorts: membership, the counting rule, the progress grid, statistics.
+
+The counting rule (README, "Learners, instructors, leaderboards") lives here and only
+here; the grid, the CSV export, solve rates, the learner's own view, cohort
+leaderboards and every instructor's permission read it:
+
+    A submission counts for a cohort when its author is a learner member of the
+    cohort (whenever they joined), the exercise is in the cohort, and it was made
+    no later than that exercise's deadline in the cohort (its own deadline, else the
+    cohort's end date; neither: always). Later practice never counts. The learner's
+    best counting graded attempt (ranking rule) is their grade.
+"""
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass, field
+from datetime import datetime
 
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from cohorts.models import Cohort, CohortExercise, Membership
-from leaderboards.models import BestResult
 from submissions.models import Submission
+
+
+def _with_due() -> QuerySet[CohortExercise]:
+    """Cohort exercises annotated with `due`: their own deadline, else the cohort's end date (None: never)."""
+    return CohortExercise.objects.annotate(due=Coalesce("deadline", "cohort__ends_at"))
+
+
+def _links_open_at(when) -> QuerySet[CohortExercise]:
+    """Cohort exercises still open at `when` (a datetime or an OuterRef to one): the rule's date test."""
+    return _with_due().filter(Q(due__isnull=True) | Q(due__gte=when))
+
+
+def counting_submissions(*, cohort: Cohort | int) -> QuerySet[Submission]:
+    """Every submission (any status) that counts for the cohort, by the counting rule."""
+    cohort_id = cohort.pk if isinstance(cohort, Cohort) else cohort
+    learners = Membership.objects.filter(cohort_id=cohort_id, role=Membership.LEARNER).values("user_id")
+    open_link = _links_open_at(OuterRef("created_at")).filter(cohort_id=cohort_id, exercise_id=OuterRef("exercise_id"))
+    return Submission.objects.filter(user_id__in=learners).filter(Exists(open_link))
+
+
+def counting_cohort_ids(*, submission: Submission) -> list[int]:
+    """The cohorts a submission counts for (the same rule, seen from the submission)."""
+    learner_of = Membership.objects.filter(
+        cohort_id=OuterRef("cohort_id"), user_id=submission.user_id, role=Membership.LEARNER
+    )
+    return list(
+        _links_open_at(submission.created_at)
+        .filter(exercise_id=submission.exercise_id)
+        .filter(Exists(learner_of))
+        .values_list("cohort_id", flat=True)
+    )
+
+
+def counts_for_a_cohort_now(*, user, exercise, when: datetime) -> bool:
+    """Whether a submission made at `when` would count for a cohort (False: practice only).
+
+    A learner in no cohort that has the exercise is never "practising": True.
+    """
+    links = CohortExercise.objects.filter(
+        exercise=exercise, cohort__memberships__user=user, cohort__memberships__role=Membership.LEARNER
+    )
+    if not links.exists():
+        return True
+    return _links_open_at(when).filter(pk__in=links.values("pk")).exists()
+
+
+def instructor_sees_submission(*, user, submission: Submission) -> bool:
+    """An instructor sees a submission only when it counts for one of their own cohorts."""
+    mine = Membership.objects.filter(user=user, role=Membership.INSTRUCTOR).values_list("cohort_id", flat=True)
+    return bool(set(mine) & set(counting_cohort_ids(submission=submission)))
 
 
 def is_member(*, user, cohort: Cohort) -> bool:
     return user.is_authenticated and Membership.objects.filter(cohort=cohort, user=user).exists()
+
+
+def is_learner(*, user, cohort: Cohort) -> bool:
+    return (
+        user.is_authenticated and Membership.objects.filter(cohort=cohort, user=user, role=Membership.LEARNER).exists()
+    )
 
 
 def is_cohort_instructor(*, user, cohort: Cohort) -> bool:
@@ -22,12 +89,54 @@ def is_cohort_instructor(*, user, cohort: Cohort) -> bool:
     )
 
 
-def cohorts_for_user(*, user):
+def cohorts_for_user(*, user) -> QuerySet[Cohort]:
+    """The user's cohorts, each with `learners`: how many learners it has (not how many of them are the user)."""
+    learners = (
+        Membership.objects.filter(cohort_id=OuterRef("pk"), role=Membership.LEARNER)
+        .order_by()
+        .values("cohort_id")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
     return (
         Cohort.objects.filter(memberships__user=user)
-        .annotate(learners=Count("memberships", filter=Q(memberships__role=Membership.LEARNER)))
+        .annotate(learners=Coalesce(Subquery(learners), 0))
         .order_by("-created_at")
     )
+
+
+@dataclass
+class Grade:
+    """One learner's standing on one exercise of a cohort, by the counting rule."""
+
+    score: float | None = None
+    attempts: int = 0
+    last_activity: datetime | None = None
+
+
+def cohort_grades(
+    *, cohort: Cohort, user_ids: list[int] | None = None, exercise_ids: list[int] | None = None
+) -> dict[tuple[int, int], Grade]:
+    """(user id, exercise id) -> best counting score, counting graded attempts, last counting attempt.
+
+    One aggregate query; every number an instructor or learner sees about a cohort comes from here.
+    """
+    query = counting_submissions(cohort=cohort).filter(status=Submission.GRADED)
+    if user_ids is not None:
+        query = query.filter(user_id__in=user_ids)
+    if exercise_ids is not None:
+        query = query.filter(exercise_id__in=exercise_ids)
+    rows = (
+        query.order_by()
+        .values("user_id", "exercise_id")
+        .annotate(best=Max(Coalesce("score", 0.0)), n=Count("id"), last=Max("created_at"))
+    )
+    return {(r["user_id"], r["exercise_id"]): Grade(r["best"], r["n"], r["last"]) for r in rows}
+
+
+def is_solved(grade: Grade | None, exercise) -> bool:
+    """Full marks on the exercise (floating-point scores are compared with a tolerance)."""
+    return bool(grade and grade.score is not None and grade.score >= exercise.points - 1e-9)
 
 
 @dataclass
@@ -35,8 +144,7 @@ class Cell:
     score: float | None = None
     max_score: float | None = None
     attempts: int = 0
-    last_activity: object = None
-    time_value: float | None = None
+    last_activity: datetime | None = None
 
 
 @dataclass
@@ -46,48 +154,38 @@ class LearnerRow:
     name: str
     cells: list[Cell] = field(default_factory=list)
     total: float = 0.0
-    last_activity: object = None
+    last_activity: datetime | None = None
+
+
+def cohort_links(*, cohort: Cohort) -> list[CohortExercise]:
+    """The cohort's exercises in track order, each with `due` (when its attempts stop counting)."""
+    return list(
+        _with_due()
+        .filter(cohort=cohort)
+        .select_related("exercise")
+        .order_by("exercise__track__order", "exercise__order", "exercise__slug")
+    )
 
 
 def cohort_grid(*, cohort: Cohort, search: str = "", only_exercise: str = "") -> tuple[list, list[LearnerRow]]:
-    """Learners x exercises: best counted score, attempts, last activity."""
-    links = list(
-        CohortExercise.objects.filter(cohort=cohort)
-        .select_related("exercise")
-        .order_by("exercise__track__order", "exercise__order")
-    )
+    """Learners x exercises: best counting score, counting attempts, last counting activity."""
+    links = cohort_links(cohort=cohort)
     if only_exercise:
         links = [link for link in links if link.exercise.slug == only_exercise]
     members = Membership.objects.filter(cohort=cohort, role=Membership.LEARNER).select_related("user__profile")
     if search:
         members = members.filter(Q(user__username__icontains=search) | Q(user__profile__display_name__icontains=search))
     members = list(members.order_by("user__username"))
-    best = {
-        (b.user_id, b.exercise_id): b
-        for b in BestResult.objects.filter(cohort=cohort, user_id__in=[m.user_id for m in members])
-    }
-    attempts = {
-        (row["user_id"], row["exercise_id"]): row
-        for row in Submission.objects.filter(
-            user_id__in=[m.user_id for m in members], exercise_id__in=[link.exercise_id for link in links]
-        )
-        .values("user_id", "exercise_id")
-        .annotate(n=Count("id"), last=Max("created_at"))
-    }
+    grades = cohort_grades(
+        cohort=cohort, user_ids=[m.user_id for m in members], exercise_ids=[link.exercise_id for link in links]
+    )
     rows = []
     for member in members:
         profile = getattr(member.user, "profile", None)
         row = LearnerRow(member.user_id, member.user.username, profile.public_name if profile else member.user.username)
         for link in links:
-            b = best.get((member.user_id, link.exercise_id))
-            a = attempts.get((member.user_id, link.exercise_id), {})
-            cell = Cell(
-                score=b.score if b else None,
-                max_score=link.exercise.points,
-                attempts=a.get("n", 0),
-                last_activity=a.get("last"),
-                time_value=b.time_value if b else None,
-            )
+            grade = grades.get((member.user_id, link.exercise_id), Grade())
+            cell = Cell(grade.score, link.exercise.points, grade.attempts, grade.last_activity)
             row.cells.append(cell)
             row.total += cell.score or 0.0
             if cell.last_activity and (row.last_activity is None or cell.last_activity > row.last_activity):
@@ -97,26 +195,56 @@ def cohort_grid(*, cohort: Cohort, search: str = "", only_exercise: str = "") ->
 
 
 def exercise_stats(*, cohort: Cohort, exercise) -> dict:
-    learners = Membership.objects.filter(cohort=cohort, role=Membership.LEARNER).values("user_id")
-    submissions = Submission.objects.filter(exercise=exercise, user_id__in=learners, status=Submission.GRADED)
+    """Solve rate, counting graded attempts, verdicts and common diagnoses, for one exercise of a cohort."""
     total_learners = Membership.objects.filter(cohort=cohort, role=Membership.LEARNER).count()
-    solved = BestResult.objects.filter(cohort=cohort, exercise=exercise, score__gte=exercise.points - 1e-9).count()
-    diagnoses = Counter()
-    for result in submissions.values_list("result", flat=True)[:2000]:
-        for test in (result or {}).get("tests", []):
-            if test.get("diagnosis"):
-                diagnoses[test["diagnosis"]] += 1
-    verdicts = Counter(submissions.values_list("verdict", flat=True))
+    grades = cohort_grades(cohort=cohort, exercise_ids=[exercise.id])
+    solved = sum(1 for grade in grades.values() if is_solved(grade, exercise))
+    submissions = counting_submissions(cohort=cohort).filter(exercise=exercise, status=Submission.GRADED)
+    verdicts = submissions.order_by().values("verdict").annotate(n=Count("id")).order_by("-n", "verdict")
     return {
         "learners": total_learners,
         "solved": solved,
         "solve_rate": (solved / total_learners) if total_learners else 0.0,
-        "attempts": submissions.count(),
-        "common_diagnoses": diagnoses.most_common(5),
-        "verdicts": verdicts.most_common(),
+        "attempts": sum(grade.attempts for grade in grades.values()),
+        "common_diagnoses": common_diagnoses(submissions=submissions),
+        "verdicts": [(row["verdict"], row["n"]) for row in verdicts],
     }
 
 
-def learner_submissions(*, cohort: Cohort, user_id: int):
-    exercise_ids = CohortExercise.objects.filter(cohort=cohort).values("exercise_id")
-    return Submission.objects.filter(user_id=user_id, exercise_id__in=exercise_ids).select_related("exercise")
+def common_diagnoses(*, submissions: QuerySet[Submission], limit: int = 5) -> list:
+    """Placeholder until diagnoses are recorded at grading time (see below)."""
+    from collections import Counter
+
+    diagnoses: Counter = Counter()
+    for result in submissions.values_list("result", flat=True)[:2000]:
+        for test in (result or {}).get("tests", []):
+            if test.get("diagnosis"):
+                diagnoses[test["diagnosis"]] += 1
+    return diagnoses.most_common(limit)
+
+
+@dataclass
+class Standing:
+    """A learner's own line for one exercise of their cohort."""
+
+    link: CohortExercise
+    grade: Grade
+    solved: bool
+    open: bool
+
+
+def learner_standing(*, cohort: Cohort, user, now: datetime) -> list[Standing]:
+    """What the learner sees of their own grades in a cohort: the same numbers as the instructor's grid."""
+    links = cohort_links(cohort=cohort)
+    grades = cohort_grades(cohort=cohort, user_ids=[user.id])
+    open_ids = set(_links_open_at(now).filter(cohort=cohort).values_list("pk", flat=True))
+    standings = []
+    for link in links:
+        grade = grades.get((user.id, link.exercise_id), Grade())
+        standings.append(Standing(link, grade, is_solved(grade, link.exercise), link.pk in open_ids))
+    return standings
+
+
+def learner_submissions(*, cohort: Cohort, user_id: int) -> QuerySet[Submission]:
+    """The learner's submissions that count for this cohort (what its instructors may see)."""
+    return counting_submissions(cohort=cohort).filter(user_id=user_id).select_related("exercise")

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 
 from accounts.services import is_instructor
 from catalog.models import Exercise
 from cohorts.models import Cohort, CohortExercise, Membership
+from cohorts.selectors import counting_submissions
+from leaderboards.services import cohort_bests_refresh
+from submissions.models import Submission
 from submissions.services import submissions_regrade
 
 
@@ -38,7 +42,12 @@ def cohort_join(*, user, code: str) -> Cohort:
     cohort = Cohort.objects.filter(join_code=code.strip().upper()).first()
     if cohort is None:
         raise ValidationError("No cohort has that join code.")
-    Membership.objects.get_or_create(cohort=cohort, user=user, defaults={"role": Membership.LEARNER})
+    membership, created = Membership.objects.get_or_create(
+        cohort=cohort, user=user, defaults={"role": Membership.LEARNER}
+    )
+    if created and membership.role == Membership.LEARNER:
+        # Work made before joining counts too (the counting rule): put it on the cohort's boards now.
+        cohort_bests_refresh(cohort_id=cohort.id, user_ids=[user.id])
     return cohort
 
 
@@ -52,11 +61,21 @@ def cohort_set_deadline(*, user, cohort: Cohort, exercise: Exercise, deadline) -
     link, _ = CohortExercise.objects.get_or_create(cohort=cohort, exercise=exercise)
     link.deadline = deadline
     link.save(update_fields=["deadline"])
+    cohort_bests_refresh(cohort_id=cohort.id, exercise_ids=[exercise.id])
     return link
 
 
+def regrade_candidates(*, cohort: Cohort, exercise: Exercise) -> QuerySet[Submission]:
+    """What a cohort re-grade acts on: finished submissions of the exercise that count for this cohort."""
+    return counting_submissions(cohort=cohort).filter(
+        exercise=exercise, status__in=[Submission.GRADED, Submission.ERROR]
+    )
+
+
 def cohort_regrade(*, user, cohort: Cohort, exercise: Exercise) -> int:
-    """Re-grade every submission of the cohort's learners for one exercise (low-priority lane)."""
+    """Re-grade the submissions that count for this cohort on one exercise (low-priority lane).
+
+    Work of a shared learner that counts only for another instructor's cohort is left alone.
+    """
     _require_instructor(user, cohort)
-    learners = Membership.objects.filter(cohort=cohort, role=Membership.LEARNER).values_list("user_id", flat=True)
-    return submissions_regrade(exercise=exercise, user_ids=list(learners))
+    return submissions_regrade(exercise=exercise, only=regrade_candidates(cohort=cohort, exercise=exercise))

@@ -11,13 +11,16 @@ from django.views.decorators.http import require_POST
 from accounts.services import is_instructor
 from catalog.models import Exercise
 from cohorts.forms import CohortForm, DeadlineForm, JoinForm
-from cohorts.models import Cohort, CohortExercise, Membership
+from cohorts.models import Cohort, Membership
 from cohorts.selectors import (
     cohort_grid,
+    cohort_links,
     cohorts_for_user,
     exercise_stats,
     is_cohort_instructor,
+    is_learner,
     is_member,
+    learner_standing,
     learner_submissions,
 )
 from cohorts.services import cohort_create, cohort_join, cohort_regrade, cohort_set_deadline
@@ -79,12 +82,15 @@ def cohort_detail(request, cohort_id: int):
     cohort = get_object_or_404(Cohort, id=cohort_id)
     if not is_member(user=request.user, cohort=cohort) and not request.user.is_staff:
         raise PermissionDenied("You are not a member of this cohort.")
-    links = CohortExercise.objects.filter(cohort=cohort).select_related("exercise").order_by("exercise__order")
+    now = timezone.now()
     context = {
         "cohort": cohort,
-        "links": links,
+        "links": cohort_links(cohort=cohort),
         "instructor": is_cohort_instructor(user=request.user, cohort=cohort),
-        "now": timezone.now(),
+        "now": now,
+        "standing": learner_standing(cohort=cohort, user=request.user, now=now)
+        if is_learner(user=request.user, cohort=cohort)
+        else [],
     }
     if context["instructor"]:
         search, only = request.GET.get("q", ""), request.GET.get("exercise", "")

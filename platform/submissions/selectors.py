@@ -6,7 +6,7 @@ import difflib
 
 from django.db.models import QuerySet
 
-from cohorts.models import Membership
+from cohorts.selectors import instructor_sees_submission
 from submissions.models import Submission
 
 
@@ -23,18 +23,12 @@ def submissions_for_exercise(*, user, exercise) -> QuerySet[Submission]:
 
 
 def can_view_submission(*, user, submission: Submission) -> bool:
-    """The author, staff, or an instructor of a cohort the author learns in that includes the exercise."""
+    """The author, staff, or an instructor of a cohort the submission counts for (cohorts' counting rule)."""
     if not user.is_authenticated:
         return False
     if submission.user_id == user.id or user.is_staff:
         return True
-    instructor_cohorts = Membership.objects.filter(user=user, role=Membership.INSTRUCTOR).values("cohort_id")
-    return Membership.objects.filter(
-        user_id=submission.user_id,
-        role=Membership.LEARNER,
-        cohort_id__in=instructor_cohorts,
-        cohort__cohort_exercises__exercise_id=submission.exercise_id,
-    ).exists()
+    return instructor_sees_submission(user=user, submission=submission)
 
 
 def submission_previous(*, submission: Submission) -> Submission | None:

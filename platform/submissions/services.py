@@ -1,14 +1,17 @@
-"""The submission state machine: every status change happens in this module.
+"""The submission state machine: every status change goes through `_move`, under a row lock.
 
     queued --start--> running --finish--> graded
        ^                 |  \\--fail----> error
        |--requeue--------/
+       |--takeover (running, its worker silent) --> queued --start--> running
     graded | error --regrade--> queued
 
-Each transition locks the row (select_for_update) and checks the state it
-starts from, so two workers can never both grade one submission, and a
-stale worker's late answer is ignored (its attempt number no longer matches).
-The grading task is enqueued only after the row is committed.
+`_locked` loads the row with select_for_update inside the caller's transaction and
+marks it; `_move` refuses a row that was not loaded that way and a move TRANSITIONS
+does not allow. So two workers can never both grade one submission, and a stale
+worker's late answer is ignored (its attempt number no longer matches). The grading
+task is sent only after the row is committed. A finished grading is kept whole in a
+Grading row; a re-grade starts a new journey and overwrites none.
 """
 
 from __future__ import annotations
@@ -26,16 +29,18 @@ from django.utils import timezone
 from catalog.models import Exercise
 from cohorts.models import Cohort
 from leaderboards.services import best_result_update
-from submissions.models import Submission
+from submissions.models import Grading, Lane, Status, Submission, SubmissionDiagnosis
+from submissions.signals import submission_graded
 
 log = logging.getLogger("tensordojo.submissions")
 
-TRANSITIONS = {
-    Submission.QUEUED: {Submission.RUNNING, Submission.ERROR},
-    Submission.RUNNING: {Submission.GRADED, Submission.ERROR, Submission.QUEUED},
-    Submission.GRADED: {Submission.QUEUED},
-    Submission.ERROR: {Submission.QUEUED},
+TRANSITIONS: dict[Status, set[Status]] = {
+    Status.QUEUED: {Status.RUNNING, Status.ERROR},
+    Status.RUNNING: {Status.GRADED, Status.ERROR, Status.QUEUED},
+    Status.GRADED: {Status.QUEUED},
+    Status.ERROR: {Status.QUEUED},
 }
+_LOCKED = "_locked_for_update"  # set on a row loaded by _locked / _locked_many
 
 
 class SubmissionRejected(Exception):
@@ -49,11 +54,28 @@ class RateLimited(SubmissionRejected):
 
 
 class IllegalTransition(Exception):
-    pass
+    """A status change the state machine does not allow, or one attempted without the row lock."""
 
 
-def _move(submission: Submission, to: str) -> None:
-    if to not in TRANSITIONS[submission.status]:
+def _locked(submission_id) -> Submission:
+    """The row, locked until the end of the caller's transaction (which must be open)."""
+    submission = Submission.objects.select_for_update().select_related("exercise").get(id=submission_id)
+    setattr(submission, _LOCKED, True)
+    return submission
+
+
+def _locked_many(ids, statuses) -> list[Submission]:
+    rows = list(Submission.objects.select_for_update().filter(id__in=ids, status__in=statuses).order_by("id"))
+    for row in rows:
+        setattr(row, _LOCKED, True)
+    return rows
+
+
+def _move(submission: Submission, to: Status) -> None:
+    """The one transition function: checks the lock and the state machine, then sets the status."""
+    if not getattr(submission, _LOCKED, False) or not transaction.get_connection().in_atomic_block:
+        raise IllegalTransition(f"{submission.id}: a transition needs the row locked (select_for_update)")
+    if to not in TRANSITIONS[Status(submission.status)]:
         raise IllegalTransition(f"{submission.id}: {submission.status} -> {to}")
     submission.status = to
 
@@ -111,15 +133,13 @@ def submission_create(*, user, exercise: Exercise, source: str, cohort: Cohort |
 
 
 def _counts_somewhere(user, exercise: Exercise) -> bool:
-    """False when every cohort of the learner that has this exercise is past its deadline (practice)."""
-    from cohorts.models import CohortExercise
+    """False when the submission counts for none of the learner's cohorts that have the exercise (practice).
 
-    links = CohortExercise.objects.filter(
-        exercise=exercise, cohort__memberships__user=user, cohort__memberships__role="learner"
-    )
-    deadlines = list(links.values_list("deadline", flat=True))
-    now = timezone.now()
-    return not deadlines or any(d is None or now <= d for d in deadlines)
+    The cohort counting rule lives in cohorts.selectors (one place); this only asks it.
+    """
+    from cohorts.selectors import counts_for_a_cohort_now
+
+    return counts_for_a_cohort_now(user=user, exercise=exercise, when=timezone.now())
 
 
 def queue_for(submission: Submission) -> str:
@@ -271,11 +291,16 @@ def submission_fail(*, submission_id, reason: str) -> bool:
     return True
 
 
-def submissions_regrade(*, exercise: Exercise, user_ids: list[int] | None = None) -> int:
-    """Queue finished submissions of an exercise (of some learners) again, on the low-priority lane."""
+def submissions_regrade(*, exercise: Exercise, user_ids: list[int] | None = None, only=None) -> int:
+    """Queue finished submissions of an exercise (of some learners) again, on the low-priority lane.
+
+    `only`: a queryset of submissions to restrict to (a cohort re-grades just what counts for it).
+    """
     query = Submission.objects.filter(exercise=exercise, status__in=[Submission.GRADED, Submission.ERROR])
     if user_ids is not None:
         query = query.filter(user_id__in=user_ids)
+    if only is not None:
+        query = query.filter(pk__in=only.values("pk"))
     ids = list(query.values_list("id", flat=True))
     now = timezone.now()
     for batch_start in range(0, len(ids), 500):
