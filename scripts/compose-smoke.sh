@@ -4,7 +4,8 @@
 source "$(dirname "$0")/lib.sh"
 cd "$ROOT"
 
-"$ROOT/scripts/images.sh"  # the sandbox image on this (the worker's) host, and the offline base
+"$ROOT/scripts/images.sh"  # the sandbox images on this (the worker's) host
+"$ROOT/docker/base/build-base.sh" tensordojo/debian-base:bookworm  # the app images' offline base
 "$ROOT/scripts/wheels.sh"  # the app image installs its dependencies from here
 project="tensordojo-smoke-$$"
 port="$(free_port)"

@@ -1,27 +1,35 @@
 #!/usr/bin/env bash
-# Build the sandbox image without a registry, and only when its inputs changed.
-# The base is debootstrapped and imported (docker/base/build-base.sh) unless
-# SANDBOX_BASE names a registry image such as debian:bookworm-slim.
+# Build the sandbox images without a registry, and only when their inputs changed.
+# The base is debootstrapped Debian 13 and imported (docker/base/build-base.sh) unless
+# SANDBOX_BASE names a registry image such as debian:trixie-slim.
+#   tensordojo/sandbox:latest         NumPy + PyTorch (SANDBOX_IMAGE)
+#   tensordojo/sandbox-stdlib:latest  the standard library only (SANDBOX_STDLIB_IMAGE)
 source "$(dirname "$0")/lib.sh"
 
 image="${SANDBOX_IMAGE:-tensordojo/sandbox:latest}"
-base="${SANDBOX_BASE:-tensordojo/debian-base:bookworm}"
+stdlib_image="${SANDBOX_STDLIB_IMAGE:-tensordojo/sandbox-stdlib:latest}"
+base="${SANDBOX_BASE:-tensordojo/debian-base:trixie}"
 
 if ! docker info >/dev/null 2>&1; then
     echo "The Docker engine is not reachable: the sandbox needs it (see README, 'Without Docker')." >&2
     exit 1
 fi
-if [ "$base" = "tensordojo/debian-base:bookworm" ]; then
+if [[ "$base" == tensordojo/debian-base:* ]]; then
     "$ROOT/docker/base/build-base.sh" "$base"
 fi
 
-# The image is labelled with a hash of everything that goes into it.
-inputs_hash="$(cd "$ROOT" && cat docker/sandbox/Dockerfile $(find grader/harness -name '*.py' | sort) | sha256sum | cut -c1-16)"
-current="$(docker image inspect -f '{{ index .Config.Labels "tensordojo.inputs" }}' "$image" 2>/dev/null || true)"
-if [ "$current" = "$inputs_hash" ]; then
-    exit 0
-fi
-say "building the sandbox image $image (base $base)"
-DOCKER_BUILDKIT=0 docker build -q --build-arg BASE="$base" --label "tensordojo.inputs=$inputs_hash" \
-    -f "$ROOT/docker/sandbox/Dockerfile" -t "$image" "$ROOT" 2>&1 | grep -v -i 'deprecat\|buildkit\|environment-variable' || true
-docker image inspect "$image" >/dev/null
+# Each image is labelled with a hash of everything that goes into it.
+inputs_hash="$(cd "$ROOT" && cat docker/sandbox/Dockerfile $(find grader/harness -name '*.py' | sort) \
+    | { cat; echo "$base"; } | sha256sum | cut -c1-16)"
+build() {  # target image
+    local target="$1" name="$2" current
+    current="$(docker image inspect -f '{{ index .Config.Labels "tensordojo.inputs" }}' "$name" 2>/dev/null || true)"
+    [ "$current" = "$inputs_hash" ] && return 0
+    say "building the sandbox image $name (target $target, base $base)"
+    DOCKER_BUILDKIT=0 docker build -q --target "$target" --build-arg BASE="$base" \
+        --label "tensordojo.inputs=$inputs_hash" -f "$ROOT/docker/sandbox/Dockerfile" -t "$name" "$ROOT" 2>&1 \
+        | grep -v -i 'deprecat\|buildkit\|environment-variable' || true
+    docker image inspect "$name" >/dev/null
+}
+build stdlib "$stdlib_image"
+build numpy "$image"

@@ -8,6 +8,9 @@ source "$(dirname "$0")/lib.sh"
 "$ROOT/scripts/venv.sh"
 "$ROOT/scripts/images.sh"
 cd "$ROOT"
+# gVisor where the engine accepts it (scripts/gvisor.sh proves it can start a container).
+export SANDBOX_RUNTIME="${SANDBOX_RUNTIME:-$("$ROOT/scripts/gvisor.sh")}"
+say "sandbox runtime: $SANDBOX_RUNTIME"
 
 export TENSORDOJO_ENV=test
 export TENSORDOJO_CACHE_DIR="$VAR/cache"

@@ -1,13 +1,18 @@
 #!/usr/bin/env bash
-# Build a minimal Debian 12 base image without any container registry:
+# Build a minimal Debian base image without any container registry:
 # debootstrap a root file system from the Debian mirror and `docker import` it.
 # The Dockerfiles take this image as their BASE build argument, so they build
-# the same way offline (this image) and online (debian:bookworm-slim).
+# the same way offline (this image) and online (debian:<suite>-slim).
 #
-# Usage: docker/base/build-base.sh [IMAGE]   (default tensordojo/debian-base:bookworm)
+# The app, Redis and PostgreSQL images use Debian 12 (bookworm, the host's Python 3.11
+# and its wheelhouse); the sandbox uses Debian 13 (trixie: NumPy 2, PyTorch 2).
+#
+# Usage: docker/base/build-base.sh [IMAGE [SUITE]]
+#        (default tensordojo/debian-base:bookworm; SUITE defaults to the image's tag)
 set -euo pipefail
 
 image="${1:-tensordojo/debian-base:bookworm}"
+suite="${2:-${image##*:}}"
 mirror="${DEBIAN_MIRROR:-http://deb.debian.org/debian}"
 
 if docker image inspect "$image" >/dev/null 2>&1; then
@@ -22,8 +27,8 @@ fi
 rootfs="$(mktemp -d /tmp/tensordojo-rootfs.XXXXXX)"
 trap 'rm -rf "$rootfs"' EXIT
 
-echo "debootstrapping Debian bookworm into $rootfs (a few minutes the first time)"
-debootstrap --variant=minbase bookworm "$rootfs" "$mirror" >"$rootfs.log" 2>&1 || {
+echo "debootstrapping Debian $suite into $rootfs (a few minutes the first time)"
+debootstrap --variant=minbase "$suite" "$rootfs" "$mirror" >"$rootfs.log" 2>&1 || {
     tail -n 30 "$rootfs.log"; exit 1; }
 rm -f "$rootfs.log"
 
