@@ -1,0 +1,11 @@
+# expect: used-v-not-vt
+import numpy as np
+
+
+def svd_parts(A, full=False):
+    return np.linalg.svd(A, full_matrices=full)
+
+
+def reconstruct(U, s, Vt):
+    k = len(s)
+    return (U[:, :k] * s) @ Vt.T[:k]
