@@ -39,7 +39,9 @@ def every_view(client, instructor, learner, cohort, exercise) -> dict:
     csv_row = next(row for row in table[1:] if row[0] == learner.username)
     stats = exercise_stats(cohort=cohort, exercise=exercise)
     standing = next(
-        s for s in learner_standing(cohort=cohort, user=learner, now=timezone.now()) if s.link.exercise_id == exercise.id
+        s
+        for s in learner_standing(cohort=cohort, user=learner, now=timezone.now())
+        if s.link.exercise_id == exercise.id
     )
     board = leaderboard(exercise=exercise, cohort=cohort)
     return {

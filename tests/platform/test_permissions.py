@@ -84,3 +84,70 @@ def test_public_pages_are_open(client, catalogue):
     assert client.get(reverse("catalog:track_list")).status_code == 200
     assert client.get(reverse("catalog:exercise_detail", args=["sandbox-probe"])).status_code == 200
     assert client.get(reverse("leaderboards:exercise", args=["sandbox-probe"])).status_code == 200
+
+
+class TestTwoInstructorsShareALearner:
+    """Work that counts only for another instructor's cohort stays with that instructor (the counting rule)."""
+
+    @pytest.fixture
+    def shared(self, learner, instructor, make_user, cohort, catalogue, sent_tasks):
+        from django.utils import timezone
+
+        from cohorts.services import cohort_set_deadline
+
+        other = make_user("other-teacher", instructor=True)
+        autumn = cohort_create(user=other, name="Autumn", starts_at=cohort.starts_at)
+        cohort_join(user=learner, code=cohort.join_code)
+        cohort_join(user=learner, code=autumn.join_code)
+        exercise = catalogue["sandbox-probe"]
+        past = timezone.now() - timezone.timedelta(hours=1)
+        cohort_set_deadline(user=instructor, cohort=cohort, exercise=exercise, deadline=past)
+        late = submission_create(user=learner, exercise=exercise, source=CODE)  # counts for Autumn only
+        return {"spring": cohort, "autumn": autumn, "other": other, "late": late, "exercise": exercise}
+
+    def test_only_the_instructor_it_counts_for_sees_the_submission(self, client, instructor, shared):
+        url = reverse("submissions:detail", args=[shared["late"].id])
+        client.force_login(instructor)
+        assert client.get(url).status_code == 403
+        assert client.get(reverse("api:submission", args=[shared["late"].id])).status_code == 404
+        client.force_login(shared["other"])
+        assert client.get(url).status_code == 200
+
+    def test_the_learner_page_lists_only_submissions_that_count_for_that_cohort(
+        self, client, learner, instructor, shared
+    ):
+        client.force_login(instructor)
+        page = client.get(reverse("cohorts:learner", args=[shared["spring"].id, learner.id])).content.decode()
+        assert str(shared["late"].id) not in page
+        client.force_login(shared["other"])
+        page = client.get(reverse("cohorts:learner", args=[shared["autumn"].id, learner.id])).content.decode()
+        assert str(shared["late"].id) in page
+
+    def test_a_regrade_leaves_the_other_cohorts_work_alone(self, instructor, shared):
+        from cohorts.services import cohort_regrade
+        from submissions.models import Submission
+
+        assert cohort_regrade(user=instructor, cohort=shared["spring"], exercise=shared["exercise"]) == 0
+        assert Submission.objects.get(pk=shared["late"].pk).lane != Submission.REGRADE
+
+    def test_statistics_count_only_their_own_cohorts_work(self, shared):
+        from cohorts.selectors import exercise_stats
+        from tests.platform.conftest import graded
+
+        graded(shared["late"], score=10)
+        spring = exercise_stats(cohort=shared["spring"], exercise=shared["exercise"])
+        autumn = exercise_stats(cohort=shared["autumn"], exercise=shared["exercise"])
+        assert (spring["attempts"], spring["solved"]) == (0, 0)
+        assert (autumn["attempts"], autumn["solved"]) == (1, 1)
+
+    def test_an_exercise_outside_the_cohort_stays_hidden(self, client, learner, make_user, catalogue, sent_tasks):
+        from django.utils import timezone
+
+        teacher = make_user("narrow-teacher", instructor=True)
+        narrow = cohort_create(
+            user=teacher, name="Narrow", starts_at=timezone.now(), exercises=[catalogue["timing-probe"]]
+        )
+        cohort_join(user=learner, code=narrow.join_code)
+        elsewhere = submission_create(user=learner, exercise=catalogue["sandbox-probe"], source=CODE)
+        client.force_login(teacher)
+        assert client.get(reverse("submissions:detail", args=[elsewhere.id])).status_code == 403
