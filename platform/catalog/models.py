@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 
 
@@ -33,6 +34,9 @@ class Exercise(models.Model):
     points = models.FloatField(default=10)
     leaderboard_metric = models.CharField(max_length=10, default="score")
     entry_points = models.JSONField(default=list)
+    lesson = models.CharField(max_length=80, blank=True, help_text="Anchor of the lesson section it practises.")
+    prerequisites = models.JSONField(default=list, blank=True, help_text="Slugs to do first.")
+    minutes = models.PositiveIntegerField(null=True, blank=True, help_text="Estimated time to solve.")
     is_active = models.BooleanField(default=True, help_text="Inactive exercises are hidden (folder removed).")
     current_version = models.ForeignKey(
         "ExerciseVersion", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -58,6 +62,9 @@ class ExerciseVersion(models.Model):
     statement_html = models.TextField()
     starter = models.TextField()
     config = models.JSONField(default=dict)
+    hints_html = models.JSONField(default=list, blank=True, help_text="Rendered hints, in unlock order.")
+    explanation_html = models.TextField(blank=True)
+    solution = models.TextField(blank=True, help_text="The reference solution: shown only once the explanation opens.")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -66,3 +73,36 @@ class ExerciseVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.exercise.slug}@{self.version}"
+
+
+class HintUnlock(models.Model):
+    """A learner asked for hint number ``index`` (0-based) of an exercise. Never changes a score."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="hint_unlocks")
+    exercise = models.ForeignKey(Exercise, on_delete=models.CASCADE, related_name="hint_unlocks")
+    index = models.PositiveSmallIntegerField()
+    unlocked_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "exercise", "index"], name="unique_hint_unlock")]
+        indexes = [models.Index(fields=["exercise", "user"])]
+        ordering = ["exercise", "user", "index"]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} hint {self.index + 1} of {self.exercise_id}"
+
+
+class LessonSection(models.Model):
+    """One section of the lesson (exercises/lesson/NN-<anchor>.md), rendered; synced with the exercises."""
+
+    anchor = models.SlugField(unique=True, max_length=80)
+    title = models.CharField(max_length=200)
+    order = models.PositiveIntegerField()
+    html = models.TextField()
+    exercises = models.JSONField(default=list, blank=True, help_text="Slugs of the exercises that practise it.")
+
+    class Meta:
+        ordering = ["order", "anchor"]
+
+    def __str__(self) -> str:
+        return self.title

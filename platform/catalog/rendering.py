@@ -7,6 +7,8 @@ though instructors are trusted, so a careless paste cannot inject script.
 
 from __future__ import annotations
 
+import re
+
 import markdown
 import nh3
 
@@ -48,10 +50,16 @@ ALLOWED_ATTRIBUTES = {
 }
 
 
+# A Markdown table written without a header (an empty first row) renders an empty <thead>.
+EMPTY_THEAD = re.compile(r"<thead>\s*<tr>\s*(?:<th[^>]*>\s*</th>\s*)+</tr>\s*</thead>\s*")
+
+
 def render_statement(text: str) -> str:
+    """Markdown (statements, hints, explanations, lesson pages) to sanitised HTML."""
     html = markdown.markdown(
         text,
         extensions=["fenced_code", "tables", "pymdownx.arithmatex"],
         extension_configs={"pymdownx.arithmatex": {"generic": True}},
     )
+    html = EMPTY_THEAD.sub("", html)
     return nh3.clean(html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, link_rel="noopener noreferrer")

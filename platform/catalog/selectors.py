@@ -1,10 +1,14 @@
-"""Reads for the catalogue pages."""
+"""Reads for the catalogue pages: tracks, exercises, hints, explanations, the lesson, deadlines."""
 
 from __future__ import annotations
 
-from django.db.models import Prefetch, QuerySet
+from dataclasses import dataclass, field
+from datetime import datetime
 
-from catalog.models import Exercise, Track
+from django.db.models import Count, Prefetch, QuerySet
+from django.utils import timezone
+
+from catalog.models import Exercise, HintUnlock, LessonSection, Track
 from leaderboards.models import BestResult
 
 
@@ -23,3 +27,120 @@ def progress_for(*, user) -> dict[int, BestResult]:
     if not user.is_authenticated:
         return {}
     return {b.exercise_id: b for b in BestResult.objects.filter(user=user, cohort__isnull=True)}
+
+
+def exercise_titles(*, slugs: list[str]) -> dict[str, str]:
+    """Titles of active exercises by slug (for prerequisite and lesson links)."""
+    return dict(Exercise.objects.filter(slug__in=slugs, is_active=True).values_list("slug", "title"))
+
+
+# --- hints --------------------------------------------------------------------------------
+
+
+@dataclass
+class HintState:
+    total: int
+    unlocked: int
+    has_failed_attempt: bool
+    shown: list[str] = field(default_factory=list)  # the unlocked hints' HTML, in order
+
+    @property
+    def can_unlock(self) -> bool:
+        return self.has_failed_attempt and self.unlocked < self.total
+
+    @property
+    def next_number(self) -> int:
+        return self.unlocked + 1
+
+
+def _attempts(user, exercise):
+    from submissions.models import Submission
+
+    return Submission.objects.filter(user=user, exercise=exercise, status=Submission.GRADED)
+
+
+def hint_state(*, user, exercise: Exercise) -> HintState:
+    """How many hints the learner has opened, and whether another may open (after a failed attempt)."""
+    hints = exercise.current_version.hints_html if exercise.current_version else []
+    if not user.is_authenticated:
+        return HintState(total=len(hints), unlocked=0, has_failed_attempt=False)
+    unlocked = HintUnlock.objects.filter(user=user, exercise=exercise).count()
+    failed = _attempts(user, exercise).exclude(verdict="accepted").exists()
+    unlocked = min(unlocked, len(hints))  # a new version may have fewer hints
+    return HintState(total=len(hints), unlocked=unlocked, has_failed_attempt=failed, shown=list(hints[:unlocked]))
+
+
+def hint_use_for(*, user_ids, exercise_ids) -> dict[tuple[int, int], int]:
+    """Hints opened per (user id, exercise id), for the cohort grid. One query."""
+    rows = (
+        HintUnlock.objects.filter(user_id__in=list(user_ids), exercise_id__in=list(exercise_ids))
+        .values("user_id", "exercise_id")
+        .annotate(n=Count("id"))
+    )
+    return {(r["user_id"], r["exercise_id"]): r["n"] for r in rows}
+
+
+# --- deadlines and the explanation -------------------------------------------------------------
+
+
+@dataclass
+class Deadline:
+    cohort: str
+    at: datetime
+    passed: bool
+
+
+def deadlines_for(*, user, exercise: Exercise, now: datetime | None = None) -> list[Deadline]:
+    """The learner's cohort deadlines for this exercise (as a learner), earliest first."""
+    if not user.is_authenticated:
+        return []
+    from cohorts.models import CohortExercise, Membership
+
+    now = now or timezone.now()
+    links = (
+        CohortExercise.objects.filter(
+            exercise=exercise,
+            deadline__isnull=False,
+            cohort__memberships__user=user,
+            cohort__memberships__role=Membership.LEARNER,
+        )
+        .select_related("cohort")
+        .order_by("deadline")
+    )
+    return [Deadline(cohort=link.cohort.name, at=link.deadline, passed=link.deadline < now) for link in links]
+
+
+@dataclass
+class ExplanationState:
+    open: bool
+    reason: str  # why it is open, or what opens it
+    learner_code: str = ""
+
+
+def explanation_state(*, user, exercise: Exercise, now: datetime | None = None) -> ExplanationState:
+    """Open after an accepted submission, or once a cohort deadline of the learner has passed."""
+    if not user.is_authenticated:
+        return ExplanationState(False, "Log in and solve the exercise to read its explanation.")
+    accepted = _attempts(user, exercise).filter(verdict="accepted").order_by("-created_at").first()
+    if accepted is not None:
+        return ExplanationState(True, "You solved it: here is the idea and the reference solution.", accepted.source)
+    passed = [d for d in deadlines_for(user=user, exercise=exercise, now=now) if d.passed]
+    if passed:
+        latest = _attempts(user, exercise).order_by("-created_at").first()
+        return ExplanationState(
+            True,
+            f"The deadline of {passed[0].cohort} has passed, so the explanation is open.",
+            latest.source if latest else "",
+        )
+    return ExplanationState(False, "The explanation opens once you pass every case (or after your cohort's deadline).")
+
+
+# --- the lesson ---------------------------------------------------------------------------------
+
+
+def lesson_sections() -> QuerySet[LessonSection]:
+    return LessonSection.objects.all()
+
+
+def lesson_section_for(*, exercise: Exercise) -> LessonSection | None:
+    return LessonSection.objects.filter(anchor=exercise.lesson).first() if exercise.lesson else None

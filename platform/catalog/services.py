@@ -1,4 +1,4 @@
-"""Loading exercise folders into the database (`manage.py exercises sync`)."""
+"""Loading exercise folders into the database (`manage.py exercises sync`), and hint unlocks."""
 
 from __future__ import annotations
 
@@ -8,10 +8,10 @@ from pathlib import Path
 
 from django.db import transaction
 
-from catalog.models import Exercise, ExerciseVersion, Track
+from catalog.models import Exercise, ExerciseVersion, HintUnlock, LessonSection, Track
 from catalog.rendering import render_statement
 from grader.exercise import Exercise as ExerciseFolder
-from grader.exercise import ExerciseFormatError, load_exercise
+from grader.exercise import ExerciseFormatError, exercise_folders, lesson_sections, load_exercise
 
 
 @dataclass
@@ -25,7 +25,7 @@ class SyncReport:
 def load_folders(root: Path) -> list[ExerciseFolder]:
     """Validate every folder (and its cases) first; raise on the first bad one."""
     folders = []
-    for path in sorted(p for p in Path(root).iterdir() if p.is_dir() and not p.name.startswith((".", "_"))):
+    for path in exercise_folders(root):  # not exercises/lesson/, which holds the lesson's pages
         folder = load_exercise(path)
         folder.build_cases()  # cases.py must import and build valid cases
         folders.append(folder)
@@ -73,6 +73,9 @@ def exercises_sync(*, root: Path) -> SyncReport:
                 "points": folder.points,
                 "leaderboard_metric": folder.leaderboard_metric,
                 "entry_points": list(folder.entry_points),
+                "lesson": folder.lesson or "",
+                "prerequisites": list(folder.prerequisites),
+                "minutes": folder.minutes,
                 "is_active": True,
             },
         )
@@ -84,6 +87,9 @@ def exercises_sync(*, root: Path) -> SyncReport:
                 "statement_html": render_statement(folder.statement),
                 "starter": folder.starter,
                 "config": _public_config(folder),
+                "hints_html": [render_statement(hint) for hint in folder.hints],
+                "explanation_html": render_statement(folder.explanation) if folder.explanation else "",
+                "solution": folder.solution,
             },
         )
         if exercise.current_version_id != version.id:
@@ -99,7 +105,30 @@ def exercises_sync(*, root: Path) -> SyncReport:
         stale.is_active = False
         stale.save(update_fields=["is_active"])
         report.deactivated.append(stale.slug)
+    _sync_lesson(root, folders)
     return report
+
+
+def _sync_lesson(root: Path, folders: list[ExerciseFolder]) -> None:
+    """The lesson's sections as site pages; a section whose file is gone is removed."""
+    sections = lesson_sections(root, folders)
+    for section in sections:
+        LessonSection.objects.update_or_create(
+            anchor=section.anchor,
+            defaults={
+                "title": section.title,
+                "order": section.order,
+                "html": render_statement(_without_title(section.text)),
+                "exercises": list(section.exercises),
+            },
+        )
+    LessonSection.objects.exclude(anchor__in=[s.anchor for s in sections]).delete()
+
+
+def _without_title(text: str) -> str:
+    """The page shows the title itself (as the anchored heading), so the file's '# ' line is dropped."""
+    lines = text.lstrip().splitlines()
+    return "\n".join(lines[1:]) if lines and lines[0].startswith("# ") else text
 
 
 def _public_config(folder: ExerciseFolder) -> dict:
@@ -124,3 +153,22 @@ def exercise_folder(slug: str) -> ExerciseFolder:
     from django.conf import settings
 
     return load_exercise(Path(settings.EXERCISES_DIR) / slug)
+
+
+class HintRefused(Exception):
+    """A hint cannot be unlocked now; the message says why."""
+
+
+def hint_unlock(*, user, exercise: Exercise) -> HintUnlock:
+    """Unlock the learner's next hint. Only after a failed attempt, one at a time; scores are untouched."""
+    from catalog.selectors import hint_state
+
+    state = hint_state(user=user, exercise=exercise)
+    if not state.total:
+        raise HintRefused("This exercise has no hints.")
+    if not state.has_failed_attempt:
+        raise HintRefused("Hints open after your first graded attempt that does not pass. Submit once first.")
+    if state.unlocked >= state.total:
+        raise HintRefused("You have seen every hint of this exercise.")
+    unlock, _ = HintUnlock.objects.get_or_create(user=user, exercise=exercise, index=state.unlocked)
+    return unlock

@@ -1,22 +1,51 @@
-from django.shortcuts import get_object_or_404, render
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.templatetags.static import static
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+from django.views.generic import RedirectView
 
 from catalog.models import Exercise
-from catalog.selectors import exercise_get, progress_for, track_list
+from catalog.selectors import (
+    deadlines_for,
+    exercise_get,
+    exercise_titles,
+    explanation_state,
+    hint_state,
+    lesson_section_for,
+    lesson_sections,
+    progress_for,
+    track_list,
+)
+from catalog.services import HintRefused, hint_unlock
 from submissions.selectors import submission_latest, submissions_for_exercise
+
+favicon = RedirectView.as_view(url=static("tensordojo/favicon.svg"), permanent=True)
 
 
 def track_list_view(request):
+    tracks = track_list()
+    slugs = [slug for track in tracks for e in track.exercises.all() for slug in e.prerequisites]
     return render(
-        request, "catalog/track_list.html", {"tracks": track_list(), "progress": progress_for(user=request.user)}
+        request,
+        "catalog/track_list.html",
+        {"tracks": tracks, "progress": progress_for(user=request.user), "titles": exercise_titles(slugs=slugs)},
     )
 
 
-def exercise_detail(request, slug: str):
+def _exercise_or_404(slug: str) -> Exercise:
     try:
-        exercise = exercise_get(slug=slug)
+        return exercise_get(slug=slug)
     except Exercise.DoesNotExist:
-        exercise = get_object_or_404(Exercise, slug=slug, is_active=True)
-    code = exercise.current_version.starter if exercise.current_version else ""
+        raise Http404("No such exercise.") from None
+
+
+def exercise_detail(request, slug: str):
+    exercise = _exercise_or_404(slug)
+    version = exercise.current_version
+    code = version.starter if version else ""
     history = []
     if request.user.is_authenticated:
         latest = submission_latest(user=request.user, exercise=exercise)
@@ -28,9 +57,44 @@ def exercise_detail(request, slug: str):
         "catalog/exercise_detail.html",
         {
             "exercise": exercise,
-            "version": exercise.current_version,
+            "version": version,
             "code": code,
             "history": history,
-            "config": exercise.current_version.config if exercise.current_version else {},
+            "config": version.config if version else {},
+            "hints": hint_state(user=request.user, exercise=exercise),
+            "explanation": explanation_state(user=request.user, exercise=exercise),
+            "deadlines": deadlines_for(user=request.user, exercise=exercise),
+            "section": lesson_section_for(exercise=exercise),
+            "prerequisites": exercise_titles(slugs=exercise.prerequisites),
         },
     )
+
+
+@login_required
+@require_POST
+def hint_next(request, slug: str):
+    exercise = _exercise_or_404(slug)
+    try:
+        unlock = hint_unlock(user=request.user, exercise=exercise)
+    except HintRefused as exc:
+        messages.error(request, str(exc))
+        return redirect("catalog:exercise_detail", slug=slug)
+    return redirect(reverse("catalog:exercise_detail", args=[slug]) + f"#hint-{unlock.index + 1}")
+
+
+@login_required
+def explanation(request, slug: str):
+    exercise = _exercise_or_404(slug)
+    state = explanation_state(user=request.user, exercise=exercise)
+    if not state.open:
+        messages.info(request, state.reason)
+        return redirect("catalog:exercise_detail", slug=slug)
+    return render(
+        request, "catalog/explanation.html", {"exercise": exercise, "version": exercise.current_version, "state": state}
+    )
+
+
+def lesson(request):
+    sections = list(lesson_sections())
+    slugs = [slug for section in sections for slug in section.exercises]
+    return render(request, "catalog/lesson.html", {"sections": sections, "titles": exercise_titles(slugs=slugs)})

@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "leaderboards",
     "api",
     "ops",
+    "trials",
 ]
 
 MIDDLEWARE = [
@@ -213,6 +214,7 @@ GRADING_HEARTBEAT_STALE = float(env("GRADING_HEARTBEAT_STALE", "30"))  # silence
 EXERCISES_DIR = Path(env("TENSORDOJO_EXERCISES_DIR", BASE_DIR / "exercises"))
 SUBMISSION_MAX_BYTES = int(env("SUBMISSION_MAX_BYTES", str(64 * 1024)))
 SUBMISSION_RATE_LIMIT = env("SUBMISSION_RATE_LIMIT", "20/60")  # submissions / seconds, per learner
+TRIAL_RATE_LIMIT = env("TRIAL_RATE_LIMIT", "60/60")  # Run-button trials / seconds, per learner (lighter)
 GRADER_BACKEND = env("GRADER_BACKEND", "docker")
 SANDBOX_IMAGE = env("SANDBOX_IMAGE", "tensordojo/sandbox:latest")
 HEALTH_SANDBOX = env("TENSORDOJO_HEALTH_SANDBOX", "local")  # local: this machine's engine; workers: ask them

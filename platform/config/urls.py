@@ -6,6 +6,7 @@ from ops import views as ops_views
 
 urlpatterns = [
     path("", include("catalog.urls")),
+    path("", include("trials.urls")),  # the Run button and its API (/exercises/<slug>/run/, /api/trials)
     path("accounts/login/", auth_views.LoginView.as_view(template_name="accounts/login.html"), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/", include("accounts.urls")),

@@ -1,0 +1,60 @@
+"""The Run button: start a trial (JSON for the page's script, a redirect without script) and show it."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from catalog.models import Exercise
+from trials.selectors import trial_get
+from trials.services import TrialRateLimited, TrialRejected, trial_create
+
+
+def _wants_json(request) -> bool:
+    return "application/json" in request.headers.get("Accept", "")
+
+
+@login_required
+@require_POST
+def run(request, slug: str):
+    exercise = get_object_or_404(Exercise, slug=slug, is_active=True)
+    try:
+        trial = trial_create(user=request.user, exercise=exercise, source=request.POST.get("source", ""))
+    except TrialRejected as exc:
+        if _wants_json(request):
+            code = 429 if isinstance(exc, TrialRateLimited) else 400
+            return JsonResponse({"error": str(exc)}, status=code)
+        messages.error(request, str(exc))
+        return redirect("catalog:exercise_detail", slug=slug)
+    if _wants_json(request):
+        return JsonResponse(
+            {
+                "id": str(trial.id),
+                "status_url": reverse("trials:status", args=[trial.id]),
+                "fragment_url": reverse("trials:detail", args=[trial.id]) + "?fragment=1",
+            },
+            status=202,
+        )
+    return redirect("trials:detail", trial_id=trial.id)
+
+
+def _get_own(request, trial_id):
+    trial = trial_get(user=request.user, trial_id=trial_id)
+    if trial is None:
+        raise Http404("No such run.")
+    return trial
+
+
+@login_required
+def detail(request, trial_id):
+    trial = _get_own(request, trial_id)
+    template = "trials/_result.html" if request.GET.get("fragment") else "trials/detail.html"
+    return render(request, template, {"trial": trial, "result": trial.result or {}})
+
+
+@login_required
+def status(request, trial_id):
+    trial = _get_own(request, trial_id)
+    return JsonResponse({"id": str(trial.id), "status": trial.status, "finished": trial.is_finished})
