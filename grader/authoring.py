@@ -220,8 +220,9 @@ def call_in_process(module: ModuleType, case: Case):
     torch = _torch_if_needed(case)
     packer = ArgumentPacker()
     args_tree, kwargs_tree = packer.pack(tuple(case.args)), packer.pack(dict(case.kwargs))
-    args = codec.decode(args_tree, packer.arrays, fixtures, torch)
-    kwargs = codec.decode(kwargs_tree, packer.arrays, fixtures, torch)
+    arrays = _as_sent(packer.arrays)
+    args = codec.decode(args_tree, arrays, fixtures, torch)
+    kwargs = codec.decode(kwargs_tree, arrays, fixtures, torch)
     function = getattr(module, case.entry, None)
     if not callable(function):
         return "unsupported", f"no function {case.entry}()"
@@ -236,6 +237,19 @@ def call_in_process(module: ModuleType, case: Case):
         return "unsupported", str(exc)
     arrays = {name: np.load(io.BytesIO(bytes(blob)), allow_pickle=False) for name, blob in encoder.blobs.items()}
     return "returned", rebuild(tree, arrays)
+
+
+def _as_sent(arrays: dict[str, np.ndarray]) -> dict:
+    """The arrays as the harness receives them: .npy blobs where it loads NumPy on demand."""
+    if not hasattr(codec, "load_numpy"):
+        return arrays
+    codec.load_numpy()
+    blobs = {}
+    for name, array in arrays.items():
+        buffer = io.BytesIO()
+        np.save(buffer, array, allow_pickle=False)
+        blobs[name] = buffer.getvalue()
+    return blobs
 
 
 def _torch_if_needed(case: Case):
