@@ -28,7 +28,8 @@ def sign_free(got, expected, case):
     ):
         mismatch = compare(value, want, rules, path=name)
         if mismatch:
-            return f"{mismatch.message}" + (f" — {mismatch.detail}" if mismatch.detail else "")
+            # The detail holds expected numbers: a hidden case shows none.
+            return f"{mismatch.message}" + (f" — {mismatch.detail}" if mismatch.detail and case.visible else "")
     return None
 
 
@@ -54,42 +55,53 @@ def build_cases(rng):
     ]
 
 
-def _uncentred(X, k):
-    U, s, Vt = np.linalg.svd(np.asarray(X, float), full_matrices=False)
-    return Vt[:k]
+def _standardised(X, k):
+    X = np.asarray(X, float)
+    Z = (X - X.mean(axis=0)) / X.std(axis=0)
+    _, s, Vt = np.linalg.svd(Z, full_matrices=False)
+    return _canonical((Vt[:k], Z @ Vt[:k].T, s[:k] ** 2 / np.sum(s**2)))
 
 
-def _matches_up_to_sign(a, b):
-    a, b = np.asarray(a, float), np.asarray(b, float)
-    if a.shape != b.shape:
-        return False
-    signs = np.sign(np.sum(a * b, axis=-1, keepdims=True))
+def _canonical(triple):
+    """Each component's largest entry made positive, its scores flipped with it: one sign per axis."""
+    components, scores, ratio = (np.asarray(x, float) for x in triple)
+    largest = np.argmax(np.abs(components), axis=1)
+    signs = np.sign(components[np.arange(len(components)), largest])
     signs[signs == 0] = 1
-    return np.allclose(a * signs, b, rtol=1e-5, atol=1e-7)
+    return components * signs[:, None], scores * signs[None, :], ratio
 
 
-def _sigma_ratio(c, g, e, m):
-    X, k = c.args
-    s = np.linalg.svd(np.asarray(X, float) - np.mean(X, axis=0), compute_uv=False)
-    return isinstance(g, tuple) and len(g) == 3 and np.allclose(np.asarray(g[2], float), s[:k] / s.sum(), rtol=1e-5)
+def _sigma_ratio(X, k):
+    X = np.asarray(X, float)
+    s = np.linalg.svd(X - X.mean(axis=0), compute_uv=False)
+    return s[:k] / s.sum()
+
+
+UP_TO_SIGN = Rules(1e-5, 1e-7, allow_lists=True, sign_invariant_axis=1)
+
+
+def _triple(value):
+    return isinstance(value, tuple | list) and len(value) == 3
 
 
 DIAGNOSES = [
-    dx.when(
-        "uncentred-data",
-        "PCA needs centred data: subtract each column's mean before the SVD.",
-        lambda c, g, e, m: isinstance(g, tuple) and _matches_up_to_sign(g[0], _uncentred(*c.args)),
+    dx.uncentred_pca(),
+    dx.alternative(
+        "standardised-data",
+        "You divided each column by its standard deviation (standardising, as the lesson does before PCA). "
+        "This exercise centres only: standardising changes the components whenever the columns' spreads differ.",
+        _standardised,
+        part=_canonical,
     ),
     dx.when(
         "components-as-columns",
         "The components are the rows of Vᵀ (shape (k, d)); you returned them as columns (d, k).",
-        lambda c, g, e, m: (
-            isinstance(g, tuple) and np.shape(g[0]) == np.shape(e[0])[::-1] and np.shape(g[0]) != np.shape(e[0])
-        ),
+        lambda c, g, e, m: _triple(g) and np.shape(g[0]) == np.shape(e[0])[::-1] and np.shape(g[0]) != np.shape(e[0]),
     ),
-    dx.when(
+    dx.alternative(
         "ratio-from-sigma",
         "The explained variance ratio uses squared singular values: s[:k]**2 / sum(s**2).",
         _sigma_ratio,
+        part=lambda value: value[2],
     ),
 ]
