@@ -146,3 +146,93 @@ def test_a_performance_result_shows_the_time_and_the_rank(client, learner, catal
     client.force_login(learner)
     page = client.get(reverse("submissions:detail", args=[submission.id])).content.decode()
     assert "4.200 ms" in page and "best rank <strong>#1</strong>" in page
+
+
+def finish_with(submission, result: dict):
+    from submissions.services import submission_finish, submission_start
+
+    claim = submission_start(submission_id=submission.id, worker="t")
+    submission_finish(
+        submission_id=submission.id, attempt=claim.attempt, result={"leaderboard": [], "tests": [], **result}
+    )
+
+
+def test_a_syntax_error_result_shows_the_message_and_no_empty_table(client, learner, catalogue, sent_tasks):
+    submission = submission_create(user=learner, exercise=catalogue["sandbox-probe"], source="def solve(x)\n")
+    finish_with(
+        submission,
+        {"verdict": "syntax_error", "score": 0, "max_score": 10, "output": "Syntax error on line 1: expected ':'"},
+    )
+    client.force_login(learner)
+    page = client.get(reverse("submissions:detail", args=[submission.id])).content.decode()
+    assert "Syntax error on line 1" in page and 'class="cases"' not in page
+
+
+def test_a_forbidden_construct_is_listed_once(client, learner, catalogue, sent_tasks):
+    submission = submission_create(user=learner, exercise=catalogue["sandbox-probe"], source="x = 1\n")
+    item = "line 2: list comprehension (a loop) is not allowed"
+    finish_with(
+        submission,
+        {
+            "verdict": "forbidden_call",
+            "score": 0,
+            "max_score": 10,
+            "output": f"Forbidden in this exercise — {item}; {item}",
+        },
+    )
+    client.force_login(learner)
+    page = client.get(reverse("submissions:detail", args=[submission.id])).content.decode()
+    assert page.count("list comprehension") == 1 and 'class="cases"' not in page
+
+
+def test_verdicts_are_shown_in_words(client, learner, catalogue, sent_tasks):
+    submission = submission_create(user=learner, exercise=catalogue["sandbox-probe"], source="def solve(x): return x")
+    graded(submission, score=0, verdict="wrong_answer")
+    client.force_login(learner)
+    result = client.get(reverse("submissions:detail", args=[submission.id])).content.decode()
+    exercise = client.get(reverse("catalog:exercise_detail", args=["sandbox-probe"])).content.decode()
+    for page in (result, exercise):
+        assert "Wrong answer" in page and ">wrong_answer<" not in page
+
+
+def test_the_exercise_page_says_how_to_leave_the_editor_and_submit_by_keyboard(client, learner, catalogue):
+    client.force_login(learner)
+    page = client.get(reverse("catalog:exercise_detail", args=["sandbox-probe"])).content.decode()
+    assert "<kbd>Esc</kbd> then <kbd>Tab</kbd>" in page and "<kbd>Ctrl</kbd>+<kbd>Enter</kbd>" in page
+    # The Run and Submit buttons come straight after the editor in the tab order.
+    assert page.index('id="source"') < page.index('id="run-button"') < page.index('id="submit-button"')
+
+
+def test_the_404_page_has_the_site_layout_and_a_way_back(client, catalogue, settings):
+    settings.DEBUG = False
+    response = client.get("/exercises/no-such-exercise/")
+    page = response.content.decode()
+    assert response.status_code == 404
+    assert 'class="top"' in page and "Page not found" in page and 'href="/"' in page
+
+
+def test_the_403_page_has_the_site_layout_and_a_way_back(client, learner, make_user, catalogue, sent_tasks):
+    submission = submission_create(user=learner, exercise=catalogue["sandbox-probe"], source="def solve(x): return x")
+    client.force_login(make_user("eve"))
+    response = client.get(reverse("submissions:detail", args=[submission.id]))
+    page = response.content.decode()
+    assert response.status_code == 403
+    assert 'class="top"' in page and "You cannot see this page" in page and "Back to the exercises" in page
+
+
+def test_the_favicon_exists(client):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301 and response["Location"].endswith("favicon.svg")
+
+
+def test_a_statement_table_without_header_has_no_empty_header_row():
+    from catalog.rendering import render_statement
+
+    html = render_statement("| | |\n|---|---|\n| a | b |\n")
+    assert "<thead>" not in html and "<td>a</td>" in html
+
+
+def test_the_profile_help_text_names_the_learners_own_pseudonym(client, learner):
+    client.force_login(learner)
+    page = client.get(reverse("accounts:profile")).content.decode()
+    assert f"learner-{learner.id}" in page and "learner-." not in page

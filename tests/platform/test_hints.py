@@ -1,0 +1,153 @@
+"""Hints, explanations and the lesson: what opens when, what is recorded, and how pages link."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from catalog.models import HintUnlock
+from catalog.selectors import hint_use_for
+from catalog.services import HintRefused, exercises_sync, hint_unlock
+from leaderboards.models import BestResult
+from submissions.services import submission_create
+from tests.conftest import FIXTURE_EXERCISES
+from tests.platform.conftest import graded
+
+HINTS = "# Hints\n\n## Start small\n\nDouble one number first.\n\n## The operator\n\nMultiply by \\(2\\).\n"
+EXPLANATION = "The idea: every element doubles.\n\nA common mistake is adding one instead.\n"
+LESSON = "# Doubling things\n\nScaling a vector multiplies each entry.\n"
+
+
+@pytest.fixture
+def taught(settings, tmp_path, db):
+    """The fixture exercises with hints, an explanation, a lesson section, a prerequisite and a time."""
+    root = tmp_path / "exercises"
+    for name in ("sandbox-probe", "timing-probe"):
+        shutil.copytree(FIXTURE_EXERCISES / name, root / name)
+    probe = root / "sandbox-probe"
+    (probe / "hints.md").write_text(HINTS)
+    (probe / "explanation.md").write_text(EXPLANATION)
+    toml = (probe / "exercise.toml").read_text()
+    (probe / "exercise.toml").write_text('lesson = "doubling"\nprerequisites = ["timing-probe"]\nminutes = 7\n' + toml)
+    (root / "lesson").mkdir()
+    (root / "lesson" / "01-doubling.md").write_text(LESSON)
+    settings.EXERCISES_DIR = root
+    exercises_sync(root=root)
+    from catalog.models import Exercise
+
+    return Exercise.objects.get(slug="sandbox-probe")
+
+
+def attempt(user, exercise, verdict, score):
+    return graded(
+        submission_create(user=user, exercise=exercise, source="def solve(x): return x"), score=score, verdict=verdict
+    )
+
+
+def test_no_hint_opens_before_a_failed_attempt(learner, taught, sent_tasks):
+    with pytest.raises(HintRefused, match="after your first graded attempt"):
+        hint_unlock(user=learner, exercise=taught)
+    assert not HintUnlock.objects.exists()
+
+
+def test_hints_open_one_at_a_time_after_a_failed_attempt(client, learner, taught, sent_tasks):
+    attempt(learner, taught, "wrong_answer", 0.0)
+    client.force_login(learner)
+    page = client.get(reverse("catalog:exercise_detail", args=[taught.slug])).content.decode()
+    assert "Show hint 1 of 2" in page and "Double one number first" not in page
+
+    response = client.post(reverse("catalog:hint_next", args=[taught.slug]))
+    assert response["Location"].endswith("#hint-1")
+    page = client.get(reverse("catalog:exercise_detail", args=[taught.slug])).content.decode()
+    assert "Double one number first" in page and "Multiply by" not in page and "Show hint 2 of 2" in page
+
+
+def test_each_opened_hint_is_recorded(learner, taught, sent_tasks):
+    attempt(learner, taught, "wrong_answer", 0.0)
+    hint_unlock(user=learner, exercise=taught)
+    hint_unlock(user=learner, exercise=taught)
+    assert list(HintUnlock.objects.values_list("index", flat=True)) == [0, 1]
+    with pytest.raises(HintRefused, match="every hint"):
+        hint_unlock(user=learner, exercise=taught)
+
+
+def test_opening_a_hint_never_changes_the_score(learner, taught, sent_tasks):
+    attempt(learner, taught, "wrong_answer", 4.0)
+    before = list(BestResult.objects.values_list("score", flat=True))
+    hint_unlock(user=learner, exercise=taught)
+    attempt(learner, taught, "accepted", 10.0)
+    assert before == [4.0]
+    assert list(BestResult.objects.filter(cohort__isnull=True).values_list("score", flat=True)) == [10.0]
+
+
+def test_instructors_get_hint_use_per_learner_and_exercise(learner, make_user, taught, sent_tasks):
+    other = make_user("bob")
+    attempt(learner, taught, "wrong_answer", 0.0)
+    hint_unlock(user=learner, exercise=taught)
+    hint_unlock(user=learner, exercise=taught)
+    assert hint_use_for(user_ids=[learner.id, other.id], exercise_ids=[taught.id]) == {(learner.id, taught.id): 2}
+
+
+def test_the_explanation_is_closed_until_the_exercise_is_solved(client, learner, taught, sent_tasks):
+    attempt(learner, taught, "wrong_answer", 0.0)
+    client.force_login(learner)
+    response = client.get(reverse("catalog:explanation", args=[taught.slug]))
+    assert response.status_code == 302 and response["Location"] == reverse(
+        "catalog:exercise_detail", args=[taught.slug]
+    )
+
+
+def test_the_explanation_opens_when_accepted_with_the_reference_beside_the_learners_code(
+    client, learner, taught, sent_tasks
+):
+    submission = submission_create(user=learner, exercise=taught, source="def solve(x):\n    return x + x  # mine\n")
+    graded(submission, score=10.0, verdict="accepted")
+    client.force_login(learner)
+    page = client.get(reverse("catalog:explanation", args=[taught.slug])).content.decode()
+    assert "every element doubles" in page
+    assert 'id="learner-code"' in page and "# mine" in page
+    assert 'id="reference-code"' in page and "return x * 2" in page
+
+
+def test_the_explanation_opens_after_the_cohort_deadline(client, learner, cohort, taught, sent_tasks):
+    from cohorts.models import CohortExercise, Membership
+
+    Membership.objects.create(cohort=cohort, user=learner, role=Membership.LEARNER)
+    CohortExercise.objects.update_or_create(
+        cohort=cohort, exercise=taught, defaults={"deadline": timezone.now() - timezone.timedelta(hours=1)}
+    )
+    client.force_login(learner)
+    response = client.get(reverse("catalog:explanation", args=[taught.slug]))
+    assert response.status_code == 200 and "deadline of Spring has passed" in response.content.decode()
+
+
+def test_a_passed_deadline_is_shown_before_submitting(client, learner, cohort, taught):
+    from cohorts.models import CohortExercise, Membership
+
+    Membership.objects.create(cohort=cohort, user=learner, role=Membership.LEARNER)
+    CohortExercise.objects.update_or_create(
+        cohort=cohort, exercise=taught, defaults={"deadline": timezone.now() - timezone.timedelta(days=1)}
+    )
+    client.force_login(learner)
+    page = client.get(reverse("catalog:exercise_detail", args=[taught.slug])).content.decode()
+    assert "The deadline of Spring passed" in page and "does not count" in page
+
+
+def test_the_statement_links_to_the_lesson_section_it_practises(client, taught):
+    page = client.get(reverse("catalog:exercise_detail", args=[taught.slug])).content.decode()
+    assert f'href="{reverse("catalog:lesson")}#doubling"' in page and "Doubling things" in page
+
+
+def test_each_lesson_section_is_anchored_and_links_to_its_exercises(client, taught):
+    page = client.get(reverse("catalog:lesson")).content.decode()
+    assert 'id="doubling"' in page and "Scaling a vector multiplies each entry" in page
+    assert f'href="{reverse("catalog:exercise_detail", args=[taught.slug])}"' in page
+
+
+def test_the_track_page_shows_prerequisites_and_estimated_minutes(client, taught):
+    page = client.get(reverse("catalog:track_list")).content.decode()
+    assert "about 7 min" in page
+    assert f'Do first: <a href="{reverse("catalog:exercise_detail", args=["timing-probe"])}">' in page
