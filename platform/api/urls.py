@@ -1,12 +1,12 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView
-from rest_framework.authtoken.views import obtain_auth_token
 
+from accounts.views import ThrottledTokenView
 from api import views
 
 app_name = "api"
 urlpatterns = [
-    path("token", obtain_auth_token, name="token"),
+    path("token", ThrottledTokenView.as_view(), name="token"),
     path("exercises", views.ExerciseList.as_view(), name="exercises"),
     path("exercises/<slug:slug>", views.ExerciseDetail.as_view(), name="exercise"),
     path("submissions", views.SubmissionListCreate.as_view(), name="submissions"),

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from kombu import Exchange, Queue
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent  # the repository root
 
@@ -93,6 +94,9 @@ INSTALLED_APPS = [
     "leaderboards",
     "api",
     "ops",
+    "similarity",
+    "lti_tool",  # django-lti: LTI registrations, deployments, keys
+    "lti",
     "trials",
 ]
 
@@ -200,20 +204,54 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
 }
 
-# Celery (Redis broker). Times in seconds; see platform/config/celery.py for why.
-CELERY_BROKER_URL = env("CELERY_BROKER_URL", env("REDIS_URL", "redis://127.0.0.1:6379/0"))
-CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
+# Grading: the task's limits and retry budgets (seconds and counts).
 GRADING_SOFT_TIME_LIMIT = int(env("GRADING_SOFT_TIME_LIMIT", "240"))
 GRADING_HARD_TIME_LIMIT = int(env("GRADING_HARD_TIME_LIMIT", "300"))
-GRADING_MAX_RETRIES = int(env("GRADING_MAX_RETRIES", "4"))
+GRADING_MAX_RETRIES = int(env("GRADING_MAX_RETRIES", "4"))  # infrastructure failures before `error`
+GRADING_BUSY_RETRIES = int(env("GRADING_BUSY_RETRIES", "20"))  # "another live worker has it" answers
+GRADING_DATABASE_RETRIES = int(env("GRADING_DATABASE_RETRIES", "30"))  # database unavailable
 GRADING_STUCK_AFTER = int(env("GRADING_STUCK_AFTER", "600"))  # seconds queued before the sweep re-sends
 GRADING_HEARTBEAT = float(env("GRADING_HEARTBEAT", "5"))  # a grading worker's sign of life, seconds
 GRADING_HEARTBEAT_STALE = float(env("GRADING_HEARTBEAT_STALE", "30"))  # silence after which it is presumed dead
+
+# Celery (Redis broker): the whole configuration, read by config/celery.py (namespace CELERY_).
+# Grading tasks are acknowledged late and rejected on worker loss, so a worker that dies
+# mid-run leaves its message to be delivered again; prefetch is 1 so a busy worker does not
+# hoard jobs. The soft time limit sits below the hard one, and the broker's visibility
+# timeout above the hard one, so a slow but alive task is never handed to a second worker.
+CELERY_BROKER_URL = env("CELERY_BROKER_URL", env("REDIS_URL", "redis://127.0.0.1:6379/0"))
+CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
+WORK_QUEUES = ("cpu", "gpu", "regrade", "maintenance")  # live CPU, live GPU, re-grades (low priority), sweeps
+CELERY_TASK_QUEUES = [Queue(name, Exchange(name, type="direct"), routing_key=name) for name in WORK_QUEUES]
+CELERY_TASK_DEFAULT_QUEUE = "cpu"
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_TASK_ACKS_ON_FAILURE_OR_TIMEOUT = True
+CELERY_TASK_TRACK_STARTED = False
+CELERY_TASK_SOFT_TIME_LIMIT = GRADING_SOFT_TIME_LIMIT
+CELERY_TASK_TIME_LIMIT = GRADING_HARD_TIME_LIMIT
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": GRADING_HARD_TIME_LIMIT * 2,
+    "queue_order_strategy": "priority",
+}
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_TASK_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_BEAT_SCHEDULE = {
+    "sweep-stuck-submissions": {"task": "submissions.sweep", "schedule": 60.0, "options": {"queue": "maintenance"}},
+}
 
 # The platform's own rules.
 EXERCISES_DIR = Path(env("TENSORDOJO_EXERCISES_DIR", BASE_DIR / "exercises"))
 SUBMISSION_MAX_BYTES = int(env("SUBMISSION_MAX_BYTES", str(64 * 1024)))
 SUBMISSION_RATE_LIMIT = env("SUBMISSION_RATE_LIMIT", "20/60")  # submissions / seconds, per learner
+# Failed log-ins (web form and /api/token) per window, in the cache; see accounts/throttling.py.
+LOGIN_FAILURES_PER_USERNAME = env("LOGIN_FAILURES_PER_USERNAME", "5/300")
+LOGIN_FAILURES_PER_IP = env("LOGIN_FAILURES_PER_IP", "20/300")
+# Bearer token for /metrics and /healthz detail; empty: /metrics answers loopback callers only.
+METRICS_TOKEN = env("METRICS_TOKEN", "")
 TRIAL_RATE_LIMIT = env("TRIAL_RATE_LIMIT", "60/60")  # Run-button trials / seconds, per learner (lighter)
 GRADER_BACKEND = env("GRADER_BACKEND", "docker")
 SANDBOX_IMAGE = env("SANDBOX_IMAGE", "tensordojo/sandbox:latest")

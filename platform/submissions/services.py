@@ -29,6 +29,7 @@ from django.utils import timezone
 from catalog.models import Exercise
 from cohorts.models import Cohort
 from leaderboards.services import best_result_update
+from submissions.dispatch import send_grading
 from submissions.models import Grading, Lane, Status, Submission, SubmissionDiagnosis
 from submissions.signals import submission_graded
 
@@ -150,21 +151,15 @@ def queue_for(submission: Submission) -> str:
 
 def enqueue(submission: Submission) -> bool:
     """Send the grading task. A broker that is down loses nothing: the sweep re-sends."""
-    from submissions.tasks import grade_submission
-
+    queue = queue_for(submission)
     try:
-        grade_submission.apply_async(
-            args=[str(submission.id)],
-            queue=queue_for(submission),
-            retry=True,
-            retry_policy={"max_retries": 2, "interval_start": 0.2},
-        )
+        send_grading(str(submission.id), queue=queue)
     except Exception as exc:  # kombu raises several types when the broker is unreachable
         log.warning(
             "enqueue failed; the sweep will retry", extra={"submission_id": str(submission.id), "error": str(exc)[:200]}
         )
         return False
-    log.info("submission enqueued", extra={"submission_id": str(submission.id), "queue": queue_for(submission)})
+    log.info("submission enqueued", extra={"submission_id": str(submission.id), "queue": queue})
     return True
 
 
@@ -186,21 +181,22 @@ def _worker_alive(submission: Submission) -> bool:
 def submission_start(*, submission_id, worker: str) -> Claim | None:
     """queued -> running. None when it is already finished; SubmissionBusy while a live worker has it.
 
-    A running submission whose worker stopped beating (killed, machine lost) is taken over.
+    A running submission whose worker stopped beating (killed, machine lost) is taken over:
+    running -> queued -> running, both moves through the state machine.
     """
     with transaction.atomic():
-        submission = Submission.objects.select_for_update().select_related("exercise").get(id=submission_id)
-        if submission.status == Submission.RUNNING:
+        submission = _locked(submission_id)
+        if submission.status == Status.RUNNING:
             if _worker_alive(submission):
                 raise SubmissionBusy(str(submission_id))
             log.warning(
                 "taking over from a silent worker",
                 extra={"submission_id": str(submission_id), "previous_worker": submission.worker},
             )
-            submission.status = Submission.QUEUED
-        if submission.status != Submission.QUEUED:
+            _move(submission, Status.QUEUED)
+        if submission.status != Status.QUEUED:
             return None
-        _move(submission, Submission.RUNNING)
+        _move(submission, Status.RUNNING)
         submission.attempts += 1
         submission.worker = worker[:200]
         submission.started_at = submission.heartbeat_at = timezone.now()
@@ -221,27 +217,85 @@ def submission_start(*, submission_id, worker: str) -> Claim | None:
 
 
 def submission_heartbeat(*, submission_id, attempt: int) -> None:
-    Submission.objects.filter(id=submission_id, attempts=attempt, status=Submission.RUNNING).update(
+    """A sign of life of the worker holding this attempt (no status change)."""
+    Submission.objects.filter(id=submission_id, attempts=attempt, status=Status.RUNNING).update(
         heartbeat_at=timezone.now()
     )
 
 
 def submission_mark_sandbox(*, submission_id, attempt: int, started_at, finished_at) -> None:
-    Submission.objects.filter(id=submission_id, attempts=attempt, status=Submission.RUNNING).update(
+    """Record when this attempt's sandbox ran (no status change)."""
+    Submission.objects.filter(id=submission_id, attempts=attempt, status=Status.RUNNING).update(
         sandbox_started_at=started_at, sandbox_finished_at=finished_at
     )
+
+
+def _record_grading(submission: Submission) -> Grading:
+    """Keep the grading that just finished whole, journey timestamps included."""
+    return Grading.objects.create(
+        submission=submission,
+        lane=submission.lane,
+        status=submission.status,
+        verdict=submission.verdict,
+        score=submission.score,
+        max_score=submission.max_score,
+        result=submission.result,
+        error_message=submission.error_message,
+        attempt=submission.attempts,
+        worker=submission.worker,
+        queued_at=submission.queued_at,
+        started_at=submission.started_at,
+        sandbox_started_at=submission.sandbox_started_at,
+        sandbox_finished_at=submission.sandbox_finished_at,
+        finished_at=submission.graded_at,
+    )
+
+
+def diagnoses_of(result: dict) -> dict[str, str]:
+    """The distinct diagnoses a results.json names, with their messages, in case order."""
+    found: dict[str, str] = {}
+    for test in result.get("tests") or []:
+        if not isinstance(test, dict) or not test.get("diagnosis"):
+            continue
+        message = test.get("diagnosis_message") or ""
+        if not message and "Likely mistake: " in (test.get("output") or ""):
+            message = test["output"].split("Likely mistake: ", 1)[1].strip()
+        found.setdefault(str(test["diagnosis"])[:100], message)
+    return found
+
+
+def _replace_diagnoses(submission: Submission) -> None:
+    SubmissionDiagnosis.objects.filter(submission=submission).delete()
+    SubmissionDiagnosis.objects.bulk_create(
+        SubmissionDiagnosis(submission=submission, diagnosis=diagnosis, message=message)
+        for diagnosis, message in diagnoses_of(submission.result or {}).items()
+    )
+
+
+def _announce_graded(submission: Submission, grading: Grading) -> None:
+    """Send submission_graded once the transaction commits (grade passback listens)."""
+
+    def send() -> None:
+        for receiver, response in submission_graded.send_robust(
+            sender=Submission, submission=submission, grading=grading
+        ):
+            if isinstance(response, Exception):
+                log.error(
+                    "a submission_graded receiver failed",
+                    extra={"submission_id": str(submission.id), "receiver": repr(receiver), "error": str(response)},
+                )
+
+    transaction.on_commit(send)
 
 
 def submission_finish(*, submission_id, attempt: int, result: dict, exercise_version_id=None) -> bool:
     """running -> graded, with the results.json document. False if this attempt is stale."""
     with transaction.atomic():
-        submission = Submission.objects.select_for_update().get(id=submission_id)
-        if submission.status != Submission.RUNNING or submission.attempts != attempt:
+        submission = _locked(submission_id)
+        if submission.status != Status.RUNNING or submission.attempts != attempt:
             log.warning("stale result ignored", extra={"submission_id": str(submission_id), "attempt": attempt})
             return False
-        _move(submission, Submission.GRADED)
-        if submission.result:
-            submission.previous_results = (submission.previous_results + [submission.result])[-10:]
+        _move(submission, Status.GRADED)
         submission.result = result
         submission.verdict = result.get("verdict", "")
         submission.score = result.get("score")
@@ -253,7 +307,10 @@ def submission_finish(*, submission_id, attempt: int, result: dict, exercise_ver
         if exercise_version_id:
             submission.exercise_version_id = exercise_version_id
         submission.save()
+        grading = _record_grading(submission)
+        _replace_diagnoses(submission)
         best_result_update(submission=submission)
+        _announce_graded(submission, grading)
     log.info(
         "graded", extra={"submission_id": str(submission_id), "verdict": submission.verdict, "score": submission.score}
     )
@@ -263,10 +320,10 @@ def submission_finish(*, submission_id, attempt: int, result: dict, exercise_ver
 def submission_requeue(*, submission_id, attempt: int | None, reason: str) -> bool:
     """running -> queued after an infrastructure failure (the task retries)."""
     with transaction.atomic():
-        submission = Submission.objects.select_for_update().get(id=submission_id)
-        if submission.status != Submission.RUNNING or (attempt is not None and submission.attempts != attempt):
+        submission = _locked(submission_id)
+        if submission.status != Status.RUNNING or (attempt is not None and submission.attempts != attempt):
             return False
-        _move(submission, Submission.QUEUED)
+        _move(submission, Status.QUEUED)
         submission.error_message = reason[:2000]
         submission.queued_at = timezone.now()
         submission.save(update_fields=["status", "error_message", "queued_at"])
@@ -277,43 +334,52 @@ def submission_requeue(*, submission_id, attempt: int | None, reason: str) -> bo
 def submission_fail(*, submission_id, reason: str) -> bool:
     """-> error: our side failed for good. The message blames us, never the learner."""
     with transaction.atomic():
-        submission = Submission.objects.select_for_update().get(id=submission_id)
-        if submission.status not in (Submission.QUEUED, Submission.RUNNING):
+        submission = _locked(submission_id)
+        if submission.status not in (Status.QUEUED, Status.RUNNING):
             return False
-        _move(submission, Submission.ERROR)
+        _move(submission, Status.ERROR)
         submission.error_message = (
             "We could not grade this submission because of a problem on our side; it does not count "
             f"against you. Please resubmit later. (details: {reason[:500]})"
         )
         submission.graded_at = timezone.now()
         submission.save(update_fields=["status", "error_message", "graded_at"])
+        _record_grading(submission)
     log.error("grading failed for good", extra={"submission_id": str(submission_id), "reason": reason[:200]})
     return True
+
+
+# A new journey: the current grading's fields start empty (the finished one is in its Grading row).
+_JOURNEY_RESET = {"started_at": None, "sandbox_started_at": None, "sandbox_finished_at": None, "graded_at": None}
 
 
 def submissions_regrade(*, exercise: Exercise, user_ids: list[int] | None = None, only=None) -> int:
     """Queue finished submissions of an exercise (of some learners) again, on the low-priority lane.
 
     `only`: a queryset of submissions to restrict to (a cohort re-grades just what counts for it).
+    Each row moves graded|error -> queued through the state machine, locked in batches.
     """
-    query = Submission.objects.filter(exercise=exercise, status__in=[Submission.GRADED, Submission.ERROR])
+    finished = [Status.GRADED, Status.ERROR]
+    query = Submission.objects.filter(exercise=exercise, status__in=finished)
     if user_ids is not None:
         query = query.filter(user_id__in=user_ids)
     if only is not None:
         query = query.filter(pk__in=only.values("pk"))
     ids = list(query.values_list("id", flat=True))
-    now = timezone.now()
+    queued = 0
     for batch_start in range(0, len(ids), 500):
-        batch = ids[batch_start : batch_start + 500]
         with transaction.atomic():
-            Submission.objects.filter(id__in=batch, status__in=[Submission.GRADED, Submission.ERROR]).update(
-                status=Submission.QUEUED,
-                lane=Submission.REGRADE,
-                queued_at=now,
-            )
-            rows = list(Submission.objects.filter(id__in=batch).select_related("exercise"))
+            now = timezone.now()
+            rows = _locked_many(ids[batch_start : batch_start + 500], finished)
+            for row in rows:
+                _move(row, Status.QUEUED)
+                row.lane, row.queued_at = Lane.REGRADE, now
+                for field, value in _JOURNEY_RESET.items():
+                    setattr(row, field, value)
+            Submission.objects.bulk_update(rows, ["status", "lane", "queued_at", *_JOURNEY_RESET])
+            queued += len(rows)
             transaction.on_commit(lambda rows=rows: [enqueue(s) for s in rows])
-    return len(ids)
+    return queued
 
 
 def submissions_sweep(*, queued_after_s: int | None = None) -> dict:
@@ -324,7 +390,7 @@ def submissions_sweep(*, queued_after_s: int | None = None) -> dict:
     counts = {"requeued": 0, "resent": 0, "failed": 0}
     silent = now - timezone.timedelta(seconds=settings.GRADING_HEARTBEAT_STALE)
     stuck_running = (
-        Submission.objects.filter(status=Submission.RUNNING)
+        Submission.objects.filter(status=Status.RUNNING)
         .filter(Q(heartbeat_at__lt=silent) | Q(heartbeat_at__isnull=True, started_at__lt=silent))
         .values_list("id", "attempts")
     )
@@ -336,10 +402,10 @@ def submissions_sweep(*, queued_after_s: int | None = None) -> dict:
         elif submission_requeue(submission_id=submission_id, attempt=attempts, reason="worker lost"):
             counts["requeued"] += 1
     stale_queued = Submission.objects.filter(
-        status=Submission.QUEUED, queued_at__lt=now - timezone.timedelta(seconds=queued_after_s)
+        status=Status.QUEUED, queued_at__lt=now - timezone.timedelta(seconds=queued_after_s)
     ).select_related("exercise")
     for submission in stale_queued[:1000]:
         if enqueue(submission):
-            Submission.objects.filter(id=submission.id, status=Submission.QUEUED).update(queued_at=now)
+            Submission.objects.filter(id=submission.id, status=Status.QUEUED).update(queued_at=now)
             counts["resent"] += 1
     return counts

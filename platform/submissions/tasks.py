@@ -12,7 +12,9 @@ from django.db import InterfaceError, OperationalError
 
 from ops.logging import submission_context
 from submissions import services
-from submissions.grading import RetryableGradingError, grading_run
+from submissions.dispatch import GRADE_TASK, SWEEP_TASK
+from submissions.retries import RetryBudgets, RetryReason
+from submissions.worker import RetryableGradingError, grading_run
 
 log = logging.getLogger("tensordojo.tasks")
 
@@ -21,35 +23,30 @@ def worker_name() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"  # per call: prefork children have their own pid
 
 
-@shared_task(
-    bind=True,
-    name="submissions.grade",
-    acks_late=True,
-    reject_on_worker_lost=True,
-    max_retries=None,
-    soft_time_limit=settings.GRADING_SOFT_TIME_LIMIT,
-    time_limit=settings.GRADING_HARD_TIME_LIMIT,
-)
-def grade_submission(self, submission_id: str) -> str:
+@shared_task(bind=True, name=GRADE_TASK, max_retries=None)  # limits and acks: CELERY_* settings
+def grade_submission(self, submission_id: str, retries: dict | None = None) -> str:
+    """Grade one submission; each kind of failure retries on its own budget (see submissions.retries)."""
+    budgets = RetryBudgets.from_dict(retries)
     with submission_context(submission_id):
         try:
             return grading_run(submission_id=submission_id, worker=worker_name())
         except services.SubmissionBusy as exc:
             # Another worker holds it and is alive; come back once a heartbeat would be overdue.
-            raise self.retry(exc=exc, countdown=settings.GRADING_HEARTBEAT_STALE, max_retries=20) from exc
+            reason, error = RetryReason.BUSY, exc
         except (OperationalError, InterfaceError) as exc:
             log.warning("database unavailable; retrying", extra={"submission_id": submission_id})
-            raise self.retry(exc=exc, countdown=min(30, 2 ** (self.request.retries + 1)), max_retries=30) from exc
+            reason, error = RetryReason.DATABASE, exc
         except RetryableGradingError as exc:
-            if self.request.retries >= settings.GRADING_MAX_RETRIES:
-                services.submission_fail(submission_id=submission_id, reason=str(exc))
-                return "error"
-            countdown = min(60, 2 ** (self.request.retries + 1))
-            log.warning("retrying in %ss", countdown, extra={"submission_id": submission_id})
-            raise self.retry(exc=exc, countdown=countdown) from exc
+            reason, error = RetryReason.INFRASTRUCTURE, exc
+        countdown = budgets.spend(reason)
+        if countdown is None:
+            services.submission_fail(submission_id=submission_id, reason=f"{reason.label}: {error}")
+            return "error"
+        log.warning("retrying in %ss (%s)", countdown, reason.value, extra={"submission_id": submission_id})
+        raise self.retry(exc=error, countdown=countdown, kwargs={"retries": budgets.as_dict()})
 
 
-@shared_task(name="submissions.sweep")
+@shared_task(name=SWEEP_TASK)
 def sweep() -> dict:
     """Periodic (beat): re-send lost submissions and remove sandboxes of dead workers."""
     counts = services.submissions_sweep()

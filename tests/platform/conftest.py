@@ -20,11 +20,17 @@ def fixture_exercises(settings, tmp_path):
 
 @pytest.fixture
 def sent_tasks(monkeypatch):
-    """Grading tasks that were sent to the broker (recorded, not sent)."""
-    sent = []
-    from submissions.tasks import grade_submission
+    """Grading tasks that were sent to the broker, as (submission id, queue): recorded, not sent."""
+    from config.celery import app
+    from submissions.dispatch import GRADE_TASK
 
-    monkeypatch.setattr(grade_submission, "apply_async", lambda args, queue, **kw: sent.append((args[0], queue)))
+    sent = []
+
+    def record(name, args=None, kwargs=None, **options):
+        if name == GRADE_TASK:
+            sent.append((args[0], options.get("queue")))
+
+    monkeypatch.setattr(app, "send_task", record)
     return sent
 
 

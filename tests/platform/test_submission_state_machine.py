@@ -97,11 +97,21 @@ def test_an_infrastructure_failure_requeues_then_errors_blaming_us(learner, cata
 
 
 def test_illegal_transitions_are_refused(learner, catalogue, sent_tasks):
+    from django.db import transaction
+
+    from submissions.services import _locked, _move
+
+    submission = submission_create(user=learner, exercise=catalogue["sandbox-probe"], source=CODE)
+    with transaction.atomic(), pytest.raises(IllegalTransition, match="queued -> graded"):
+        _move(_locked(submission.id), Submission.GRADED)
+
+
+def test_a_transition_without_the_row_lock_is_refused(learner, catalogue, sent_tasks):
     from submissions.services import _move
 
     submission = submission_create(user=learner, exercise=catalogue["sandbox-probe"], source=CODE)
-    with pytest.raises(IllegalTransition):
-        _move(submission, Submission.GRADED)
+    with pytest.raises(IllegalTransition, match="select_for_update"):
+        _move(submission, Submission.RUNNING)
 
 
 def test_regrading_requeues_on_the_low_priority_lane_and_keeps_history(learner, catalogue, sent_tasks):
@@ -116,7 +126,96 @@ def test_regrading_requeues_on_the_low_priority_lane_and_keeps_history(learner, 
         submission_id=submission.id, attempt=claim.attempt, result={"score": 5, "verdict": "wrong_answer"}
     )
     submission.refresh_from_db()
-    assert submission.previous_results[-1]["score"] == 10 and submission.score == 5
+    assert [g.score for g in submission.gradings.all()] == [10, 5] and submission.score == 5
+
+
+def test_a_regrade_keeps_the_first_gradings_journey_timestamps(learner, catalogue, sent_tasks):
+    submission = graded(submission_create(user=learner, exercise=catalogue["sandbox-probe"], source=CODE), score=10)
+    first = {
+        "queued_at": submission.queued_at,
+        "started_at": submission.started_at,
+        "finished_at": submission.graded_at,
+    }
+
+    submissions_regrade(exercise=catalogue["sandbox-probe"])
+    graded(submission, score=4)
+
+    kept = submission.gradings.order_by("finished_at").first()
+    assert {"queued_at": kept.queued_at, "started_at": kept.started_at, "finished_at": kept.finished_at} == first
+    assert kept.lane == Submission.LIVE and submission.gradings.last().lane == Submission.REGRADE
+    assert submission.started_at > first["started_at"]
+
+
+def test_regrade_only_moves_finished_submissions(learner, catalogue, sent_tasks):
+    submission_create(user=learner, exercise=catalogue["sandbox-probe"], source=CODE)
+    running = submission_create(user=learner, exercise=catalogue["sandbox-probe"], source=CODE)
+    submission_start(submission_id=running.id, worker="w")
+    sent_tasks.clear()
+
+    assert submissions_regrade(exercise=catalogue["sandbox-probe"]) == 0
+    assert sent_tasks == []
+    assert {s.status for s in Submission.objects.all()} == {Submission.QUEUED, Submission.RUNNING}
+
+
+def test_diagnoses_are_recorded_once_per_mistake_and_replaced_on_regrade(learner, catalogue, sent_tasks):
+    from submissions.models import SubmissionDiagnosis
+
+    submission = submission_create(user=learner, exercise=catalogue["sandbox-probe"], source=CODE)
+    claim = submission_start(submission_id=submission.id, worker="w")
+    tests = [
+        {"name": "a", "diagnosis": "elementwise", "output": "wrong. Likely mistake: element-wise, not matmul"},
+        {"name": "b", "diagnosis": "elementwise", "output": "wrong. Likely mistake: element-wise, not matmul"},
+        {"name": "c", "diagnosis": None, "output": ""},
+    ]
+    submission_finish(submission_id=submission.id, attempt=claim.attempt, result={"score": 0, "tests": tests})
+
+    rows = list(SubmissionDiagnosis.objects.filter(submission=submission).values_list("diagnosis", "message"))
+    assert rows == [("elementwise", "element-wise, not matmul")]
+
+    submissions_regrade(exercise=catalogue["sandbox-probe"])
+    graded(submission, score=10)
+    assert not SubmissionDiagnosis.objects.filter(submission=submission).exists()
+
+
+def test_submission_graded_is_sent_after_commit_with_the_grading(
+    learner, catalogue, sent_tasks, django_capture_on_commit_callbacks
+):
+    from submissions.signals import submission_graded
+
+    received = []
+
+    def receiver(sender, submission, grading, **kwargs):
+        received.append((submission.id, grading.score))
+
+    submission_graded.connect(receiver)
+    try:
+        submission = submission_create(user=learner, exercise=catalogue["sandbox-probe"], source=CODE)
+        claim = submission_start(submission_id=submission.id, worker="w")
+        with django_capture_on_commit_callbacks(execute=False) as callbacks:
+            submission_finish(submission_id=submission.id, attempt=claim.attempt, result={"score": 7})
+        assert received == []  # not before the commit
+        for callback in callbacks:
+            callback()
+    finally:
+        submission_graded.disconnect(receiver)
+    assert received == [(submission.id, 7)]
+
+
+def test_an_error_ending_sends_no_graded_signal_but_keeps_its_grading(
+    learner, catalogue, sent_tasks, django_capture_on_commit_callbacks
+):
+    from submissions.signals import submission_graded
+
+    received = []
+    submission_graded.connect(lambda **kw: received.append(kw), weak=False, dispatch_uid="test-error")
+    try:
+        submission = submission_create(user=learner, exercise=catalogue["sandbox-probe"], source=CODE)
+        with django_capture_on_commit_callbacks(execute=True):
+            submission_fail(submission_id=submission.id, reason="engine down")
+    finally:
+        submission_graded.disconnect(dispatch_uid="test-error")
+    assert received == []
+    assert list(submission.gradings.values_list("status", flat=True)) == [Submission.ERROR]
 
 
 def test_the_sweep_resends_forgotten_submissions(learner, catalogue, sent_tasks, settings):
@@ -144,13 +243,60 @@ def test_the_sweep_requeues_submissions_whose_worker_died(learner, catalogue, se
 
 
 def test_a_broker_that_is_down_loses_nothing(learner, catalogue, monkeypatch, django_capture_on_commit_callbacks):
-    from submissions.tasks import grade_submission
+    from config.celery import app
 
     def refuse(*args, **kwargs):
         raise ConnectionError("broker down")
 
-    monkeypatch.setattr(grade_submission, "apply_async", refuse)
+    monkeypatch.setattr(app, "send_task", refuse)
     with django_capture_on_commit_callbacks(execute=True):
         submission = submission_create(user=learner, exercise=catalogue["sandbox-probe"], source=CODE)
 
     assert Submission.objects.get(id=submission.id).status == Submission.QUEUED
+
+
+def test_each_retry_reason_spends_its_own_budget(settings):
+    from submissions.retries import RetryBudgets, RetryReason
+
+    settings.GRADING_BUSY_RETRIES, settings.GRADING_MAX_RETRIES = 5, 2
+    budgets = RetryBudgets()
+    for _ in range(5):
+        assert budgets.spend(RetryReason.BUSY) is not None
+    assert budgets.spend(RetryReason.BUSY) is None  # busy is spent...
+
+    assert budgets.spend(RetryReason.INFRASTRUCTURE) == 2  # ...but infrastructure still has its two
+    assert budgets.spend(RetryReason.INFRASTRUCTURE) == 4
+    assert budgets.spend(RetryReason.INFRASTRUCTURE) is None
+
+
+def test_retry_budgets_travel_with_the_task_message():
+    from submissions.retries import RetryBudgets, RetryReason
+
+    budgets = RetryBudgets()
+    budgets.spend(RetryReason.DATABASE)
+    again = RetryBudgets.from_dict(budgets.as_dict())
+
+    assert again.as_dict() == {"database": 1}
+    assert RetryBudgets.from_dict({"nonsense": 3}).as_dict() == {}
+
+
+def test_the_task_fails_the_submission_when_its_infrastructure_budget_is_spent(
+    learner, catalogue, sent_tasks, monkeypatch, settings
+):
+    from submissions import tasks
+    from submissions.worker import RetryableGradingError
+
+    settings.GRADING_MAX_RETRIES = 2
+    submission = submission_create(user=learner, exercise=catalogue["sandbox-probe"], source=CODE)
+
+    def broken(**kwargs):
+        raise RetryableGradingError("engine down")
+
+    monkeypatch.setattr(tasks, "grading_run", broken)
+    outcome = tasks.grade_submission.apply(
+        args=[str(submission.id)], kwargs={"retries": {"busy": 20, "infrastructure": 2}}
+    ).get()
+
+    assert outcome == "error"
+    submission.refresh_from_db()
+    assert submission.status == Submission.ERROR and "engine down" in submission.error_message

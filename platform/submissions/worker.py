@@ -1,7 +1,8 @@
-"""Grading one stored submission: claim it, run the grader, record the verdict.
+"""What a worker does with one stored submission: claim it, run the grader, record the verdict.
 
 The same grader function (grader.grading.grade) is behind `manage.py grade`;
-this service adds the state machine around it. Celery tasks call it.
+this service adds the state machine around it. The Celery task calls it.
+(Named worker, not grading: grader/grading.py is the grader itself.)
 """
 
 from __future__ import annotations
