@@ -3,6 +3,8 @@
     python -m tensordojo_cli login USERNAME
     python -m tensordojo_cli exercises
     python -m tensordojo_cli starter SLUG [-o FILE]
+    python -m tensordojo_cli test SLUG FILE          (the visible cases on the server; counts for nothing)
+    python -m tensordojo_cli test --local SLUG FILE  (the visible cases in your own Python, offline)
     python -m tensordojo_cli submit SLUG FILE [--no-wait]
     python -m tensordojo_cli status SUBMISSION_ID
     python -m tensordojo_cli leaderboard SLUG [--cohort ID]
@@ -81,6 +83,11 @@ def main(argv: list[str] | None = None) -> int:
     starter = sub.add_parser("starter")
     starter.add_argument("slug")
     starter.add_argument("-o", "--output")
+    trial = sub.add_parser("test", help="run the visible cases only (no attempt, no leaderboard)")
+    trial.add_argument("--local", action="store_true", help="run them in this Python, offline")
+    trial.add_argument("--refresh", action="store_true", help="with --local: fetch the cases again")
+    trial.add_argument("slug")
+    trial.add_argument("file")
     submit = sub.add_parser("submit")
     submit.add_argument("slug")
     submit.add_argument("file")
@@ -139,6 +146,63 @@ def cmd_submit(client: Client, args) -> int:
     return 0 if (submission.get("result") or {}).get("verdict") == "accepted" else 2
 
 
+def cmd_test(client: Client, args) -> int:
+    path = Path(args.file)
+    if not path.is_file():
+        print(f"error: no file {path}", file=sys.stderr)
+        return 1
+    if args.local:
+        return _test_local(client, args.slug, path, refresh=args.refresh)
+    source = path.read_text(encoding="utf-8", errors="replace")
+    trial = client.call("POST", "/api/trials", {"exercise": args.slug, "source": source})
+    print("running the visible cases (a trial: it counts for nothing)")
+    delay = 0.5
+    while not trial["finished"]:
+        time.sleep(delay)
+        delay = min(delay * 1.3, 3)
+        trial = client.call("GET", f"/api/trials/{trial['id']}")
+    if trial["status"] == "error":
+        print(trial.get("error_message") or "the run failed on our side")
+        return 1
+    print_result({"status": "trial", "result": trial["result"]})
+    return 0 if (trial.get("result") or {}).get("verdict") == "accepted" else 2
+
+
+def _visible_cases(client: Client, slug: str, refresh: bool) -> dict:
+    """The published visible cases, cached on disk so that later runs work offline."""
+    cached = TOKEN_FILE.parent / "cases" / f"{slug}.json"
+    if cached.is_file() and not refresh:
+        return json.loads(cached.read_text())
+    for _ in range(40):  # the first request asks a worker to prepare them
+        reply = client.call("GET", f"/api/exercises/{slug}/visible-cases")
+        if reply.get("status") == "ready":
+            cached.parent.mkdir(parents=True, exist_ok=True)
+            cached.write_text(json.dumps(reply))
+            return reply
+        time.sleep(1.5)
+    raise ApiError("the server is still preparing the visible cases; try again in a minute")
+
+
+def _test_local(client: Client, slug: str, path: Path, refresh: bool) -> int:
+    from tensordojo_cli.local import run_local
+
+    published = _visible_cases(client, slug, refresh)
+    print(f"{slug} (version {published['version']}): {len(published['cases'])} visible cases, run locally")
+    try:
+        outcomes = run_local(published["cases"], path)
+    except Exception as exc:  # the learner's file fails to import: show it like Python would
+        print(f"your file failed to import: {type(exc).__name__}: {exc}")
+        return 2
+    for outcome in outcomes:
+        print(f"  {'PASS' if outcome.passed else 'FAIL'} {outcome.name}")
+        if not outcome.passed or "loosely" in outcome.message:
+            for line in outcome.message.splitlines():
+                print(f"       {line}")
+    passed = sum(o.passed for o in outcomes)
+    print(f"{passed}/{len(outcomes)} visible cases pass locally. Hidden cases run only when you submit.")
+    return 0 if passed == len(outcomes) else 2
+
+
 def cmd_status(client: Client, args) -> int:
     print_result(client.call("GET", f"/api/submissions/{args.submission_id}"))
     return 0
@@ -157,6 +221,7 @@ COMMANDS = {
     "login": cmd_login,
     "exercises": cmd_exercises,
     "starter": cmd_starter,
+    "test": cmd_test,
     "submit": cmd_submit,
     "status": cmd_status,
     "leaderboard": cmd_leaderboard,
