@@ -70,6 +70,7 @@ class Diagnosis:
     rules: Rules = LOOSE  # how close the learner's value must be to the mistaken one
     specificity: int = KIND
     raises: bool = False  # the mistake is recognised by failing (an exception), not by a value
+    same_message: bool = False  # with raises: the learner's exception message is the mistake's, word for word
 
     def evidence(self, case: Case, got, expected, mismatch: Mismatch | None) -> float | None:
         """None when this diagnosis does not apply; else how far the learner's value is from the mistake's."""
@@ -91,8 +92,11 @@ class Diagnosis:
         if self.raises:
             try:
                 self.mistake(case, expected)
-            except Exception:
-                return 0.0  # the mistake fails on this case too
+            except Exception as exc:  # the mistake fails on this case too
+                if not self.same_message:
+                    return 0.0
+                learner = str((mismatch.data if mismatch is not None else {}).get("message", ""))
+                return 0.0 if " ".join(str(exc).split()) == " ".join(learner.split()) else None
             return None
         mistaken = self.mistake(case, expected)
         if mistaken is None:
@@ -312,11 +316,14 @@ def raised(
     entry: str | None = None,
     when_case: Callable[[Case], bool] | None = None,
     mistake: Callable[..., Any] | None = None,
+    same_message: bool = False,
 ) -> Diagnosis:
     """The learner's code raised ``error_type`` (whose message contains ``contains``).
 
     With ``mistake`` (the mistaken computation, called with the case's arguments), the diagnosis fires
-    only where that computation fails too: an exception alone rarely says which mistake caused it."""
+    only where that computation fails too: an exception alone rarely says which mistake caused it.
+    ``same_message`` also asks for the very message the mistake raises (NumPy's messages name the
+    sizes involved, which tells most mistakes apart)."""
 
     def test(c, g, e, m):
         return (
@@ -334,6 +341,7 @@ def raised(
         entry=entry,
         mistake=(lambda c, e: mistake(*c.args, **c.kwargs)) if mistake is not None else None,
         raises=mistake is not None,
+        same_message=same_message,
         specificity=EXCEPTION if mistake is not None else KIND,
     )
 

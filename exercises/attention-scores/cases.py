@@ -33,8 +33,17 @@ def _k_dot_t(Q, K):
     return np.asarray(Q) @ np.asarray(K).T / np.sqrt(np.shape(Q)[-1])
 
 
-def _scores(Q, K):
-    return np.asarray(Q) @ np.swapaxes(np.asarray(K), -1, -2)
+def _k_untransposed(Q, K):
+    return np.asarray(Q) @ np.asarray(K) / np.sqrt(np.shape(Q)[-1])
+
+
+def _only_untransposed_fails(Q, K):
+    """Raises where an untransposed K fails and K.T would have fitted (2-D inputs)."""
+    try:
+        _k_dot_t(Q, K)
+    except ValueError:
+        return None
+    _k_untransposed(Q, K)
 
 
 DIAGNOSES = [
@@ -44,11 +53,35 @@ DIAGNOSES = [
         "the last two with K.swapaxes(-1, -2).",
         _k_dot_t,
     ),
+    dx.alternative(
+        "keys-not-transposed",
+        "The keys were not transposed: the scores are Q Kᵀ, so swap K's last two axes (K.swapaxes(-1, -2)).",
+        _k_untransposed,
+    ),
     dx.raised(
-        "k-dot-t-on-batches",
-        "K.T reverses every axis of a 3-D/4-D array: transpose only the last two with K.swapaxes(-1, -2).",
+        "keys-transposed-wrongly",
+        "The inner sizes of the product did not match: transpose K over its last two axes only, with "
+        "K.swapaxes(-1, -2). (K.T reverses every axis of a 3-D/4-D array, and K itself is not transposed.)",
         "ValueError",
-        when_case=lambda c: np.ndim(c.args[1]) >= 3,
+        contains="core dimension",
+        mistake=_k_dot_t,
+        same_message=True,
+    ),
+    dx.raised(
+        "keys-not-transposed",
+        "The keys were not transposed: the scores are Q Kᵀ, so swap K's last two axes (K.swapaxes(-1, -2)).",
+        "ValueError",
+        contains="core dimension",
+        mistake=_only_untransposed_fails,
+        same_message=True,
+    ),
+    dx.raised(
+        "fixed-axes-transpose",
+        "K.transpose(0, 2, 1) names exactly three axes, so it fails when there are batch and head axes: "
+        "K.swapaxes(-1, -2) swaps the last two axes whatever comes before them.",
+        "ValueError",
+        contains="axes don't match",
+        when_case=lambda c: np.ndim(c.args[1]) != 3,
     ),
     dx.scaled_by(
         "missing-scale",

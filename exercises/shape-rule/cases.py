@@ -8,7 +8,8 @@ def must_be_tuple(got, expected, case):
     if not isinstance(got, tuple):
         return f"Return a tuple (like array.shape), not a {type(got).__name__}."
     if tuple(got) != tuple(expected):
-        return f"Expected {tuple(expected)}, got {tuple(got)}."
+        # A hidden case shows no expected value.
+        return f"Expected {tuple(expected)}, got {tuple(got)}." if case.visible else "Not the shape np.matmul returns."
     return None
 
 
@@ -43,13 +44,52 @@ def build_cases(rng):
     return cases
 
 
+def _promoted(a, b):
+    """Both shapes after np.matmul's 1-D promotion (a row on the left, a column on the right)."""
+    a, b = tuple(a), tuple(b)
+    return ((1,) + a if len(a) == 1 else a), (b + (1,) if len(b) == 1 else b)
+
+
+def _inner_differ(a, b) -> bool:
+    a, b = _promoted(a, b)
+    return a[-1] != b[-2]
+
+
+def _batch_broadcasts(a, b) -> bool:
+    a, b = _promoted(a, b)
+    left, right = a[:-2], b[:-2]
+    for i in range(1, min(len(left), len(right)) + 1):
+        if left[-i] != right[-i] and 1 not in (left[-i], right[-i]):
+            return False
+    return True
+
+
+def _returned_instead(reason):
+    """The case expects ValueError for ``reason(a, b)`` and the learner returned a value."""
+
+    def test(c, g, e, m):
+        a, b = c.args
+        return m is not None and m.kind == "no-error" and reason(tuple(a), tuple(b))
+
+    return test
+
+
 def _inner_dims(a, b):
-    return (tuple(a)[-1], tuple(b)[-2] if len(b) > 1 else tuple(b)[-1])
+    a, b = tuple(a), tuple(b)
+    if len(a) == 0 or len(b) == 0 or _inner_differ(a, b) or not _batch_broadcasts(a, b):
+        raise ValueError("this mistake still refuses what np.matmul refuses")
+    return (a[-1], b[-2] if len(b) > 1 else b[-1])
 
 
 def _no_batch_broadcast(a, b):
     a, b = tuple(a), tuple(b)
-    return a[:-2] + (a[-2], b[-1]) if len(a) >= 2 and len(b) >= 2 else None
+    if len(a) < 2 or len(b) < 2 or _inner_differ(a, b) or not _batch_broadcasts(a, b):
+        raise ValueError("this mistake still refuses what np.matmul refuses (it only forgets to broadcast)")
+    return a[:-2] + (a[-2], b[-1])
+
+
+def _as_list(c, g, e, m):
+    return isinstance(g, list) and isinstance(e, tuple) and tuple(g) == e
 
 
 DIAGNOSES = [
@@ -69,8 +109,27 @@ DIAGNOSES = [
         lambda c, g, e, m: isinstance(g, tuple) and 1 in (len(c.args[0]), len(c.args[1])) and len(g) == len(e) + 1,
     ),
     dx.when(
+        "shape-as-list",
+        "Right sizes, but a shape is a tuple (like array.shape), not a list: return tuple(...).",
+        _as_list,
+        specificity=dx.VALUE,
+    ),
+    dx.when(
+        "missed-scalar-operand",
+        "np.matmul refuses a 0-d operand (a scalar, shape ()): raise ValueError when either shape is empty.",
+        _returned_instead(lambda a, b: len(a) == 0 or len(b) == 0),
+    ),
+    dx.when(
+        "missed-inner-mismatch",
+        "The inner sizes differ — a's last axis against b's second-to-last (for two vectors, their lengths) — "
+        "so np.matmul raises ValueError: check them before anything else.",
+        _returned_instead(lambda a, b: len(a) > 0 and len(b) > 0 and _inner_differ(a, b)),
+    ),
+    dx.when(
         "missed-batch-mismatch",
         "Batch axes that are neither equal nor 1 cannot broadcast: np.matmul raises ValueError.",
-        lambda c, g, e, m: c.expect_error is not None and m is not None and m.kind == "no-error",
+        _returned_instead(
+            lambda a, b: len(a) > 0 and len(b) > 0 and not _inner_differ(a, b) and not _batch_broadcasts(a, b)
+        ),
     ),
 ]

@@ -1,4 +1,4 @@
-# expect: k-dot-t-on-batches
+# expect: keys-transposed-wrongly
 import numpy as np
 
 
