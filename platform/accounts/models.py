@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
+
 from django.conf import settings
 from django.db import models
 
@@ -11,6 +14,9 @@ class Profile(models.Model):
     display_name = models.CharField(
         max_length=40, blank=True, help_text="Pseudonym shown on public leaderboards; empty: 'learner-<id>'."
     )
+    display_key = models.CharField(
+        max_length=40, blank=True, db_index=True, editable=False, help_text="display_name compared loosely."
+    )
     is_instructor = models.BooleanField(default=False)
 
     def __str__(self) -> str:
@@ -19,3 +25,17 @@ class Profile(models.Model):
     @property
     def public_name(self) -> str:
         return self.display_name or f"learner-{self.user_id}"
+
+
+def display_key(name: str) -> str:
+    """How two display names are compared: compatibility-normalised, case-folded, spacing collapsed.
+
+    "Matrix  Cat", "matrix cat" and "ＭＡＴＲＩＸ cat" (full-width letters) share one key.
+    """
+    return " ".join(unicodedata.normalize("NFKC", name).casefold().split())[:40]
+
+
+def looks_like_pseudonym(name: str) -> bool:
+    """True for `learner-<digits>` in any case, spacing or punctuation: the names we give by default."""
+    letters = "".join(ch for ch in display_key(name) if ch.isalnum())
+    return re.fullmatch(r"learner[0-9]+", letters, flags=re.ASCII) is not None

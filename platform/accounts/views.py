@@ -1,11 +1,16 @@
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.views import LoginView
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
+from rest_framework import exceptions
+from rest_framework.authtoken.views import ObtainAuthToken
 
 from accounts.forms import ProfileForm, SignupForm
 from accounts.services import profile_get, profile_update, user_create
+from accounts.throttling import client_ip, login_failed, login_retry_after, login_succeeded, throttled_message
 
 
 def signup(request):
@@ -20,6 +25,51 @@ def signup(request):
         messages.success(request, "Welcome to tensordojo! Pick an exercise to start.")
         return redirect("catalog:track_list")
     return render(request, "accounts/signup.html", {"form": form})
+
+
+class ThrottledLoginView(LoginView):
+    """Django's log-in page, refusing (429, Retry-After) after too many failures per username or address."""
+
+    template_name = "accounts/login.html"
+
+    def post(self, request, *args, **kwargs):
+        username = str(request.POST.get("username", ""))
+        retry_after = login_retry_after(username=username, ip=client_ip(request))
+        if retry_after is None:
+            return super().post(request, *args, **kwargs)
+        # The password is not even checked; the form comes back empty but for the username.
+        form = AuthenticationForm(request, initial={"username": username[:150]})
+        response = self.render_to_response(
+            self.get_context_data(form=form, throttled=throttled_message(retry_after)), status=429
+        )
+        response["Retry-After"] = str(retry_after)
+        return response
+
+    def form_invalid(self, form):
+        login_failed(username=str(self.request.POST.get("username", "")), ip=client_ip(self.request))
+        return super().form_invalid(form)
+
+    def form_valid(self, form):
+        login_succeeded(username=form.get_user().get_username())
+        return super().form_valid(form)
+
+
+class ThrottledTokenView(ObtainAuthToken):
+    """`POST /api/token` with the same failure counting as the log-in page (429 with Retry-After)."""
+
+    def post(self, request, *args, **kwargs):
+        username = request.data.get("username", "") if hasattr(request.data, "get") else ""
+        username = username if isinstance(username, str) else ""
+        retry_after = login_retry_after(username=username, ip=client_ip(request))
+        if retry_after is not None:
+            raise exceptions.Throttled(wait=retry_after, detail=throttled_message(retry_after))
+        try:
+            response = super().post(request, *args, **kwargs)
+        except exceptions.ValidationError:
+            login_failed(username=username, ip=client_ip(request))
+            raise
+        login_succeeded(username=username)
+        return response
 
 
 @login_required

@@ -2,18 +2,21 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from accounts.views import ThrottledLoginView
 from ops import views as ops_views
 
 urlpatterns = [
     path("", include("catalog.urls")),
     path("", include("trials.urls")),  # the Run button and its API (/exercises/<slug>/run/, /api/trials)
-    path("accounts/login/", auth_views.LoginView.as_view(template_name="accounts/login.html"), name="login"),
+    path("accounts/login/", ThrottledLoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/", include("accounts.urls")),
     path("submissions/", include("submissions.urls")),
     path("cohorts/", include("cohorts.urls")),
     path("leaderboards/", include("leaderboards.urls")),
     path("api/", include("api.urls")),
+    path("similarity/", include("similarity.urls")),
+    path("lti/", include("lti.urls")),
     path("admin/", admin.site.urls),
     path("healthz", ops_views.healthz, name="healthz"),
     path("metrics", ops_views.metrics, name="metrics"),

@@ -1,7 +1,17 @@
-"""Operator endpoints: /healthz and /metrics."""
+"""Operator endpoints: /healthz and /metrics.
+
+/metrics needs `Authorization: Bearer <METRICS_TOKEN>`, or, with no token configured,
+a caller on this machine (loopback). /healthz tells anyone whether the service is up
+({"status": "ok"|"degraded"}, 200 or 503, enough for a load balancer); the per-service
+detail (errors, worker names, engine versions) is for staff or the metrics token.
+"""
 
 from __future__ import annotations
 
+import hmac
+import ipaddress
+
+from django.conf import settings
 from django.http import HttpResponse, JsonResponse
 from django.views.decorators.http import require_GET
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
@@ -10,14 +20,46 @@ from ops.health import health_report
 from ops.metrics import PlatformCollector
 
 
+def _has_metrics_token(request) -> bool:
+    expected = settings.METRICS_TOKEN
+    scheme, _, given = request.headers.get("Authorization", "").partition(" ")
+    return bool(expected) and scheme.lower() == "bearer" and hmac.compare_digest(given.strip(), expected)
+
+
+def _from_loopback(request) -> bool:
+    try:
+        return ipaddress.ip_address(request.META.get("REMOTE_ADDR", "")).is_loopback
+    except ValueError:
+        return False
+
+
+def may_read_operator_detail(request) -> bool:
+    """Staff, or a caller holding the metrics token."""
+    return _has_metrics_token(request) or (request.user.is_authenticated and request.user.is_staff)
+
+
 @require_GET
 def healthz(request):
     report = health_report()
-    return JsonResponse(report, status=200 if report["ok"] else 503)
+    body = {"status": "ok" if report["ok"] else "degraded"}
+    if may_read_operator_detail(request):
+        body.update(report)
+    return JsonResponse(body, status=200 if report["ok"] else 503)
 
 
 @require_GET
 def metrics(request):
+    if settings.METRICS_TOKEN:
+        if not _has_metrics_token(request):
+            response = HttpResponse("A bearer token is required.\n", status=401, content_type="text/plain")
+            response["WWW-Authenticate"] = 'Bearer realm="metrics"'
+            return response
+    elif not _from_loopback(request):
+        return HttpResponse(
+            "Metrics are served to this machine only; set METRICS_TOKEN to scrape from elsewhere.\n",
+            status=403,
+            content_type="text/plain",
+        )
     registry = CollectorRegistry()
     registry.register(PlatformCollector())
     return HttpResponse(generate_latest(registry), content_type=CONTENT_TYPE_LATEST)

@@ -3,8 +3,12 @@
 from django.urls import reverse
 
 
-def test_healthz_is_503_and_names_the_broken_service(client, db, settings):
+def test_healthz_is_503_and_names_the_broken_service(client, make_user, settings):
     settings.CELERY_BROKER_URL = "redis://127.0.0.1:1/0"
+    staff = make_user("operator")
+    staff.is_staff = True
+    staff.save()
+    client.force_login(staff)
     response = client.get(reverse("healthz"))
     body = response.json()
     assert response.status_code == 503
