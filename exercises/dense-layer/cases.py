@@ -3,7 +3,7 @@
 import numpy as np
 
 from grader import diagnosis as dx
-from grader.cases import Case
+from grader.cases import Case, FixtureArg
 
 
 def network(rng, sizes, scale=0.5):
@@ -37,6 +37,12 @@ def build_cases(rng):
             explain="When batch == n_out a per-sample bias broadcasts silently — and gives wrong numbers.",
         ),
         Case("relu: mixed signs", "relu", (np.array([[-2.0, 0.0, 3.0], [1.5, -0.1, -7.0]]),)),
+        Case(
+            "relu: leaves its input unchanged",
+            "relu",
+            (FixtureArg("read_only", {"array": np.array([[3.0, -1.0], [-0.5, 2.0]])}),),
+            explain="Z is write-protected here: relu must build a new array, not clip Z in place.",
+        ),
         Case("mlp: 4 -> 64 -> 32 -> 1", "mlp_forward", (rng.standard_normal((8, 4)), network(rng, [4, 64, 32, 1]))),
         Case("mlp: one layer only (no activation)", "mlp_forward", (rng.standard_normal((4, 3)), network(rng, [3, 2]))),
         Case(
@@ -51,7 +57,12 @@ def build_cases(rng):
             (rng.standard_normal((4, 4)), rng.standard_normal((4, 4)), rng.standard_normal(4) * 5),
             visible=False,
         ),
-        Case("hidden: relu on 3-D", "relu", (rng.standard_normal((2, 3, 4)),), visible=False),
+        Case(
+            "hidden: relu on 3-D",
+            "relu",
+            (FixtureArg("read_only", {"array": rng.standard_normal((2, 3, 4))}),),
+            visible=False,
+        ),
         Case(
             "hidden: mlp with negative outputs",
             "mlp_forward",
@@ -78,6 +89,10 @@ def _weights_left(X, W, b):
     return np.asarray(W).T @ np.asarray(X).T + np.asarray(b)[:, None]
 
 
+def _weights_times_x(X, W, b):
+    return np.asarray(W) @ np.asarray(X) + np.asarray(b)
+
+
 def _bias_per_sample(X, W, b):
     return np.asarray(X) @ np.asarray(W) + np.asarray(b)[:, None]
 
@@ -96,6 +111,29 @@ DIAGNOSES = [
         "the layer is X @ W.",
         _weights_left,
         entry="dense",
+    ),
+    dx.alternative(
+        "weights-on-the-left",
+        "You computed W @ X: with one example per row of X, the layer is X @ W — (batch, n_in) @ (n_in, n_out).",
+        _weights_times_x,
+        entry="dense",
+    ),
+    dx.raised(
+        "weights-on-the-left",
+        "You computed W @ X: with one example per row of X, the layer is X @ W — (batch, n_in) @ (n_in, n_out).",
+        "ValueError",
+        contains="core dimension",
+        entry="dense",
+        mistake=_weights_times_x,
+        same_message=True,
+    ),
+    dx.raised(
+        "relu-in-place",
+        "relu changed its input: Z is write-protected in this case. Build a new array with np.maximum(0, Z) "
+        "instead of assigning into Z.",
+        "ValueError",
+        contains="read-only",
+        entry="relu",
     ),
     dx.alternative(
         "bias-per-sample",

@@ -43,7 +43,15 @@ def nearly_linear(W, eps):
     return lambda x: _matmul(np.asarray(x, dtype=float), W) + eps * np.sin(np.asarray(x)).sum()
 
 
+def read_only(array):
+    """The array itself, write-protected: a function that must not modify its input fails loudly."""
+    frozen = np.array(array, copy=True)
+    frozen.flags.writeable = False
+    return frozen
+
+
 BUILDERS = {
+    "read_only": read_only,
     "linear": linear,
     "affine": affine,
     "relu_layer": relu_layer,

@@ -1,6 +1,5 @@
-# expect: verdict=wrong_answer
-# Clips the caller's array in place and returns None.
-import numpy as np
+# expect: relu-in-place
+# Clips the caller's array in place (and returns it).
 
 
 def dense(X, W, b):
@@ -9,6 +8,7 @@ def dense(X, W, b):
 
 def relu(Z):
     Z[Z < 0] = 0
+    return Z
 
 
 def mlp_forward(X, layers):
@@ -16,5 +16,5 @@ def mlp_forward(X, layers):
     for i, (W, b) in enumerate(layers):
         out = dense(out, W, b)
         if i < len(layers) - 1:
-            out = np.maximum(out, 0)
+            out = relu(out)
     return out
