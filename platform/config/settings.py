@@ -253,8 +253,11 @@ LOGIN_FAILURES_PER_IP = env("LOGIN_FAILURES_PER_IP", "20/300")
 # Bearer token for /metrics and /healthz detail; empty: /metrics answers loopback callers only.
 METRICS_TOKEN = env("METRICS_TOKEN", "")
 TRIAL_RATE_LIMIT = env("TRIAL_RATE_LIMIT", "60/60")  # Run-button trials / seconds, per learner (lighter)
-GRADER_BACKEND = env("GRADER_BACKEND", "docker")
+# The grader's configuration: read here only, handed to grader/ as explicit arguments (config/grader.py).
+GRADER_BACKEND = env("GRADER_BACKEND", "docker")  # process: the unsafe local backend, for authoring
 SANDBOX_IMAGE = env("SANDBOX_IMAGE", "tensordojo/sandbox:latest")
+SANDBOX_STDLIB_IMAGE = env("SANDBOX_STDLIB_IMAGE", "tensordojo/sandbox-stdlib:latest")  # no NumPy inside
+SANDBOX_RUNTIME = env("SANDBOX_RUNTIME", "")  # the engine's OCI runtime; "runsc" for gVisor, "" for its default
 HEALTH_SANDBOX = env("TENSORDOJO_HEALTH_SANDBOX", "local")  # local: this machine's engine; workers: ask them
 
 LOGGING = {

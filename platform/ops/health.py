@@ -49,10 +49,10 @@ def check_sandbox() -> dict:
         states = {name: state for reply in replies for name, state in reply.items()}
         ok = any(state.get("ok") for state in states.values())
         return {"ok": ok, "workers": states, **({} if ok else {"error": "no worker has a working sandbox"})}
-    from grader.backends import get_backend
+    from config.grader import sandbox_backend
 
     try:
-        return get_backend(settings.GRADER_BACKEND).check()
+        return sandbox_backend().check()
     except Exception as exc:
         return {"ok": False, "error": str(exc)[:200]}
 

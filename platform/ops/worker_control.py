@@ -11,11 +11,9 @@ from celery.worker.control import inspect_command
 
 @inspect_command()
 def sandbox_status(state) -> dict:
-    from django.conf import settings
-
-    from grader.backends import get_backend
+    from config.grader import sandbox_backend
 
     try:
-        return get_backend(settings.GRADER_BACKEND).check()
+        return sandbox_backend().check()
     except Exception as exc:  # a worker must always answer
         return {"ok": False, "error": str(exc)[:200]}

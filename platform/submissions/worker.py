@@ -16,7 +16,8 @@ from django.utils import timezone
 
 from catalog.models import ExerciseVersion
 from catalog.services import exercise_folder
-from grader.backends import SandboxUnavailable, get_backend
+from config.grader import sandbox_backend
+from grader.backends import SandboxUnavailable
 from grader.grading import InternalGradingError, grade
 from submissions import services
 
@@ -83,7 +84,7 @@ def _grade_claimed(claim, backend) -> str:
         folder = exercise_folder(submission.exercise.slug)
         version = ExerciseVersion.objects.filter(exercise=submission.exercise, version=folder.version).first()
         sandbox_started = timezone.now()
-        result = grade(folder, submission.source, backend=backend or get_backend())
+        result = grade(folder, submission.source, backend=backend or sandbox_backend())
         services.submission_mark_sandbox(
             submission_id=submission.id, attempt=claim.attempt, started_at=sandbox_started, finished_at=timezone.now()
         )

@@ -23,7 +23,8 @@ from django.utils import timezone
 
 from catalog.models import Exercise, ExerciseVersion
 from catalog.services import exercise_folder
-from grader.backends import SandboxUnavailable, get_backend
+from config.grader import sandbox_backend
+from grader.backends import SandboxUnavailable
 from grader.grading import InternalGradingError, expected_store, grade
 from grader.protocol import FixtureArg, TensorArg
 from grader.values import TensorValue
@@ -117,7 +118,7 @@ def trial_run(*, trial_id, backend=None) -> str:
     trial = TrialRun.objects.select_related("exercise").get(id=trial_id)
     try:
         folder = exercise_folder(trial.exercise.slug)
-        result = grade(folder, trial.source, backend=backend or get_backend(), visible_only=True)
+        result = grade(folder, trial.source, backend=backend or sandbox_backend(), visible_only=True)
     except (SandboxUnavailable, InternalGradingError, OSError) as exc:
         log.warning("trial failed on our side", extra={"trial_id": str(trial_id), "error": str(exc)[:300]})
         _finish(trial_id, status=TrialStatus.ERROR, error_message=OUR_SIDE)
@@ -162,7 +163,7 @@ def visible_cases_build(*, version_id: int, backend=None) -> VisibleCaseSet | No
     folder = exercise_folder(version.exercise.slug)
     if folder.version != version.version:  # the folder moved on; the current version gets its own set
         return None
-    expected = expected_store().get(folder, backend or get_backend())
+    expected = expected_store().get(folder, backend or sandbox_backend())
     ids = expected.packed.ids
     cases = []
     for case in expected.packed.cases:

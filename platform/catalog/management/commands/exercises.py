@@ -8,8 +8,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from catalog.services import exercises_sync
+from config.grader import sandbox_backend
 from grader.authoring import check_exercise, scaffold
-from grader.backends import get_backend
 from grader.exercise import ExerciseFormatError
 
 
@@ -59,7 +59,7 @@ class Command(BaseCommand):
         slugs = options["slugs"] or sorted(
             p.name for p in root.iterdir() if p.is_dir() and not p.name.startswith((".", "_"))
         )
-        backend = get_backend(options["backend"])
+        backend = sandbox_backend(options["backend"])
         reports = []
         header = f"{'exercise':32} {'format':7} {'reference':10} {'starter':8} {'mistakes':9} {'time':>6}"
         self.stdout.write(header)

@@ -8,7 +8,8 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from grader.backends import SandboxUnavailable, get_backend
+from config.grader import sandbox_backend
+from grader.backends import SandboxUnavailable
 from grader.exercise import ExerciseFormatError, load_exercise
 from grader.grading import InternalGradingError, grade
 
@@ -33,7 +34,7 @@ class Command(BaseCommand):
         raw = path.read_bytes()[: exercise.max_source_bytes * 4]
         source = raw.decode("utf-8", errors="replace")
         try:
-            result = grade(exercise, source, backend=get_backend(options["backend"]))
+            result = grade(exercise, source, backend=sandbox_backend(options["backend"]))
         except (SandboxUnavailable, InternalGradingError) as exc:
             raise CommandError(f"internal error (ours, not the submission's): {exc}") from exc
         document = result.to_results_json()
