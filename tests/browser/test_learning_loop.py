@@ -39,9 +39,10 @@ PHONE = {"width": 390, "height": 844}
 def loop_site(live_server, settings, tmp_path, monkeypatch):
     """The real exercise (and the real lesson when there is one), graded in-process at once."""
     from catalog.services import exercises_sync
+    from config.celery import app
     from grader.backends import get_backend
-    from submissions.grading import grading_run
-    from submissions.tasks import grade_submission
+    from submissions.dispatch import GRADE_TASK
+    from submissions.worker import grading_run
     from trials import services as trials
     from trials.tasks import run_trial
 
@@ -66,11 +67,12 @@ def loop_site(live_server, settings, tmp_path, monkeypatch):
 
     monkeypatch.setattr(grader.grading, "_default_store", None)
     backend = get_backend("process", allow=True)
-    monkeypatch.setattr(
-        grade_submission,
-        "apply_async",
-        lambda args, **kw: grading_run(submission_id=args[0], worker="browser-test", backend=backend),
-    )
+
+    def send_task(name, args=None, **options):
+        assert name == GRADE_TASK, name
+        grading_run(submission_id=args[0], worker="browser-test", backend=backend)
+
+    monkeypatch.setattr(app, "send_task", send_task)
     monkeypatch.setattr(
         run_trial, "apply_async", lambda args, **kw: trials.trial_run(trial_id=args[0], backend=backend)
     )

@@ -55,11 +55,9 @@ document.addEventListener("DOMContentLoaded", function () {
       screenReaderLabel: "Code editor",
       extraKeys: {
         Tab: function (cm) {
-          if (escaped) { escaped = false; return CodeMirror.Pass; }
           if (cm.somethingSelected()) { cm.indentSelection("add"); } else { cm.replaceSelection("    "); }
         },
         "Shift-Tab": function (cm) {
-          if (escaped) { escaped = false; return CodeMirror.Pass; }
           cm.indentSelection("subtract");
         },
         Esc: function () { escaped = true; },
@@ -67,7 +65,11 @@ document.addEventListener("DOMContentLoaded", function () {
         "Cmd-Enter": submitForm,
       },
     });
-    editor.on("keydown", function (cm, event) { if (event.key !== "Escape" && event.key !== "Tab") escaped = false; });
+    editor.on("keydown", function (cm, event) {
+      // After Esc, let the browser have Tab (and Shift+Tab): CodeMirror ignores events marked so.
+      if (event.key === "Tab" && escaped) { escaped = false; event.codemirrorIgnore = true; return; }
+      if (event.key !== "Escape") escaped = false;
+    });
     editor.on("change", saveDraft);
     editor.setSize(null, "28rem");
     var input = editor.getInputField();
