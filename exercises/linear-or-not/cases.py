@@ -33,6 +33,27 @@ def build_cases(rng):
         ("hidden: squared", FixtureArg("squared", {"W": rng.standard_normal((3, 2))}), 3, False, False),
         ("hidden: small bias", FixtureArg("affine", {"W": W, "b": np.full(3, 1e-3)}), 4, False, False),
         ("hidden: identity in 1-D", FixtureArg("linear", {"W": np.eye(1)}), 1, True, False),
+        (
+            "nearly linear: odd and f(0) = 0",
+            FixtureArg("nearly_linear", {"W": W, "eps": 1e-3}),
+            4,
+            False,
+            True,
+        ),
+        (
+            "hidden: homogeneous but not additive",
+            FixtureArg("homogeneous", {"W": rng.standard_normal((3, 3)), "V": rng.standard_normal((3, 3))}),
+            3,
+            False,
+            False,
+        ),
+        (
+            "hidden: nearly linear, large outputs",
+            FixtureArg("nearly_linear", {"W": rng.standard_normal((5, 4)) * 1e3, "eps": 10.0}),
+            5,
+            False,
+            False,
+        ),
     ]
     cases = [
         Case(
@@ -72,6 +93,18 @@ def _called_linear(kinds):
     return test
 
 
+def _large_outputs(fixture) -> bool:
+    """Round-off can matter only where the map's outputs are large."""
+    return float(np.max(np.abs(fixture.kwargs["W"]))) > 1e3
+
+
+def _linear_called_nonlinear(round_off: bool):
+    def test(c, g, e, m):
+        return c.entry == "is_linear" and bool(e) and not bool(np.asarray(g)) and _large_outputs(c.args[0]) == round_off
+
+    return test
+
+
 DIAGNOSES = [
     dx.alternative(
         "reversed-order",
@@ -85,6 +118,8 @@ DIAGNOSES = [
         "ValueError",
         contains="matmul",
         entry="collapse",
+        mistake=_reversed_product,
+        same_message=True,
     ),
     dx.when(
         "affine-called-linear",
@@ -98,9 +133,36 @@ DIAGNOSES = [
         _called_linear({"relu_layer", "abs"}),
     ),
     dx.when(
+        "odd-is-not-linear",
+        "This map sends 0 to 0 and -x to -f(x), yet it is not linear (it adds a small odd wobble): test "
+        "additivity, f(x + y) = f(x) + f(y), with a tolerance relative to the outputs' size — a looser "
+        "tolerance, or checking only f(0) and f(-x), misses it.",
+        _called_linear({"nearly_linear"}),
+    ),
+    dx.when(
+        "homogeneous-is-not-linear",
+        "This map satisfies f(ax) = a f(x) for every a, negative ones too, yet it is not linear: test "
+        "additivity, f(x + y) = f(x) + f(y), as well.",
+        _called_linear({"homogeneous"}),
+    ),
+    dx.when(
+        "squared-called-linear",
+        "This map is quadratic: f(-x) = f(x) and f(2x) = 4 f(x). Test homogeneity with negative scalars "
+        "and additivity.",
+        _called_linear({"squared"}),
+    ),
+    dx.when(
         "absolute-tolerance",
-        "A linear map with large outputs was called non-linear: round-off grows with the size of the "
-        "outputs, so compare with a relative tolerance.",
-        lambda c, g, e, m: c.entry == "is_linear" and bool(e) and not bool(np.asarray(g)),
+        "A linear map with outputs in the thousands or more was called non-linear. If your test passes "
+        "ordinary linear maps, round-off is the cause: it grows with the size of the outputs, so compare "
+        "with a tolerance relative to them.",
+        _linear_called_nonlinear(round_off=True),
+    ),
+    dx.when(
+        "linear-called-nonlinear",
+        "This map is linear (x @ W), and your test refused it: with outputs of ordinary size this is not "
+        "round-off. Check that you compare f(x + y) with f(x) + f(y) and f(ax) with a·f(x) — same inputs, "
+        "same scalar on both sides.",
+        _linear_called_nonlinear(round_off=False),
     ),
 ]

@@ -43,6 +43,13 @@ def nearly_linear(W, eps):
     return lambda x: _matmul(np.asarray(x, dtype=float), W) + eps * np.sin(np.asarray(x)).sum()
 
 
+def homogeneous(W, V):
+    """x -> cbrt((x @ W)**3 + (x @ V)**3): f(ax) = a f(x) for every a, f(0) = 0, yet not additive."""
+    return lambda x: np.cbrt(
+        _matmul(np.asarray(x, dtype=float), W) ** 3 + _matmul(np.asarray(x, dtype=float), V) ** 3
+    )
+
+
 def read_only(array):
     """The array itself, write-protected: a function that must not modify its input fails loudly."""
     frozen = np.array(array, copy=True)
@@ -52,6 +59,7 @@ def read_only(array):
 
 BUILDERS = {
     "read_only": read_only,
+    "homogeneous": homogeneous,
     "linear": linear,
     "affine": affine,
     "relu_layer": relu_layer,
