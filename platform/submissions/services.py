@@ -231,15 +231,19 @@ def submission_mark_sandbox(*, submission_id, attempt: int, started_at, finished
 
 
 def _record_grading(submission: Submission) -> Grading:
-    """Keep the grading that just finished whole, journey timestamps included."""
+    """Keep the grading that just finished whole, journey timestamps included.
+
+    An `error` ending has no verdict of its own (the submission still shows its last one).
+    """
+    graded = submission.status == Status.GRADED
     return Grading.objects.create(
         submission=submission,
         lane=submission.lane,
         status=submission.status,
-        verdict=submission.verdict,
-        score=submission.score,
-        max_score=submission.max_score,
-        result=submission.result,
+        verdict=submission.verdict if graded else "",
+        score=submission.score if graded else None,
+        max_score=submission.max_score if graded else None,
+        result=submission.result if graded else None,
         error_message=submission.error_message,
         attempt=submission.attempts,
         worker=submission.worker,
