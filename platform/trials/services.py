@@ -163,7 +163,9 @@ def visible_cases_build(*, version_id: int, backend=None) -> VisibleCaseSet | No
     folder = exercise_folder(version.exercise.slug)
     if folder.version != version.version:  # the folder moved on; the current version gets its own set
         return None
-    expected = expected_store().get(folder, backend or sandbox_backend())
+    expected = expected_store().get(
+        folder, backend or sandbox_backend(), pool_index=0
+    )  # visible cases: same in every pool
     ids = expected.packed.ids
     cases = []
     for case in expected.packed.cases:

@@ -62,10 +62,10 @@ def loop_site(live_server, settings, tmp_path, monkeypatch):
     settings.EXERCISES_DIR = root
     exercises_sync(root=root)
 
-    monkeypatch.setenv("TENSORDOJO_CACHE_DIR", str(tmp_path / "cache"))
     import grader.grading
+    from grader.reference import ExpectedStore
 
-    monkeypatch.setattr(grader.grading, "_default_store", None)
+    monkeypatch.setattr(grader.grading, "_default_store", ExpectedStore(tmp_path / "cache"))
     backend = get_backend("process", allow=True)
 
     def send_task(name, args=None, **options):

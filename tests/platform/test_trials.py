@@ -33,12 +33,11 @@ def sent_trials(monkeypatch):
 @pytest.fixture
 def process_backend(settings, tmp_path, monkeypatch):
     """The unsafe local backend, so these tests need no Docker; a private reference cache."""
-    from grader.backends import get_backend
-
-    monkeypatch.setenv("TENSORDOJO_CACHE_DIR", str(tmp_path / "cache"))
     import grader.grading
+    from grader.backends import get_backend
+    from grader.reference import ExpectedStore
 
-    monkeypatch.setattr(grader.grading, "_default_store", None)
+    monkeypatch.setattr(grader.grading, "_default_store", ExpectedStore(tmp_path / "cache"))
     return get_backend("process", allow=True)
 
 

@@ -14,9 +14,9 @@ WRONG = "def solve(x):\n    return x + 1\n"
 def backend(tmp_path, monkeypatch):
     import grader.grading
     from grader.backends import get_backend
+    from grader.reference import ExpectedStore
 
-    monkeypatch.setenv("TENSORDOJO_CACHE_DIR", str(tmp_path / "cache"))
-    monkeypatch.setattr(grader.grading, "_default_store", None)
+    monkeypatch.setattr(grader.grading, "_default_store", ExpectedStore(tmp_path / "cache"))
     return get_backend("process", allow=True)  # no Docker needed; learner code here is our own
 
 
