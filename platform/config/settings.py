@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "api",
     "ops",
     "similarity",
+    "similarity",
     "lti_tool",  # django-lti: LTI registrations, deployments, keys
     "lti",
     "trials",
