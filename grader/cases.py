@@ -23,10 +23,16 @@ Check = Callable[[Any, Any, "Case"], Any]
 
 @dataclass(frozen=True)
 class Timing:
-    """A performance case: every repetition gets its own, fresh arguments."""
+    """A performance case: every repetition gets its own, fresh arguments.
+
+    The warm-up calls get their own arguments too (``warmup_sets``), never a
+    timed repetition's: a submission cannot compute the timed answers early.
+    Without ``warmup_sets`` there is no warm-up.
+    """
 
     arg_sets: tuple[tuple, ...]
-    warmup: int = 1
+    warmup_sets: tuple[tuple, ...] = ()
+    warmup: int = 0  # kept for old cases.py files; the warm-up calls are warmup_sets
     flops: float = 0.0  # work per call, for the plausibility floor
     bytes_moved: float = 0.0
 

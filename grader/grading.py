@@ -1,15 +1,25 @@
-"""Grade one submission: the one function behind `manage.py grade` and the Celery task.
+"""Grade one submission: the one function behind `manage.py grade`, the Celery task and the Run button.
 
 Source checks first (size, syntax, forbidden constructs: no container needed),
-then the expected outputs (cached reference run), then one fresh sandbox for
-the learner's code, then the trusted verdict: every case compared, diagnosed
-and scored here, outside the sandbox.
+then the expected outputs (cached reference run for the submission's pool
+seed), then one fresh sandbox for the learner's code, then the trusted
+verdict: the report is read once into typed records (grader.protocol), every
+case is compared, diagnosed and scored here, outside the sandbox, and every
+hidden case's feedback is rebuilt from our own words (``hidden_view``).
+
+Configuration is explicit: the caller passes a backend and a store, or
+``configure(GraderConfig(...))`` once (the platform builds it from settings).
+Nothing here reads the environment.
 """
 
 from __future__ import annotations
 
+import builtins
 import logging
+import threading
 import time
+from dataclasses import dataclass, replace
+from pathlib import Path
 
 from grader.backends import Backend, get_backend
 from grader.backends.base import RunOutcome, run_job
@@ -17,47 +27,139 @@ from grader.cases import Case
 from grader.compare import Mismatch, Rules, compare
 from grader.diagnosis import diagnose
 from grader.exercise import Exercise
-from grader.jobs import VISIBLE, learner_job
-from grader.protocol import Report, ReportError, parse_report
+from grader.jobs import DEFAULT_POOL_SIZE, VISIBLE, learner_job, sandbox_kind
+from grader.protocol import CaseRecord, ErrorRecord, RecordStatus, Report, ReportError, parse_report
 from grader.reference import Expected, ExpectedSet, ExpectedStore, ReferenceBroken
-from grader.results import VERDICTS, CaseResult, GradingResult
+from grader.results import VERDICTS, CaseResult, CaseStatus, GradingResult, Verdict
 from grader.source_checks import check_syntax, find_forbidden
-from grader.timing import Peaks, floor_seconds, geometric_mean, implausible, median
-from grader.values import BadValue, rebuild
+from grader.timing import (
+    CPU_PEAK_BYTES,
+    CPU_PEAK_FLOPS,
+    GPU_PEAK_BYTES,
+    GPU_PEAK_FLOPS,
+    Peaks,
+    floor_seconds,
+    geometric_mean,
+    implausible,
+    median,
+)
 
 log = logging.getLogger(__name__)
 
-_default_store: ExpectedStore | None = None
-
 ABORT_STATUS = {
-    "time_limit": "time_limit",
-    "memory_limit": "memory_limit",
-    "output_limit": "output_limit",
-    "result_limit": "output_limit",
-    "file_size_limit": "output_limit",
+    "time_limit": CaseStatus.TIME_LIMIT,
+    "memory_limit": CaseStatus.MEMORY_LIMIT,
+    "output_limit": CaseStatus.OUTPUT_LIMIT,
+    "result_limit": CaseStatus.OUTPUT_LIMIT,
+    "file_size_limit": CaseStatus.OUTPUT_LIMIT,
+}
+LIMIT_VERDICTS = {
+    CaseStatus.TIME_LIMIT: Verdict.TIME_LIMIT,
+    CaseStatus.MEMORY_LIMIT: Verdict.MEMORY_LIMIT,
+    CaseStatus.OUTPUT_LIMIT: Verdict.OUTPUT_LIMIT,
 }
 VERDICT_ORDER = [  # the run's verdict is the most serious case status present
-    ("time_limit", "time_limit"),
-    ("memory_limit", "memory_limit"),
-    ("output_limit", "output_limit"),
-    ("forbidden", "forbidden_call"),
-    ("missing_entry", "missing_entry_point"),
-    ("crashed", "runtime_error"),
-    ("error", "runtime_error"),
-    ("failed", "wrong_answer"),
-    ("not_run", "wrong_answer"),
+    (CaseStatus.TIME_LIMIT, Verdict.TIME_LIMIT),
+    (CaseStatus.MEMORY_LIMIT, Verdict.MEMORY_LIMIT),
+    (CaseStatus.OUTPUT_LIMIT, Verdict.OUTPUT_LIMIT),
+    (CaseStatus.FORBIDDEN, Verdict.FORBIDDEN_CALL),
+    (CaseStatus.MISSING_ENTRY, Verdict.MISSING_ENTRY_POINT),
+    (CaseStatus.CRASHED, Verdict.RUNTIME_ERROR),
+    (CaseStatus.ERROR, Verdict.RUNTIME_ERROR),
+    (CaseStatus.FAILED, Verdict.WRONG_ANSWER),
+    (CaseStatus.NOT_RUN, Verdict.WRONG_ANSWER),
 ]
+INTERFERED = "Your code interfered with the grader's communication channel."
+BUILTIN_EXCEPTIONS = frozenset(
+    name for name, value in vars(builtins).items() if isinstance(value, type) and issubclass(value, BaseException)
+)
+# What a hidden case may say, by status and by kind of mismatch: our words only.
+HIDDEN_MESSAGES = {
+    CaseStatus.FAILED: "Wrong answer.",
+    CaseStatus.ERROR: "Your code raised {exception}.",
+    CaseStatus.FORBIDDEN: "Your code used something this exercise forbids.",
+    CaseStatus.MISSING_ENTRY: "Your file does not define the function this case calls.",
+    CaseStatus.CRASHED: "Your code crashed or interfered with the grader.",
+    CaseStatus.NOT_RUN: "Not run.",
+}
+HIDDEN_MISMATCH = {
+    "type": "Wrong answer: the result is not of the expected kind.",
+    "length": "Wrong answer: the result has the wrong number of parts.",
+    "shape": "Wrong answer: the result has the wrong shape.",
+    "dtype": "Wrong answer: the result has the wrong dtype.",
+    "device": "Wrong answer: the result is on the wrong device.",
+    "nonfinite": "Wrong answer: the result holds NaN or infinite values where it should not.",
+    "values": "Wrong answer: some values are wrong.",
+    "no-error": "Wrong answer: an exception was expected, but a value was returned.",
+    "wrong-exception": "Wrong answer: your code raised a different exception than expected.",
+    "error-message": "Wrong answer: the exception's message does not say what it should.",
+    "timing-rejected": "Rejected timing: faster than the hardware can do this much work.",
+    "timing-incomplete": "The timed run did not report every repetition.",
+    "unsupported": "Your function returned a value that cannot be compared (return numbers).",
+}
 
 
 class InternalGradingError(Exception):
     """Grading failed on our side after retries; the learner is not to blame."""
 
 
+@dataclass(frozen=True)
+class GraderConfig:
+    """Everything the grader needs from its host, built once (the platform builds it from settings)."""
+
+    backend: str = "docker"
+    image: str | None = None
+    stdlib_image: str | None = None
+    runtime: str | None = None  # e.g. "runsc" (gVisor)
+    cache_dir: Path | None = None
+    pool_size: int = DEFAULT_POOL_SIZE
+    pool_secret: str = ""
+    cpu_peak_flops: float = CPU_PEAK_FLOPS
+    cpu_peak_bytes: float = CPU_PEAK_BYTES
+    gpu_peak_flops: float = GPU_PEAK_FLOPS
+    gpu_peak_bytes: float = GPU_PEAK_BYTES
+
+    def make_backend(self) -> Backend:
+        if self.backend == "docker":
+            return get_backend("docker", image=self.image, stdlib_image=self.stdlib_image, runtime=self.runtime)
+        return get_backend(self.backend)
+
+    def make_store(self) -> ExpectedStore:
+        return ExpectedStore(self.cache_dir, pool_size=self.pool_size, pool_secret=self.pool_secret)
+
+    def peaks(self, *, gpu: bool, cpus: float) -> Peaks:
+        return Peaks.for_run(
+            gpu=gpu,
+            cpus=cpus,
+            cpu_flops=self.cpu_peak_flops,
+            cpu_bytes=self.cpu_peak_bytes,
+            gpu_flops=self.gpu_peak_flops,
+            gpu_bytes=self.gpu_peak_bytes,
+        )
+
+
+_config = GraderConfig()
+_default_store: ExpectedStore | None = None
+_lock = threading.Lock()
+
+
+def configure(config: GraderConfig) -> None:
+    """Set the configuration used where a caller passes no backend or store."""
+    global _config, _default_store
+    with _lock:
+        _config, _default_store = config, None
+
+
+def current_config() -> GraderConfig:
+    return _config
+
+
 def expected_store() -> ExpectedStore:
     global _default_store
-    if _default_store is None:
-        _default_store = ExpectedStore()
-    return _default_store
+    with _lock:
+        if _default_store is None:
+            _default_store = _config.make_store()
+        return _default_store
 
 
 def grade(
@@ -67,28 +169,39 @@ def grade(
     backend: Backend | None = None,
     store: ExpectedStore | None = None,
     attempts: int = 2,
+    visible_only: bool = False,
+    pool_index: int | None = None,
+    config: GraderConfig | None = None,
 ) -> GradingResult:
     """Grade ``source`` against ``exercise``.
 
-    Raises SandboxUnavailable when the infrastructure is down (the caller retries
-    later) and InternalGradingError when a run keeps failing on our side.
+    ``visible_only`` runs the visible cases only (the Run button): nothing hidden
+    enters the sandbox. ``pool_index`` picks the seed of the hidden cases (drawn
+    at random when None). Raises SandboxUnavailable when the infrastructure is
+    down (the caller retries later) and InternalGradingError when a run keeps
+    failing on our side.
     """
+    config = config or _config
     started = time.monotonic()
     early = _check_source(exercise, source)
     if early is not None:
         early.execution_time = time.monotonic() - started
         return early
-    backend = backend or get_backend()
+    backend = backend or config.make_backend()
     store = store or expected_store()
+    if visible_only and pool_index is None:
+        pool_index = 0  # visible cases are the same for every seed: reuse one cached reference
     try:
-        expected = store.get(exercise, backend)
+        expected = store.get(exercise, backend, pool_index)
     except ReferenceBroken as exc:
         raise InternalGradingError(f"the exercise is broken: {exc}") from exc
+    peaks = config.peaks(gpu=exercise.gpu, cpus=exercise.limits.cpus)
+    job = learner_job(exercise, expected.packed, source, visible_only=visible_only)
     problem = "unknown"
     for attempt in range(attempts):
-        outcome = run_job(backend, learner_job(exercise, expected.packed, source), exercise.limits, gpu=exercise.gpu)
+        outcome = run_job(backend, job, exercise.limits, gpu=exercise.gpu, kind=sandbox_kind(exercise))
         try:
-            result = _verdict(exercise, expected, outcome)
+            result = judge(exercise, expected, outcome, peaks=peaks, visible_only=visible_only)
         except ReportError as exc:
             problem = f"unreadable sandbox report: {exc}"
             log.warning("grading %s attempt %d: %s", exercise.slug, attempt + 1, problem)
@@ -102,18 +215,7 @@ def grade(
     raise InternalGradingError(problem)
 
 
-def internal_error_result(exercise: Exercise, message: str) -> GradingResult:
-    return GradingResult(
-        exercise.slug,
-        exercise.version,
-        "internal_error",
-        f"{VERDICTS['internal_error']} ({message[:300]})",
-        0.0,
-        exercise.points,
-    )
-
-
-def _early(exercise: Exercise, verdict: str, message: str) -> GradingResult:
+def _early(exercise: Exercise, verdict: Verdict, message: str) -> GradingResult:
     return GradingResult(
         exercise.slug, exercise.version, verdict, message, 0.0, exercise.points, limits=exercise.limits.as_dict()
     )
@@ -124,22 +226,31 @@ def _check_source(exercise: Exercise, source: str) -> GradingResult | None:
     if size > exercise.max_source_bytes:
         return _early(
             exercise,
-            "too_large",
+            Verdict.TOO_LARGE,
             f"Your file is {size // 1024} KiB; the limit is {exercise.max_source_bytes // 1024} KiB.",
         )
     problem = check_syntax(source)
     if problem:
-        return _early(exercise, "syntax_error", f"Syntax error on line {problem.line}: {problem.message}")
+        return _early(exercise, Verdict.SYNTAX_ERROR, f"Syntax error on line {problem.line}: {problem.message}")
     forbidden = find_forbidden(source, exercise.forbidden)
     if forbidden:
         lines = "; ".join(f"line {p.line}: {p.message}" for p in forbidden[:5])
-        return _early(exercise, "forbidden_call", f"Forbidden in this exercise — {lines}")
+        return _early(exercise, Verdict.FORBIDDEN_CALL, f"Forbidden in this exercise — {lines}")
     return None
 
 
-def _verdict(exercise: Exercise, expected: ExpectedSet, outcome: RunOutcome) -> GradingResult | None:
-    """The trusted verdict, or None when the run failed on our side."""
+def judge(
+    exercise: Exercise,
+    expected: ExpectedSet,
+    outcome: RunOutcome,
+    *,
+    peaks: Peaks | None = None,
+    visible_only: bool = False,
+) -> GradingResult | None:
+    """The trusted verdict on one run, or None when the run failed on our side."""
     limits = exercise.limits
+    peaks = peaks or _config.peaks(gpu=exercise.gpu, cpus=limits.cpus)
+    cases = [(i, c) for i, c in expected.packed.by_id().items() if not visible_only or (c.visible and not c.is_timed)]
     report: Report | None = None
     if outcome.stdout and not outcome.stdout_overflow:
         try:
@@ -148,20 +259,18 @@ def _verdict(exercise: Exercise, expected: ExpectedSet, outcome: RunOutcome) -> 
             if not (outcome.timed_out or outcome.oom_killed):
                 raise
     if report is None:
-        if outcome.timed_out:
-            return _whole_run(exercise, expected, outcome, "time_limit")
-        if outcome.oom_killed:
-            return _whole_run(exercise, expected, outcome, "memory_limit")
+        for flag, cause in ((outcome.timed_out, "time_limit"), (outcome.oom_killed, "memory_limit")):
+            if flag:
+                return _whole_run(exercise, cases, outcome, cause)
         if outcome.stdout_overflow:
-            return _whole_run(exercise, expected, outcome, "output_limit")
+            return _whole_run(exercise, cases, outcome, "output_limit")
         return None
-    data = report.data
-    if data.get("harness_errors"):
+    if report.harness_errors:
         return None
     result = GradingResult(
         exercise.slug,
         exercise.version,
-        "accepted",
+        Verdict.ACCEPTED,
         "",
         0.0,
         exercise.points,
@@ -169,42 +278,33 @@ def _verdict(exercise: Exercise, expected: ExpectedSet, outcome: RunOutcome) -> 
         unsafe=outcome.unsafe,
         limits=limits.as_dict(),
     )
-    visible_phase = data["phases"].get(VISIBLE, {})
-    result.output = str(visible_phase.get("output", ""))[: limits.output_keep_bytes]
-    if visible_phase.get("output_truncated"):
-        result.output += f"\n[... {visible_phase.get('output_bytes', 0)} bytes printed in all; the rest is not shown]"
-    import_error = data.get("import_error")
-    if import_error:
-        return _import_failure(exercise, expected, result, import_error)
-    weights = sum(c.points for c in expected.packed.cases) or 1.0
-    peaks = Peaks.for_run(gpu=exercise.gpu, cpus=limits.cpus)
+    result.extra["case_pool"] = expected.pool_index
+    visible_phase = report.phases.get(VISIBLE)
+    if visible_phase is not None:
+        result.output = visible_phase.output[: limits.output_keep_bytes]
+        if visible_phase.output_truncated:
+            result.output += f"\n[... {visible_phase.output_bytes} bytes printed in all; the rest is not shown]"
+    if report.import_error:
+        return _import_failure(result, cases, report.import_error)
+    weights = sum(c.points for _, c in cases) or 1.0
     diagnoses = exercise.diagnoses()
     timed_medians = []
-    for case_id, case in expected.packed.by_id().items():
-        max_score = exercise.points * case.points / weights
-        record = data["cases"].get(case_id)
-        case_result = _judge_case(case, record, expected.by_id[case_id], report, exercise, outcome, diagnoses, peaks)
-        case_result.max_score = max_score
-        case_result.score = max_score if case_result.passed else 0.0
+    for case_id, case in cases:
+        record = report.cases.get(case_id)
+        case_result = _judge_case(case, record, expected.by_id[case_id], exercise, outcome, diagnoses, peaks)
+        case_result.max_score = exercise.points * case.points / weights
+        case_result.score = case_result.max_score if case_result.passed else 0.0
+        if not case.visible:
+            case_result = hidden_view(case_result)
         result.cases.append(case_result)
         if case_result.passed and case_result.times:
             timed_medians.append(median(case_result.times))
-    reported_total = sum(sum(c.times) for c in result.cases)
-    if reported_total > outcome.wall_s + 1.0:
-        for case in result.cases:
-            if case.times:
-                case.status, case.score = "failed", 0.0
-                case.message = "Timings reported from the sandbox exceed the time the run really took."
+    result.max_score = sum(c.max_score for c in result.cases) if visible_only else exercise.points
     result.score = sum(c.score for c in result.cases)
-    _summarise(result, limits)
+    _summarise(result)
     if timed_medians and all(c.passed for c in result.cases if c.times):
-        value = geometric_mean(timed_medians)
-        result.leaderboard = [{"name": "time", "value": value, "order": "asc"}]
-        reference = [
-            median(expected.by_id[i].times)
-            for i, c in expected.packed.by_id().items()
-            if c.is_timed and expected.by_id[i].times
-        ]
+        result.leaderboard = [{"name": "time", "value": geometric_mean(timed_medians), "order": "asc"}]
+        reference = [median(expected.by_id[i].times) for i, c in cases if c.is_timed and expected.by_id[i].times]
         if reference:
             result.extra["reference_time"] = geometric_mean(reference)
     result.leaderboard.insert(0, {"name": "score", "value": round(result.score, 4), "order": "desc"})
@@ -213,9 +313,8 @@ def _verdict(exercise: Exercise, expected: ExpectedSet, outcome: RunOutcome) -> 
 
 def _judge_case(
     case: Case,
-    record: dict | None,
+    record: CaseRecord | None,
     expected: Expected,
-    report: Report,
     exercise: Exercise,
     outcome: RunOutcome,
     diagnoses,
@@ -224,92 +323,95 @@ def _judge_case(
     result = CaseResult(
         name=case.name,
         visible=case.visible,
-        status="failed",
+        status=CaseStatus.FAILED,
         score=0.0,
         max_score=0.0,
         explain=case.explain if case.visible else "",
     )
     if record is None:
-        cause = "time_limit" if outcome.timed_out else ("memory_limit" if outcome.oom_killed else "crashed")
-        result.status = cause
-        result.message = exercise.limits.describe(cause) if cause != "crashed" else "No result: the run stopped."
+        cause = "time_limit" if outcome.timed_out else ("memory_limit" if outcome.oom_killed else "")
+        result.status = ABORT_STATUS.get(cause, CaseStatus.CRASHED)
+        result.message = exercise.limits.describe(cause) if cause else "No result: the run stopped."
         return result
-    status = record["status"]
-    if status == "missing_entry":
-        result.status = "missing_entry"
-        result.message = f"Your file does not define the function {case.entry}()."
-        return result
-    if status == "aborted":
-        cause = record.get("cause", "")
+    if record.status == RecordStatus.ABORTED:
+        cause = record.cause
         if cause == "killed" and outcome.oom_killed:
             cause = "memory_limit"
-        result.status = ABORT_STATUS.get(cause, "crashed")
+        result.status = ABORT_STATUS.get(cause, CaseStatus.CRASHED)
         result.message = exercise.limits.describe(cause) if cause in ABORT_STATUS else _crash_message(cause)
         return result
-    if status == "not_run":
-        result.status = "not_run"
+    if record.status == RecordStatus.NOT_RUN:
+        result.status = CaseStatus.NOT_RUN
         result.message = {
             "time_limit": "Not run: the time limit was used up by earlier cases.",
             "too_many_crashes": "Not run: the code crashed too many times.",
-        }.get(record.get("cause", ""), "Not run.")
+        }.get(record.cause, "Not run.")
         return result
-    if status == "unsupported":
-        result.message = f"Your function {str(record.get('message', 'returned an unsupported value'))[:300]}."
+    if record.status == RecordStatus.INVALID:
+        result.status, result.message = CaseStatus.CRASHED, INTERFERED
         return result
-    if status == "raised":
-        return _judge_exception(case, record, expected, result, diagnoses)
-    try:
-        got = rebuild(record.get("value"), report.arrays)
-    except BadValue:
-        # Values come from the learner's process: garbage there is theirs, not an internal error.
-        result.message = "The value your function returned could not be read (the harness was tampered with?)."
+    failed = record.failed_call
+    if failed is not None and failed.status == RecordStatus.MISSING_ENTRY:
+        result.status = CaseStatus.MISSING_ENTRY
+        result.message = f"Your file does not define the function {case.entry}()."
         return result
+    if failed is not None and failed.status == RecordStatus.UNSUPPORTED:
+        result.message, result.reason = f"Your function {failed.message}.", "unsupported"
+        return result
+    if failed is not None and failed.status == RecordStatus.RAISED and failed.error is not None:
+        return _judge_exception(case, failed.error, expected, result, diagnoses)
+    if case.is_timed:
+        return _judge_timed(case, record, expected, result, exercise, peaks, diagnoses)
+    got = record.calls[0].value
     if case.expect_error:
         mismatch = Mismatch("no-error", f"Expected {case.expect_error} to be raised, but a value was returned.")
         return _fail(result, case, got, expected.value, mismatch, diagnoses)
-    rules = Rules(
+    if case.check is not None:
+        checked = case.check(got, expected.value, case)
+        mismatch = checked if isinstance(checked, Mismatch) or checked is None else Mismatch("check", checked)
+    else:
+        mismatch = compare(got, expected.value, _rules(case, exercise))
+    if mismatch is None:
+        result.status, result.message = CaseStatus.PASSED, "Correct."
+        return result
+    return _fail(result, case, got, expected.value, mismatch, diagnoses)
+
+
+def _rules(case: Case, exercise: Exercise) -> Rules:
+    return Rules(
         rtol=case.rtol if case.rtol is not None else exercise.rtol,
         atol=case.atol if case.atol is not None else exercise.atol,
         strict_dtype=case.strict_dtype,
         allow_lists=case.allow_lists,
         sign_invariant_axis=case.sign_invariant_axis,
     )
-    if case.timing:
-        return _judge_timed(case, record, expected, report, result, rules, peaks, diagnoses)
-    if case.check is not None:
-        outcome = case.check(got, expected.value, case)
-        mismatch = outcome if isinstance(outcome, Mismatch) or outcome is None else Mismatch("check", outcome)
-    else:
-        mismatch = compare(got, expected.value, rules)
-    if mismatch is None:
-        result.status, result.message = "passed", "Correct."
-        return result
-    return _fail(result, case, got, expected.value, mismatch, diagnoses)
 
 
-def _judge_exception(case, record, expected: Expected, result: CaseResult, diagnoses) -> CaseResult:
-    error = record.get("error") or {}
-    kind, message = str(error.get("type", "Exception")), str(error.get("message", ""))
-    if error.get("forbidden"):
-        result.status, result.message = "forbidden", f"Forbidden call: {message}"
+def _judge_exception(case: Case, error: ErrorRecord, expected: Expected, result: CaseResult, diagnoses) -> CaseResult:
+    kind, message = error.type, error.message
+    result.exception = kind
+    result.lines = list(error.lines)
+    if error.forbidden:
+        result.status, result.message = CaseStatus.FORBIDDEN, f"Forbidden call: {message}"
         return result
-    if case.expect_error and expected.status == "raised":
+    if case.expect_error and expected.status == RecordStatus.RAISED:
         if kind != case.expect_error:
-            result.message = f"Expected {case.expect_error}, but your code raised {kind}."
+            result.message, result.reason = (
+                f"Expected {case.expect_error}, but your code raised {kind}.",
+                "wrong-exception",
+            )
             result.detail = f"{kind}: {message}"
             return result
         problem = case.error_message_check(message, case) if case.error_message_check else None
         if problem:
-            result.message = problem
+            result.message, result.reason = problem, "error-message"
             result.detail = f"Your message: {message!r}"
             return result
-        result.status, result.message = "passed", f"Correct: raised {kind}."
+        result.lines = []
+        result.status, result.message = CaseStatus.PASSED, f"Correct: raised {kind}."
         return result
-    result.status = "error"
-    result.message = f"Your code raised {kind}" + (
-        f": {message}" if case.visible else " (message hidden for hidden cases)"
-    )
-    result.traceback = [f for f in error.get("traceback", []) if isinstance(f, dict)][-5:]
+    result.status = CaseStatus.ERROR
+    result.message = f"Your code raised {kind}: {message}"
     raised = Mismatch("exception", result.message, data={"type": kind, "message": message})
     found = diagnose(case, None, expected.value, raised, diagnoses)
     if found:
@@ -317,17 +419,16 @@ def _judge_exception(case, record, expected: Expected, result: CaseResult, diagn
     return result
 
 
-def _judge_timed(case, record, expected: Expected, report, result, rules, peaks, diagnoses) -> CaseResult:
-    try:
-        values = [rebuild(v, report.arrays) for v in record.get("values", [])]
-        times = [float(t) for t in record.get("times", [])]
-    except (BadValue, TypeError, ValueError):
-        result.message = "The timed results could not be read (the harness was tampered with?)."
-        return result
-    wanted = expected.values or [expected.value]
+def _judge_timed(
+    case: Case, record: CaseRecord, expected: Expected, result: CaseResult, exercise: Exercise, peaks: Peaks, diagnoses
+) -> CaseResult:
+    values = [call.value for call in record.calls]
+    times = list(record.times)
+    wanted = list(expected.values or (expected.value,))
     if len(values) != len(wanted) or len(times) != len(wanted):
-        result.message = "The timed run did not report every repetition."
+        result.message, result.reason = "The timed run did not report every repetition.", "timing-incomplete"
         return result
+    rules = _rules(case, exercise)
     for index, (got, exp) in enumerate(zip(values, wanted, strict=True)):
         mismatch = compare(got, exp, rules)
         if mismatch:
@@ -336,26 +437,64 @@ def _judge_timed(case, record, expected: Expected, report, result, rules, peaks,
             return result
     floor = floor_seconds(case.timing.flops, case.timing.bytes_moved, peaks)
     if implausible(times, floor):
+        result.reason = "timing-rejected"
         result.message = (
             f"Rejected timing: {min(times) * 1e6:.1f} µs is below the {floor * 1e6:.1f} µs "
             "the hardware needs for this much work."
         )
         return result
-    result.status, result.times = "passed", times
+    result.status, result.times = CaseStatus.PASSED, times
     result.message = f"Correct; median time {median(times) * 1e3:.3f} ms over {len(times)} runs."
     if expected.times:
-        result.detail = f"Reference solution: {median(expected.times) * 1e3:.3f} ms."
+        result.detail = f"Reference solution: {median(list(expected.times)) * 1e3:.3f} ms."
     return result
 
 
-def _fail(result: CaseResult, case, got, expected_value, mismatch: Mismatch, diagnoses) -> CaseResult:
-    result.status = "failed"
+def _fail(result: CaseResult, case: Case, got, expected_value, mismatch: Mismatch, diagnoses) -> CaseResult:
+    result.status = CaseStatus.FAILED
     result.message = mismatch.message
     result.detail = mismatch.detail
+    result.reason = mismatch.kind
     found = diagnose(case, got, expected_value, mismatch, diagnoses)
     if found:
         result.diagnosis, result.diagnosis_message = found.id, found.message
     return result
+
+
+def hidden_view(case: CaseResult) -> CaseResult:
+    """A hidden case's result as the learner may see it, rebuilt from our own words.
+
+    Kept: pass/fail and the case status, the score, the diagnosis (the
+    exercise's text), built-in exception class names, the submission's line
+    numbers, and the times we measured. Dropped: every message, detail and
+    name that came from the learner's process or shows an input or expected value.
+    """
+    if case.passed:
+        message = case.message if case.times else "Correct."
+    elif case.status in (CaseStatus.TIME_LIMIT, CaseStatus.MEMORY_LIMIT, CaseStatus.OUTPUT_LIMIT):
+        message = case.message  # Limits.describe: our words and the exercise's numbers
+    elif case.status == CaseStatus.ERROR or case.reason == "wrong-exception":
+        exception = (
+            case.exception if case.exception in BUILTIN_EXCEPTIONS else "an exception of a class your code defined"
+        )
+        template = (
+            HIDDEN_MESSAGES[CaseStatus.ERROR] if case.status == CaseStatus.ERROR else HIDDEN_MISMATCH[case.reason]
+        )
+        message = template.format(exception=exception)
+        if case.status != CaseStatus.ERROR:
+            message += f" (it raised {exception})"
+    elif case.status == CaseStatus.FAILED:
+        message = HIDDEN_MISMATCH.get(case.reason, HIDDEN_MESSAGES[CaseStatus.FAILED])
+    else:
+        message = HIDDEN_MESSAGES.get(case.status, "Not passed.")
+    return replace(
+        case,
+        message=message,
+        detail="",
+        explain="",
+        lines=[n for n in case.lines if type(n) is int],
+        exception=case.exception if case.exception in BUILTIN_EXCEPTIONS else "",
+    )
 
 
 def _crash_message(cause: str) -> str:
@@ -366,29 +505,31 @@ def _crash_message(cause: str) -> str:
     if cause == "killed":
         return "Your code was killed (it may have used too much memory)."
     if cause == "protocol":
-        return "Your code interfered with the grader's communication channel."
-    return f"Your code stopped unexpectedly ({cause})."
+        return INTERFERED
+    return "Your code stopped unexpectedly."
 
 
-def _import_failure(exercise, expected: ExpectedSet, result: GradingResult, error: dict) -> GradingResult:
-    frames = [f for f in error.get("traceback", []) if isinstance(f, dict)]
-    line = f" (line {frames[-1].get('line')})" if frames else ""
-    result.verdict = "import_error"
-    result.message = f"Importing your file raised {error.get('type')}{line}: {str(error.get('message'))[:500]}"
-    for case in expected.packed.cases:
+def _import_failure(result: GradingResult, cases: list[tuple[str, Case]], error: ErrorRecord) -> GradingResult:
+    line = f" (line {error.lines[-1]})" if error.lines else ""
+    result.verdict = Verdict.IMPORT_ERROR
+    result.message = f"Importing your file raised {error.type}{line}: {error.message[:500]}"
+    for _, case in cases:
         result.cases.append(
-            CaseResult(case.name, case.visible, "not_run", 0.0, 0.0, message="Not run: your file failed to import.")
+            CaseResult(
+                case.name, case.visible, CaseStatus.NOT_RUN, 0.0, 0.0, message="Not run: your file failed to import."
+            )
         )
     return result
 
 
-def _whole_run(exercise: Exercise, expected: ExpectedSet, outcome: RunOutcome, cause: str) -> GradingResult:
+def _whole_run(exercise: Exercise, cases: list[tuple[str, Case]], outcome: RunOutcome, cause: str) -> GradingResult:
     message = exercise.limits.describe(cause)
+    verdict = Verdict(cause)
     result = GradingResult(
         exercise.slug,
         exercise.version,
-        cause,
-        f"{VERDICTS[cause]} ({message})",
+        verdict,
+        f"{VERDICTS[verdict]} ({message})",
         0.0,
         exercise.points,
         backend=outcome.backend,
@@ -396,37 +537,34 @@ def _whole_run(exercise: Exercise, expected: ExpectedSet, outcome: RunOutcome, c
         limits=exercise.limits.as_dict(),
         limit_hit=cause,
     )
-    for case in expected.packed.cases:
-        result.cases.append(CaseResult(case.name, case.visible, cause, 0.0, 0.0, message=message))
+    for _, case in cases:
+        result.cases.append(CaseResult(case.name, case.visible, CaseStatus(cause), 0.0, 0.0, message=message))
     return result
 
 
-def _summarise(result: GradingResult, limits) -> None:
+def _summarise(result: GradingResult) -> None:
     statuses = {c.status for c in result.cases}
-    if statuses == {"passed"}:
-        result.verdict, result.message = "accepted", f"All {len(result.cases)} cases pass."
+    if statuses == {CaseStatus.PASSED}:
+        result.verdict, result.message = Verdict.ACCEPTED, f"All {len(result.cases)} cases pass."
         return
     for status, verdict in VERDICT_ORDER:
         if status in statuses:
             result.verdict = verdict
             break
     passed = sum(c.passed for c in result.cases)
-    first = next(c for c in result.cases if not c.passed)
-    index = result.cases.index(first) + 1
-    if result.verdict in ("time_limit", "memory_limit", "output_limit"):
-        result.limit_hit = result.verdict
-        first = next(c for c in result.cases if c.status == result.verdict)
-        result.message = f"{first.message}. {passed} of {len(result.cases)} cases pass."
-    elif result.verdict == "runtime_error":
-        first = next(c for c in result.cases if c.status in ("error", "crashed"))
+    total = len(result.cases)
+    if result.verdict in LIMIT_VERDICTS.values():
+        result.limit_hit = str(result.verdict)
+        first = next(c for c in result.cases if LIMIT_VERDICTS.get(c.status) == result.verdict)
+        result.message = f"{first.message}. {passed} of {total} cases pass."
+    elif result.verdict == Verdict.RUNTIME_ERROR:
+        first = next(c for c in result.cases if c.status in (CaseStatus.ERROR, CaseStatus.CRASHED))
         index = result.cases.index(first) + 1
-        result.message = (
-            f"Exception in case {index} ({first.name}): {first.message}. {passed} of {len(result.cases)} pass."
-        )
+        result.message = f"Exception in case {index} ({first.name}): {first.message} {passed} of {total} pass."
     else:
-        result.message = (
-            f"{passed} of {len(result.cases)} cases pass; first failure: case {index} ({first.name}): {first.message}"
-        )
+        first = next(c for c in result.cases if not c.passed)
+        index = result.cases.index(first) + 1
+        result.message = f"{passed} of {total} cases pass; first failure: case {index} ({first.name}): {first.message}"
     diagnosed = [c for c in result.cases if c.diagnosis]
     if diagnosed:  # the mistake named most often is the headline
         counts = {d: sum(c.diagnosis == d for c in diagnosed) for d in dict.fromkeys(c.diagnosis for c in diagnosed)}

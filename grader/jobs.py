@@ -1,43 +1,86 @@
-"""From an exercise's cases to the job a sandbox runs."""
+"""From an exercise's cases to the job a sandbox runs.
+
+Visible cases come from the exercise's own seed, so every learner sees the same
+examples. Hidden and timed cases come from a seed drawn per submission from a
+pool of ``pool_size`` seeds per exercise version (``case_seed``): a hidden input
+leaked once is worth nothing to the next learner, and each pool seed's reference
+outputs are computed once and cached (grader/reference.py).
+
+A learner's job has three phases, each run by a fresh process: visible (its
+printed output is shown), hidden, timed. The reference runs every case in one.
+"""
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 
 import numpy as np
 
 from grader.cases import Case
-from grader.exercise import Exercise
+from grader.exercise import Exercise, ExerciseFormatError
 from grader.limits import Limits
 from grader.protocol import ArgumentPacker, build_job
+from grader.source_checks import rules_of
 
 VISIBLE, HIDDEN, TIMED, REFERENCE = "visible", "hidden", "timed", "reference"
+NUMPY_SANDBOX, STDLIB_SANDBOX = "numpy", "stdlib"
+DEFAULT_POOL_SIZE = 8
+
+
+def sandbox_kind(exercise: Exercise) -> str:
+    """Which sandbox image an exercise runs in: one without NumPy unless its ``modules`` name it."""
+    return NUMPY_SANDBOX if {"numpy", "torch"} & set(exercise.modules) else STDLIB_SANDBOX
+
+
+def case_seed(exercise: Exercise, pool_index: int, secret: str = "") -> int:
+    """The seed of one pool entry (``secret`` keeps the pool unguessable from a public cases.py)."""
+    digest = hashlib.sha256(f"{secret}\0{exercise.slug}\0{exercise.seed}\0{pool_index}".encode()).digest()
+    return int.from_bytes(digest[:8], "big")
+
+
+def build_pool_cases(exercise: Exercise, pool_index: int, secret: str = "") -> list[Case]:
+    """Visible cases from the exercise's seed, hidden and timed ones from the pool seed."""
+    base = exercise.build_cases()
+    builder = exercise.cases_module().build_cases
+    drawn = list(builder(np.random.default_rng(case_seed(exercise, pool_index, secret))))
+    if [getattr(c, "name", None) for c in drawn] != [c.name for c in base]:
+        raise ExerciseFormatError(
+            exercise.path / "cases.py", "build_cases", "must return the same case names for every seed"
+        )
+    return [b if b.visible and not b.is_timed else d for b, d in zip(base, drawn, strict=True)]
 
 
 @dataclass
 class PackedCases:
-    """The cases of one exercise version, packed once and reused for every run."""
+    """The cases of one exercise version and pool seed, packed once and reused for every run."""
 
     cases: list[Case]
     ids: dict[str, str]  # case name -> id in the job
     job_cases: list[dict]
     arrays: dict[str, np.ndarray]
+    pool_index: int = 0
 
     def by_id(self) -> dict[str, Case]:
         return {self.ids[c.name]: c for c in self.cases}
 
-    def phases(self) -> list[dict]:
+    def visible_ids(self) -> set[str]:
+        return {self.ids[c.name] for c in self.cases if c.visible and not c.is_timed}
+
+    def phases(self, visible_only: bool = False) -> list[dict]:
         groups = {VISIBLE: [], HIDDEN: [], TIMED: []}
         for case in self.cases:
             group = TIMED if case.is_timed else (VISIBLE if case.visible else HIDDEN)
             groups[group].append(self.ids[case.name])
-        return [{"name": name, "cases": ids} for name, ids in groups.items() if ids]
+        if visible_only:
+            groups = {VISIBLE: groups[VISIBLE]}
+        return [{"name": name, "cases": ids, "keep_output": name == VISIBLE} for name, ids in groups.items() if ids]
 
     def reference_phases(self) -> list[dict]:
-        return [{"name": REFERENCE, "cases": [self.ids[c.name] for c in self.cases]}]
+        return [{"name": REFERENCE, "cases": [self.ids[c.name] for c in self.cases], "keep_output": False}]
 
 
-def pack_cases(cases: list[Case]) -> PackedCases:
+def pack_cases(cases: list[Case], pool_index: int = 0) -> PackedCases:
     packer = ArgumentPacker()
     ids, job_cases = {}, []
     for index, case in enumerate(cases):
@@ -51,31 +94,45 @@ def pack_cases(cases: list[Case]) -> PackedCases:
         }
         if case.timing:
             entry["timing"] = {
-                "arg_sets": [packer.pack(tuple(a)) for a in case.timing.arg_sets],
-                "warmup": case.timing.warmup,
+                "warmup": [packer.pack(tuple(a)) for a in case.timing.warmup_sets],
+                "reps": [packer.pack(tuple(a)) for a in case.timing.arg_sets],
             }
         job_cases.append(entry)
-    return PackedCases(cases=cases, ids=ids, job_cases=job_cases, arrays=packer.arrays)
+    return PackedCases(cases=cases, ids=ids, job_cases=job_cases, arrays=packer.arrays, pool_index=pool_index)
 
 
-def runtime_forbidden(exercise: Exercise) -> list[str]:
-    """Names to booby-trap inside the sandbox (a second line behind the source check)."""
-    names = list(exercise.forbidden.calls)
-    for method in exercise.forbidden.methods:
-        if "torch" in exercise.modules:
-            names.append(f"torch.Tensor.{method}")
-    return names
+def _only(packed: PackedCases, phases: list[dict]) -> tuple[list[dict], dict[str, np.ndarray]]:
+    """The cases and arrays the phases use (a visible-only run carries no hidden input)."""
+    wanted = {case_id for phase in phases for case_id in phase["cases"]}
+    cases = [c for c in packed.job_cases if c["id"] in wanted]
+    names: set[str] = set()
+    _collect(cases, names)
+    return cases, {name: array for name, array in packed.arrays.items() if name in names}
 
 
-def learner_job(exercise: Exercise, packed: PackedCases, source: str) -> bytes:
+def _collect(tree, names: set[str]) -> None:
+    if isinstance(tree, list):
+        for item in tree:
+            _collect(item, names)
+    elif isinstance(tree, dict):
+        for key in ("$array", "$tensor"):
+            if key in tree:
+                names.add(tree[key])
+        for value in tree.values():
+            _collect(value, names)
+
+
+def learner_job(exercise: Exercise, packed: PackedCases, source: str, *, visible_only: bool = False) -> bytes:
+    phases = packed.phases(visible_only)
+    cases, arrays = _only(packed, phases)
     return build_job(
         source=source,
-        cases=packed.job_cases,
-        phases=packed.phases(),
-        arrays=packed.arrays,
+        cases=cases,
+        phases=phases,
+        arrays=arrays,
         limits=exercise.limits,
         modules=list(exercise.modules),
-        forbidden_runtime=runtime_forbidden(exercise),
+        rules=rules_of(exercise.forbidden),
     )
 
 
@@ -91,5 +148,5 @@ def reference_job(exercise: Exercise, packed: PackedCases) -> bytes:
         arrays=packed.arrays,
         limits=reference_limits(exercise),
         modules=list(exercise.modules),
-        forbidden_runtime=[],
+        rules=rules_of(exercise.forbidden.__class__()),
     )

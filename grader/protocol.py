@@ -1,36 +1,74 @@
-"""The job that goes into a sandbox and the report that comes back.
+"""The job that goes into a sandbox and the report that comes back, read once into typed records.
 
-Into the sandbox: a tar with ``job.json`` (cases, limits), ``submission.py``
-and ``arrays.npz``. Out of it: a tar with ``results.json`` and ``.npy`` blobs.
-The report is untrusted: it is size-capped, read with ``allow_pickle=False``
-and checked against a schema here before anything else looks at it.
+Into the sandbox: a tar with ``job.json`` (cases, phases, limits, modules and
+the forbidden rules as data), ``submission.py`` and one ``<name>.npy`` per
+argument array. The supervisor keeps it in memory and gives the learner's
+process one call's arguments at a time (grader/harness/supervisor.py).
+
+Out of it: a tar with ``results.json`` and the ``.npy`` blobs the learner's
+functions returned, named ``<case>.<call>.<blob>.npy``. The supervisor writes
+the report, but what a call returned or raised comes from the learner's
+process. ``parse_report`` reads it all once:
+
+- the structure the supervisor owns (statuses, causes, times, phases) must be
+  exactly right, or ReportError (our failure);
+- the learner's content (value trees, blobs, exception records) that does not
+  read back becomes a call of status INVALID, blamed on the learner.
+
+Nothing is unpickled; each blob's header is checked against its length before
+NumPy allocates anything.
 """
 
 from __future__ import annotations
 
 import io
 import json
+import math
 import re
 import tarfile
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from enum import StrEnum
+from types import MappingProxyType
+from typing import Any
 
 import numpy as np
 
+from grader.harness import npy
+from grader.harness.forbidden import Rules
 from grader.limits import Limits
+from grader.values import BadValue, rebuild
 
+REPORT_FORMAT = 2
 MAX_REPORT_JSON = 8 << 20
-BLOB_NAME = re.compile(r"^[A-Za-z0-9_]{1,64}\.npy$")
-CASE_STATUSES = {"returned", "raised", "missing_entry", "unsupported", "aborted", "not_run"}
+BLOB_FILE = re.compile(r"^(c\d{1,6})\.(\d{1,4})\.([A-Za-z0-9]{1,16})\.npy$")
+CASE_ID = re.compile(r"^c\d{1,6}$")
 
 
 class ReportError(Exception):
-    """The sandbox's report is malformed: ours to fix or theirs to have broken."""
+    """The sandbox's report is malformed where only our code writes it: ours to fix."""
+
+
+class RecordStatus(StrEnum):
+    """What the sandbox saw a case (or one call of it) do."""
+
+    RETURNED = "returned"
+    RAISED = "raised"
+    MISSING_ENTRY = "missing_entry"
+    UNSUPPORTED = "unsupported"
+    ABORTED = "aborted"
+    NOT_RUN = "not_run"
+    INVALID = "invalid"  # the learner's process sent something that does not read back
+
+
+CALL_STATUSES = {RecordStatus.RETURNED, RecordStatus.RAISED, RecordStatus.MISSING_ENTRY, RecordStatus.UNSUPPORTED}
 
 
 class ArgumentPacker:
     """Turns Python arguments into the JSON tree + arrays of the job."""
 
-    def __init__(self) -> None:
+    def __init__(self, prefix: str = "a") -> None:
+        self.prefix = prefix
         self.arrays: dict[str, np.ndarray] = {}
 
     def pack(self, value):
@@ -46,7 +84,7 @@ class ArgumentPacker:
             return [self.pack(v) for v in value]
         if isinstance(value, dict):
             return {"$dict": {str(k): self.pack(v) for k, v in value.items()}}
-        if isinstance(value, float) and not np.isfinite(value):
+        if isinstance(value, float) and not math.isfinite(value):
             return {"$float": repr(value)}
         if isinstance(value, np.generic):
             return value.item()
@@ -55,7 +93,7 @@ class ArgumentPacker:
         raise TypeError(f"cannot send {type(value).__name__} into the sandbox")
 
     def _add(self, array: np.ndarray) -> str:
-        name = f"a{len(self.arrays)}"
+        name = f"{self.prefix}{len(self.arrays)}"
         self.arrays[name] = np.ascontiguousarray(array)
         return name
 
@@ -82,27 +120,25 @@ def build_job(
     source: str,
     cases: list[dict],
     phases: list[dict],
-    arrays: dict,
+    arrays: Mapping[str, np.ndarray],
     limits: Limits,
     modules: list[str],
-    forbidden_runtime: list[str],
+    rules: Rules,
 ) -> bytes:
     """The tar stream a sandbox reads on stdin."""
     job = {
-        "version": 1,
+        "format": REPORT_FORMAT,
         "cases": cases,
         "phases": phases,
         "limits": limits.as_dict(),
         "modules": modules,
-        "forbidden_runtime": forbidden_runtime,
+        "rules": rules.as_dict(),
     }
-    npz = io.BytesIO()
-    np.savez(npz, **arrays)
-    files = {
-        "job.json": json.dumps(job, allow_nan=False).encode(),
-        "submission.py": source.encode("utf-8"),
-        "arrays.npz": npz.getvalue(),
-    }
+    files = {"job.json": json.dumps(job, allow_nan=False).encode(), "submission.py": source.encode("utf-8")}
+    for name, array in arrays.items():
+        buffer = io.BytesIO()
+        np.save(buffer, array, allow_pickle=False)
+        files[f"{name}.npy"] = buffer.getvalue()
     out = io.BytesIO()
     with tarfile.open(fileobj=out, mode="w") as archive:
         for name, data in files.items():
@@ -113,21 +149,74 @@ def build_job(
     return out.getvalue()
 
 
-@dataclass
-class Report:
-    """A validated sandbox report: plain JSON data and plain numeric arrays."""
+# -- the report, typed ---------------------------------------------------------
 
-    data: dict
-    arrays: dict[str, np.ndarray]
+
+@dataclass(frozen=True)
+class ErrorRecord:
+    """An exception as the learner's process described it: every field is untrusted text."""
+
+    type: str
+    message: str
+    forbidden: bool
+    lines: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class CallRecord:
+    """One call of a learner's function: its value (rebuilt) or what went wrong."""
+
+    status: RecordStatus
+    value: Any = None
+    error: ErrorRecord | None = None
+    message: str = ""  # UNSUPPORTED: why the value cannot be compared (our encoder's words)
+
+
+@dataclass(frozen=True)
+class CaseRecord:
+    """One case: the calls made (one, or one per timed repetition) and the outside times."""
+
+    status: RecordStatus
+    calls: tuple[CallRecord, ...] = ()
+    times: tuple[float, ...] = ()
+    cause: str = ""  # ABORTED / NOT_RUN: why
+
+    @property
+    def first(self) -> CallRecord | None:
+        return self.calls[0] if self.calls else None
+
+    @property
+    def failed_call(self) -> CallRecord | None:
+        return next((c for c in self.calls if c.status != RecordStatus.RETURNED), None)
+
+
+@dataclass(frozen=True)
+class PhaseRecord:
+    output: str = ""
+    output_bytes: int = 0
+    output_truncated: bool = False
+    restarts: int = 0
+
+
+@dataclass(frozen=True)
+class Report:
+    """A validated sandbox report."""
+
+    cases: Mapping[str, CaseRecord]
+    phases: Mapping[str, PhaseRecord]
+    import_error: ErrorRecord | None = None
+    limits_hit: tuple[str, ...] = ()
+    harness_errors: tuple[str, ...] = ()
+    elapsed_s: float = 0.0
 
 
 def parse_report(stream: bytes, max_bytes: int) -> Report:
-    """Validate the sandbox's stdout. Raises ReportError on anything unexpected."""
+    """Validate the sandbox's stdout once. ReportError where our own structure is broken."""
     if len(stream) > max_bytes:
         raise ReportError("report larger than the result limit")
     if not stream:
         raise ReportError("the sandbox produced no report")
-    data, arrays = None, {}
+    data, blobs = None, {}
     try:
         with tarfile.open(fileobj=io.BytesIO(stream), mode="r:") as archive:
             for member in archive:
@@ -137,42 +226,128 @@ def parse_report(stream: bytes, max_bytes: int) -> Report:
                 if member.name == "results.json":
                     if len(content) > MAX_REPORT_JSON:
                         raise ReportError("results.json too large")
-                    data = json.loads(content)
-                elif BLOB_NAME.match(member.name):
-                    arrays[member.name[:-4]] = _load_array(content)
-                else:
+                    data = json.loads(content, parse_constant=_reject_constant)
+                    continue
+                match = BLOB_FILE.match(member.name)
+                if not match:
                     raise ReportError(f"unexpected file {member.name!r} in the report")
-    except (tarfile.TarError, ValueError, EOFError) as exc:
+                case_id, index, name = match.group(1), int(match.group(2)), match.group(3)
+                blobs.setdefault((case_id, index), {})[name] = content
+    except (tarfile.TarError, ValueError, EOFError, RecursionError) as exc:
         raise ReportError(f"unreadable report: {exc}") from exc
     if data is None:
         raise ReportError("the report has no results.json")
-    _validate(data)
-    return Report(data=data, arrays=arrays)
+    return _report(data, blobs)
+
+
+def _reject_constant(name: str):
+    raise ValueError(f"non-finite number {name}")
+
+
+def _report(data, blobs: dict) -> Report:
+    _expect(isinstance(data, dict), "results.json is not an object")
+    _expect(data.get("format") == REPORT_FORMAT, "results.json has another format")
+    cases, phases = data.get("cases"), data.get("phases")
+    _expect(isinstance(cases, dict) and isinstance(phases, dict), "cases or phases missing")
+    limits_hit, harness_errors = data.get("limits_hit", []), data.get("harness_errors", [])
+    _expect(_strings(limits_hit) and _strings(harness_errors), "limits_hit or harness_errors malformed")
+    elapsed = data.get("elapsed_s", 0.0)
+    _expect(_number(elapsed), "elapsed_s malformed")
+    import_error = data.get("import_error")
+    return Report(
+        cases=MappingProxyType({str(k): _case(k, v, blobs) for k, v in cases.items()}),
+        phases=MappingProxyType({str(k): _phase(v) for k, v in phases.items()}),
+        import_error=None if import_error is None else (_error(import_error) or ErrorRecord("", "", False, ())),
+        limits_hit=tuple(limits_hit),
+        harness_errors=tuple(harness_errors),
+        elapsed_s=float(elapsed),
+    )
+
+
+def _case(case_id, record, blobs: dict) -> CaseRecord:
+    _expect(isinstance(case_id, str) and CASE_ID.match(case_id), f"case id {case_id!r} malformed")
+    _expect(isinstance(record, dict), f"case {case_id}: not an object")
+    try:
+        status = RecordStatus(record.get("status"))
+    except ValueError:
+        raise ReportError(f"case {case_id}: no valid status") from None
+    if status in (RecordStatus.ABORTED, RecordStatus.NOT_RUN):
+        cause = record.get("cause", "")
+        _expect(isinstance(cause, str), f"case {case_id}: cause malformed")
+        return CaseRecord(status, cause=cause)
+    calls = record.get("calls")
+    _expect(isinstance(calls, list) and calls, f"case {case_id}: calls missing")
+    times = record.get("times", [])
+    _expect(isinstance(times, list) and all(_number(t) and t >= 0 for t in times), f"case {case_id}: invalid timings")
+    parsed = tuple(_call(call, blobs.get((case_id, index), {})) for index, call in enumerate(calls))
+    if any(call.status == RecordStatus.INVALID for call in parsed):
+        status = RecordStatus.INVALID
+    return CaseRecord(status, calls=parsed, times=tuple(float(t) for t in times))
+
+
+def _call(call, blobs: dict[str, bytes]) -> CallRecord:
+    if not isinstance(call, dict):
+        return CallRecord(RecordStatus.INVALID)
+    try:
+        status = RecordStatus(call.get("status"))
+    except ValueError:
+        return CallRecord(RecordStatus.INVALID)
+    if status not in CALL_STATUSES:
+        return CallRecord(RecordStatus.INVALID)
+    if status == RecordStatus.RETURNED:
+        try:
+            arrays = {name: _load_array(blob) for name, blob in blobs.items()}
+            return CallRecord(status, value=rebuild(call.get("value"), arrays))
+        except (BadValue, npy.NpyError, ValueError, MemoryError, RecursionError):
+            return CallRecord(RecordStatus.INVALID)
+    if status == RecordStatus.RAISED:
+        error = _error(call.get("error"))
+        return CallRecord(status, error=error) if error else CallRecord(RecordStatus.INVALID)
+    if status == RecordStatus.UNSUPPORTED:
+        message = call.get("message", "")
+        return (
+            CallRecord(status, message=message[:300]) if isinstance(message, str) else CallRecord(RecordStatus.INVALID)
+        )
+    return CallRecord(status)
+
+
+def _error(error) -> ErrorRecord | None:
+    """An exception record, or None if it is malformed."""
+    if not isinstance(error, dict):
+        return None
+    kind, message, forbidden, lines = (error.get(k) for k in ("type", "message", "forbidden", "lines"))
+    if not (isinstance(kind, str) and isinstance(message, str) and isinstance(forbidden, bool)):
+        return None
+    if not (isinstance(lines, list) and all(type(n) is int and 0 < n < 10**7 for n in lines)):
+        return None
+    return ErrorRecord(kind[:100], message[:2000], forbidden, tuple(lines[-10:]))
+
+
+def _phase(phase) -> PhaseRecord:
+    _expect(isinstance(phase, dict), "a phase is not an object")
+    output, size = phase.get("output", ""), phase.get("output_bytes", 0)
+    truncated, restarts = phase.get("output_truncated", False), phase.get("restarts", 0)
+    _expect(isinstance(output, str) and type(size) is int and isinstance(truncated, bool), "a phase is malformed")
+    _expect(type(restarts) is int, "a phase is malformed")
+    return PhaseRecord(output, size, truncated, restarts)
 
 
 def _load_array(content: bytes) -> np.ndarray:
-    try:
-        array = np.load(io.BytesIO(content), allow_pickle=False)
-    except ValueError as exc:
-        raise ReportError(f"an output array is not a plain .npy: {exc}") from exc
+    npy.check(content)  # the header must match the bytes before NumPy allocates anything
+    array = np.load(io.BytesIO(content), allow_pickle=False)
     if not isinstance(array, np.ndarray) or array.dtype.kind not in "biuf":
-        raise ReportError("an output array is not numeric")
+        raise npy.NpyError("an output array is not numeric")
     return array
 
 
-def _validate(data) -> None:
-    if not isinstance(data, dict):
-        raise ReportError("results.json is not an object")
-    for key, kind in (("cases", dict), ("phases", dict), ("limits_hit", list)):
-        if not isinstance(data.get(key), kind):
-            raise ReportError(f"results.json: {key} missing or of the wrong type")
-    for case_id, record in data["cases"].items():
-        if not isinstance(record, dict) or record.get("status") not in CASE_STATUSES:
-            raise ReportError(f"results.json: case {case_id!r} has no valid status")
-        times = record.get("times")
-        if times is not None and not (
-            isinstance(times, list) and all(isinstance(t, (int, float)) and t >= 0 for t in times)
-        ):
-            raise ReportError(f"results.json: case {case_id!r} has invalid timings")
-    if data.get("import_error") is not None and not isinstance(data["import_error"], dict):
-        raise ReportError("results.json: import_error is not an object")
+def _expect(condition: bool, problem: str) -> None:
+    if not condition:
+        raise ReportError(f"results.json: {problem}")
+
+
+def _strings(value) -> bool:
+    return isinstance(value, list) and all(isinstance(v, str) for v in value)
+
+
+def _number(value) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)

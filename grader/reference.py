@@ -1,14 +1,16 @@
-"""Expected outputs: the reference solution, run in its own sandbox, cached per version.
+"""Expected outputs: the reference solution, run in its own sandbox, cached per version and seed.
 
-The reference never enters a learner's container; its outputs are computed
-once per exercise version (content hash) in a separate run and kept on disk
-as the validated report. Workers on several machines each compute the same
-deterministic cache for themselves.
+The reference never enters a learner's container. Its outputs are computed
+once per (exercise version, pool seed, sandbox image id) in a separate run and
+kept on disk as the validated report. Keying by the image id means a rebuilt
+harness or interpreter recomputes them without anyone bumping a number.
+Workers on several machines each compute the same deterministic cache.
 """
 
 from __future__ import annotations
 
 import os
+import secrets
 import tempfile
 import threading
 from dataclasses import dataclass
@@ -16,26 +18,32 @@ from pathlib import Path
 
 from grader.backends.base import Backend, SandboxUnavailable, run_job
 from grader.exercise import Exercise
-from grader.harness.version import HARNESS_VERSION
-from grader.jobs import PackedCases, pack_cases, reference_job, reference_limits
-from grader.protocol import ReportError, parse_report
-from grader.values import rebuild
+from grader.jobs import (
+    DEFAULT_POOL_SIZE,
+    PackedCases,
+    build_pool_cases,
+    pack_cases,
+    reference_job,
+    reference_limits,
+    sandbox_kind,
+)
+from grader.protocol import RecordStatus, ReportError, parse_report
 
 
 class ReferenceBroken(Exception):
     """The reference solution itself fails a case: the exercise needs fixing."""
 
 
-@dataclass
+@dataclass(frozen=True)
 class Expected:
     """What the reference did for one case."""
 
-    status: str  # "returned" | "raised"
+    status: RecordStatus  # RETURNED | RAISED
     value: object = None
-    values: list | None = None  # timed cases: one per repetition
+    values: tuple | None = None  # timed cases: one per repetition
     error_type: str = ""
     error_message: str = ""
-    times: list[float] | None = None
+    times: tuple[float, ...] | None = None
 
 
 @dataclass
@@ -44,29 +52,43 @@ class ExpectedSet:
     by_id: dict[str, Expected]
     version: str
 
+    @property
+    def pool_index(self) -> int:
+        return self.packed.pool_index
+
 
 def default_cache_dir() -> Path:
-    root = os.environ.get("TENSORDOJO_CACHE_DIR")
-    return Path(root) if root else Path(__file__).resolve().parent.parent / "var" / "cache"
+    return Path(__file__).resolve().parent.parent / "var" / "cache"
 
 
 class ExpectedStore:
-    """Disk-backed cache of reference outputs, keyed by exercise version."""
+    """Disk-backed cache of reference outputs, keyed by exercise version, pool seed and image id."""
 
-    def __init__(self, root: Path | None = None):
-        self.root = (root or default_cache_dir()) / "expected"
+    def __init__(self, root: Path | None = None, *, pool_size: int = DEFAULT_POOL_SIZE, pool_secret: str = ""):
+        if pool_size < 1:
+            raise ValueError("pool_size must be at least 1")
+        self.root = Path(root or default_cache_dir()) / "expected"
+        self.pool_size = pool_size
+        self.pool_secret = pool_secret
         self._memory: dict[str, ExpectedSet] = {}
         self._lock = threading.Lock()
 
-    def key(self, exercise: Exercise, backend: Backend) -> str:
-        return f"{exercise.slug}-{exercise.version}-h{HARNESS_VERSION}-{backend.name}"
+    def draw(self) -> int:
+        """A pool index for one submission, drawn at random."""
+        return secrets.randbelow(self.pool_size)
 
-    def get(self, exercise: Exercise, backend: Backend) -> ExpectedSet:
-        key = self.key(exercise, backend)
+    def key(self, exercise: Exercise, backend: Backend, pool_index: int) -> str:
+        image = backend.image_id(sandbox_kind(exercise))
+        return f"{exercise.slug}-{exercise.version}-p{pool_index}of{self.pool_size}-{image}"
+
+    def get(self, exercise: Exercise, backend: Backend, pool_index: int | None = None) -> ExpectedSet:
+        """The expected outputs for one pool seed (drawn at random unless given)."""
+        index = self.draw() if pool_index is None else pool_index % self.pool_size
+        key = self.key(exercise, backend, index)
         with self._lock:
             if key in self._memory:
                 return self._memory[key]
-        packed = pack_cases(exercise.build_cases())
+        packed = pack_cases(build_pool_cases(exercise, index, self.pool_secret), pool_index=index)
         path = self.root / f"{key}.tar"
         stream = path.read_bytes() if path.is_file() else None
         if stream is None:
@@ -80,7 +102,9 @@ class ExpectedStore:
 
     def _run_reference(self, exercise: Exercise, packed: PackedCases, backend: Backend) -> bytes:
         limits = reference_limits(exercise)
-        outcome = run_job(backend, reference_job(exercise, packed), limits, gpu=exercise.gpu)
+        outcome = run_job(
+            backend, reference_job(exercise, packed), limits, gpu=exercise.gpu, kind=sandbox_kind(exercise)
+        )
         if outcome.timed_out or outcome.oom_killed or outcome.exit_code != 0:
             raise SandboxUnavailable(
                 f"reference run for {exercise.slug} failed (exit {outcome.exit_code}, "
@@ -94,38 +118,39 @@ def _interpret(exercise: Exercise, packed: PackedCases, stream: bytes) -> Expect
         report = parse_report(stream, max_bytes=len(stream) + 1)
     except ReportError as exc:
         raise SandboxUnavailable(f"reference report unreadable: {exc}") from exc
-    data = report.data
-    if data.get("import_error"):
-        raise ReferenceBroken(f"{exercise.slug}: solution.py fails to import: {data['import_error']}")
-    if data.get("harness_errors"):
-        raise SandboxUnavailable(f"harness error in the reference run: {data['harness_errors'][0][:500]}")
+    if report.import_error:
+        raise ReferenceBroken(f"{exercise.slug}: solution.py fails to import: {report.import_error}")
+    if report.harness_errors:
+        raise SandboxUnavailable(f"harness error in the reference run: {report.harness_errors[0][:500]}")
     by_id = {}
     for case_id, case in packed.by_id().items():
-        record = data["cases"].get(case_id)
+        record = report.cases.get(case_id)
         if record is None:
             raise ReferenceBroken(f"{exercise.slug}: no reference result for case {case.name!r}")
-        status = record["status"]
-        if status == "returned":
-            values = [rebuild(v, report.arrays) for v in record.get("values", [])] or None
+        failed = record.failed_call
+        if record.status == RecordStatus.RETURNED and failed is None:
+            if case.expect_error:
+                raise ReferenceBroken(
+                    f"{exercise.slug}: case {case.name!r} expects {case.expect_error}, but the reference returned"
+                )
+            values = tuple(call.value for call in record.calls) if case.is_timed else None
             by_id[case_id] = Expected(
-                "returned", value=rebuild(record.get("value"), report.arrays), values=values, times=record.get("times")
+                RecordStatus.RETURNED,
+                value=record.calls[0].value,
+                values=values,
+                times=record.times or None,
             )
-        elif status == "raised" and case.expect_error:
-            error = record.get("error") or {}
-            if error.get("type") != case.expect_error:
+        elif record.status == RecordStatus.RAISED and case.expect_error and failed and failed.error:
+            if failed.error.type != case.expect_error:
                 raise ReferenceBroken(
                     f"{exercise.slug}: case {case.name!r}: reference raised "
-                    f"{error.get('type')}, the case expects {case.expect_error}"
+                    f"{failed.error.type}, the case expects {case.expect_error}"
                 )
             by_id[case_id] = Expected(
-                "raised", error_type=error.get("type", ""), error_message=error.get("message", "")
+                RecordStatus.RAISED, error_type=failed.error.type, error_message=failed.error.message
             )
         else:
             raise ReferenceBroken(f"{exercise.slug}: the reference fails case {case.name!r}: {record}")
-        if case.expect_error and status != "raised":
-            raise ReferenceBroken(
-                f"{exercise.slug}: case {case.name!r} expects {case.expect_error}, but the reference returned a value"
-            )
     return ExpectedSet(packed=packed, by_id=by_id, version=exercise.version)
 
 

@@ -8,49 +8,72 @@ our own fields (verdict, per-case diagnosis) that other tools ignore.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class Verdict(StrEnum):
+    """The verdict of a whole grading (stored by the platform: the values never change)."""
+
+    ACCEPTED = "accepted"
+    WRONG_ANSWER = "wrong_answer"
+    SYNTAX_ERROR = "syntax_error"
+    IMPORT_ERROR = "import_error"
+    MISSING_ENTRY_POINT = "missing_entry_point"
+    RUNTIME_ERROR = "runtime_error"
+    TIME_LIMIT = "time_limit"
+    MEMORY_LIMIT = "memory_limit"
+    OUTPUT_LIMIT = "output_limit"
+    FORBIDDEN_CALL = "forbidden_call"
+    TOO_LARGE = "too_large"
+    INTERNAL_ERROR = "internal_error"
+
+
+class CaseStatus(StrEnum):
+    """What happened to one case, as judged outside the sandbox."""
+
+    PASSED = "passed"
+    FAILED = "failed"
+    ERROR = "error"
+    FORBIDDEN = "forbidden"
+    MISSING_ENTRY = "missing_entry"
+    TIME_LIMIT = "time_limit"
+    MEMORY_LIMIT = "memory_limit"
+    OUTPUT_LIMIT = "output_limit"
+    CRASHED = "crashed"
+    NOT_RUN = "not_run"
+
 
 VERDICTS = {
-    "accepted": "All cases pass.",
-    "wrong_answer": "Some cases give wrong answers.",
-    "syntax_error": "Python could not read your file.",
-    "import_error": "Your file failed while being imported.",
-    "missing_entry_point": "A required function is missing.",
-    "runtime_error": "Your code raised an exception.",
-    "time_limit": "Your code ran out of time.",
-    "memory_limit": "Your code used more memory than allowed.",
-    "output_limit": "Your code produced too much output.",
-    "forbidden_call": "Your code uses something this exercise forbids.",
-    "too_large": "Your file is larger than allowed.",
-    "internal_error": "Grading failed on our side; this is not your fault and it does not count.",
+    Verdict.ACCEPTED: "All cases pass.",
+    Verdict.WRONG_ANSWER: "Some cases give wrong answers.",
+    Verdict.SYNTAX_ERROR: "Python could not read your file.",
+    Verdict.IMPORT_ERROR: "Your file failed while being imported.",
+    Verdict.MISSING_ENTRY_POINT: "A required function is missing.",
+    Verdict.RUNTIME_ERROR: "Your code raised an exception.",
+    Verdict.TIME_LIMIT: "Your code ran out of time.",
+    Verdict.MEMORY_LIMIT: "Your code used more memory than allowed.",
+    Verdict.OUTPUT_LIMIT: "Your code produced too much output.",
+    Verdict.FORBIDDEN_CALL: "Your code uses something this exercise forbids.",
+    Verdict.TOO_LARGE: "Your file is larger than allowed.",
+    Verdict.INTERNAL_ERROR: "Grading failed on our side; this is not your fault and it does not count.",
 }
-
-CASE_STATUSES = (
-    "passed",
-    "failed",
-    "error",
-    "forbidden",
-    "missing_entry",
-    "time_limit",
-    "memory_limit",
-    "output_limit",
-    "crashed",
-    "not_run",
-)
 
 
 @dataclass
 class CaseResult:
     name: str
     visible: bool
-    status: str
+    status: CaseStatus
     score: float
     max_score: float
     message: str = ""  # what happened, safe to show for hidden cases
     detail: str = ""  # numbers and inputs: shown for visible cases only
     diagnosis: str | None = None  # a diagnosis id
     diagnosis_message: str = ""
-    traceback: list = field(default_factory=list)
+    lines: list[int] = field(default_factory=list)  # line numbers of the submission, nothing else
+    reason: str = ""  # the kind of failure (a Mismatch kind or ours): picks a hidden case's words
+    exception: str = ""  # the exception's class name, as the learner's process reported it
     times: list[float] = field(default_factory=list)
     explain: str = ""
 
@@ -64,8 +87,8 @@ class CaseResult:
             parts.append(self.detail)
         if self.diagnosis_message:
             parts.append(f"Likely mistake: {self.diagnosis_message}")
-        for frame in self.traceback:
-            parts.append(f"  line {frame.get('line')}, in {frame.get('function')}: {frame.get('code', '')}")
+        if self.lines:
+            parts.append("Raised at line " + ", ".join(str(n) for n in self.lines) + " of your file.")
         return "\n".join(p for p in parts if p)
 
 
@@ -73,7 +96,7 @@ class CaseResult:
 class GradingResult:
     exercise: str
     exercise_version: str
-    verdict: str
+    verdict: Verdict
     message: str
     score: float
     max_score: float
@@ -87,10 +110,6 @@ class GradingResult:
     limit_hit: str | None = None
     extra: dict = field(default_factory=dict)
 
-    @property
-    def is_internal_error(self) -> bool:
-        return self.verdict == "internal_error"
-
     def to_results_json(self) -> dict:
         """The results.json document (see DESIGN.md, 'Grading pipeline')."""
         summary = self.message
@@ -101,7 +120,7 @@ class GradingResult:
             "max_score": self.max_score,
             "execution_time": round(self.execution_time, 3),
             "output": summary,
-            "verdict": self.verdict,
+            "verdict": str(self.verdict),
             "exercise": self.exercise,
             "exercise_version": self.exercise_version,
             "tests": [
@@ -110,7 +129,7 @@ class GradingResult:
                     "score": round(case.score, 4),
                     "max_score": round(case.max_score, 4),
                     "status": "passed" if case.passed else "failed",
-                    "case_status": case.status,
+                    "case_status": str(case.status),
                     "output": case.feedback(),
                     "visibility": "visible" if case.visible else "hidden",
                     "diagnosis": case.diagnosis,
@@ -126,6 +145,3 @@ class GradingResult:
             "limit_hit": self.limit_hit,
             "extra": self.extra,
         }
-
-    def as_dict(self) -> dict:
-        return asdict(self)

@@ -1,16 +1,23 @@
-"""Plausibility of timings reported from inside a sandbox.
+"""Plausibility of timings taken outside the learner's process.
 
-A timing comes from the untrusted side, so it is checked against physics: a
-call cannot finish faster than its arithmetic at the machine's peak rate, nor
-faster than moving its bytes at peak memory bandwidth. The peaks are generous
-upper bounds (settable for other hardware) so honest code is never rejected.
+Every timed repetition is timed by the supervisor, from the moment its inputs
+start to leave to the moment its whole result has arrived; the learner's own
+clock counts for nothing. The outside time is still checked against physics:
+a call cannot finish faster than its arithmetic at the machine's peak rate,
+nor faster than moving its bytes at peak memory bandwidth. The peaks are
+generous upper bounds (given by the caller for other hardware), so honest code
+is never rejected.
 """
 
 from __future__ import annotations
 
-import math
-import os
+import statistics
 from dataclasses import dataclass
+
+# An H200: ~1e15 dense bf16 FLOP/s, 4.8e12 B/s; doubled for headroom.
+GPU_PEAK_FLOPS, GPU_PEAK_BYTES = 2e15, 1e13
+# One modern core peaks near 1e11 double FLOP/s; 5x headroom per allowed CPU.
+CPU_PEAK_FLOPS, CPU_PEAK_BYTES = 5e11, 2e11
 
 
 @dataclass(frozen=True)
@@ -19,15 +26,19 @@ class Peaks:
     bytes_per_s: float
 
     @classmethod
-    def for_run(cls, *, gpu: bool, cpus: float) -> Peaks:
-        if gpu:  # an H200: ~1e15 dense bf16 FLOP/s, 4.8e12 B/s; doubled for headroom
-            return cls(
-                float(os.environ.get("GRADER_GPU_PEAK_FLOPS", 2e15)),
-                float(os.environ.get("GRADER_GPU_PEAK_BYTES", 1e13)),
-            )
-        # One modern core peaks near 1e11 double FLOP/s; 5x headroom per allowed CPU.
-        per_cpu = float(os.environ.get("GRADER_CPU_PEAK_FLOPS", 5e11))
-        return cls(per_cpu * max(1.0, cpus), float(os.environ.get("GRADER_CPU_PEAK_BYTES", 2e11)))
+    def for_run(
+        cls,
+        *,
+        gpu: bool,
+        cpus: float,
+        cpu_flops: float = CPU_PEAK_FLOPS,
+        cpu_bytes: float = CPU_PEAK_BYTES,
+        gpu_flops: float = GPU_PEAK_FLOPS,
+        gpu_bytes: float = GPU_PEAK_BYTES,
+    ) -> Peaks:
+        if gpu:
+            return cls(gpu_flops, gpu_bytes)
+        return cls(cpu_flops * max(1.0, cpus), cpu_bytes)
 
 
 def floor_seconds(flops: float, bytes_moved: float, peaks: Peaks) -> float:
@@ -40,10 +51,8 @@ def implausible(times: list[float], floor: float) -> bool:
 
 
 def median(values: list[float]) -> float:
-    ordered = sorted(values)
-    middle = len(ordered) // 2
-    return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
+    return statistics.median(values)
 
 
 def geometric_mean(values: list[float]) -> float:
-    return math.exp(sum(math.log(max(v, 1e-12)) for v in values) / len(values))
+    return statistics.geometric_mean([max(v, 1e-12) for v in values])

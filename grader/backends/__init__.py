@@ -1,15 +1,17 @@
-"""Sandbox backends: where a job runs. Chosen by GRADER_BACKEND (docker | process)."""
+"""Sandbox backends: where a job runs (docker | process), chosen by the caller's configuration."""
 
 from __future__ import annotations
-
-import os
 
 from grader.backends.base import Backend, RunOutcome, Sandbox, SandboxUnavailable
 
 
 def get_backend(name: str | None = None, **options) -> Backend:
-    """The backend named by ``name`` or $GRADER_BACKEND (default: docker)."""
-    name = name or os.environ.get("GRADER_BACKEND", "docker")
+    """The backend called ``name`` (default: docker), built with ``options``.
+
+    Docker takes ``image``, ``stdlib_image`` and ``runtime`` (e.g. "runsc" for gVisor);
+    naming "process" is the explicit opt-in to the unsafe local backend.
+    """
+    name = name or "docker"
     if name == "docker":
         from grader.backends.docker_backend import DockerBackend
 
@@ -17,8 +19,8 @@ def get_backend(name: str | None = None, **options) -> Backend:
     if name == "process":
         from grader.backends.process_backend import ProcessBackend
 
-        return ProcessBackend(**options)
-    raise ValueError(f"unknown GRADER_BACKEND {name!r}: use 'docker' or 'process'")
+        return ProcessBackend(**{"allow": True, **options})
+    raise ValueError(f"unknown grader backend {name!r}: use 'docker' or 'process'")
 
 
 __all__ = ["Backend", "RunOutcome", "Sandbox", "SandboxUnavailable", "get_backend"]

@@ -6,7 +6,7 @@ demand, and a GPU run differs only in how the sandbox is created.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Protocol
 
 from grader.limits import Limits
@@ -29,7 +29,6 @@ class RunOutcome:
     stdout_overflow: bool = False
     backend: str = ""
     unsafe: bool = False
-    notes: list[str] = field(default_factory=list)
 
 
 class Sandbox(Protocol):
@@ -44,14 +43,18 @@ class Backend(Protocol):
     name: str
     unsafe: bool
 
-    def create(self, limits: Limits, *, gpu: bool = False) -> Sandbox: ...
+    def create(self, limits: Limits, *, gpu: bool = False, kind: str = "numpy") -> Sandbox: ...
+
+    def image_id(self, kind: str = "numpy") -> str:
+        """What runs the harness (an image id): the reference cache is keyed by it."""
+        ...
 
     def check(self) -> dict: ...
 
 
-def run_job(backend: Backend, job: bytes, limits: Limits, *, gpu: bool = False) -> RunOutcome:
-    """Create, feed, collect and always destroy."""
-    sandbox = backend.create(limits, gpu=gpu)
+def run_job(backend: Backend, job: bytes, limits: Limits, *, gpu: bool = False, kind: str = "numpy") -> RunOutcome:
+    """Create, feed, collect and always destroy. ``kind`` picks the sandbox image (numpy | stdlib)."""
+    sandbox = backend.create(limits, gpu=gpu, kind=kind)
     try:
         sandbox.feed(job)
         return sandbox.collect()

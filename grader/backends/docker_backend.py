@@ -22,6 +22,7 @@ from grader.backends.base import RunOutcome, SandboxUnavailable
 from grader.limits import Limits
 
 DEFAULT_IMAGE = "tensordojo/sandbox:latest"
+DEFAULT_STDLIB_IMAGE = "tensordojo/sandbox-stdlib:latest"  # no NumPy: exercises that forbid it run here
 SANDBOX_LABEL = "tensordojo.sandbox"
 SANDBOX_UID = "10001:10001"
 STDERR_KEEP = 64 * 1024
@@ -38,7 +39,7 @@ def sandbox_labels(run_id: str) -> dict[str, str]:
     }
 
 
-def container_options(limits: Limits, image: str, *, gpu: bool) -> tuple[dict, dict]:
+def container_options(limits: Limits, image: str, *, gpu: bool, runtime: str | None = None) -> tuple[dict, dict]:
     """Every isolation setting of a sandbox container, in one place.
 
     Returns the arguments of the engine's create call and of its host config.
@@ -60,6 +61,8 @@ def container_options(limits: Limits, image: str, *, gpu: bool) -> tuple[dict, d
         ],
         log_config=LogConfig(type="none"),  # output is streamed, never stored by the engine
     )
+    if runtime:
+        host_config["runtime"] = runtime  # e.g. "runsc": gVisor's kernel between the learner and ours
     if gpu:
         host_config["device_requests"] = [DeviceRequest(count=1, capabilities=[["gpu"]])]
     create = dict(
@@ -80,9 +83,31 @@ class DockerBackend:
     name = "docker"
     unsafe = False
 
-    def __init__(self, image: str | None = None, client: docker.DockerClient | None = None):
-        self.image = image or os.environ.get("SANDBOX_IMAGE", DEFAULT_IMAGE)
+    def __init__(
+        self,
+        image: str | None = None,
+        client: docker.DockerClient | None = None,
+        *,
+        stdlib_image: str | None = None,
+        runtime: str | None = None,
+    ):
+        self.image = image or DEFAULT_IMAGE
+        self.images = {"numpy": self.image, "stdlib": stdlib_image or DEFAULT_STDLIB_IMAGE}
+        self.runtime = runtime or None
         self._client = client
+        self._image_ids: dict[str, str] = {}
+
+    def image_id(self, kind: str = "numpy") -> str:
+        """The engine's id of the image a kind of sandbox runs (keys the reference cache)."""
+        if kind not in self._image_ids:
+            name = self.images.get(kind, self.image)
+            try:
+                self._image_ids[kind] = self.client.images.get(name).id.replace("sha256:", "")[:16]
+            except ImageNotFound as exc:
+                raise SandboxUnavailable(f"sandbox image {name} is missing: run `make image`") from exc
+            except (DockerException, OSError) as exc:
+                raise SandboxUnavailable(f"cannot inspect the sandbox image {name}: {exc}") from exc
+        return self._image_ids[kind]
 
     @property
     def client(self) -> docker.DockerClient:
@@ -105,12 +130,13 @@ class DockerBackend:
             return {"ok": False, "engine": True, "image": False, "error": f"image {self.image} missing"}
         except DockerException as exc:
             return {"ok": False, "engine": True, "image": False, "error": str(exc)[:200]}
-        return {"ok": True, "engine": True, "image": True, "image_id": image.id[:19]}
+        return {"ok": True, "engine": True, "image": True, "image_id": image.id[:19], "runtime": self.runtime or "runc"}
 
-    def create(self, limits: Limits, *, gpu: bool = False) -> DockerSandbox:
+    def create(self, limits: Limits, *, gpu: bool = False, kind: str = "numpy") -> DockerSandbox:
         run_id = uuid.uuid4().hex
+        image = self.images.get(kind, self.image)
         try:
-            create, host_config = container_options(limits, self.image, gpu=gpu)
+            create, host_config = container_options(limits, image, gpu=gpu, runtime=self.runtime)
             created = self.client.api.create_container(
                 labels=sandbox_labels(run_id),
                 name=f"tensordojo-sandbox-{run_id[:12]}",
@@ -119,7 +145,7 @@ class DockerBackend:
             )
             container = self.client.containers.get(created["Id"])
         except ImageNotFound as exc:
-            raise SandboxUnavailable(f"sandbox image {self.image} is missing: run `make image`") from exc
+            raise SandboxUnavailable(f"sandbox image {image} is missing: run `make image`") from exc
         except (DockerException, OSError) as exc:
             raise SandboxUnavailable(f"could not create a sandbox: {exc}") from exc
         sandbox = DockerSandbox(self.client, container, limits)

@@ -2,13 +2,15 @@
 
 It runs the same harness as the sandbox, as a plain child process of the
 worker. It is NOT a security boundary: the learner's code runs with the
-worker's privileges, network and file system. It refuses to run unless
-GRADER_BACKEND=process was set explicitly, and every result it produces is
-labelled unsafe.
+worker's privileges, network and file system. It refuses to run unless it
+was asked for by name (``get_backend("process")`` or ``allow=True``), and
+every result it produces is labelled unsafe. It has one interpreter for both
+kinds of sandbox: NumPy can be imported here even where the stdlib image has none.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
 import resource
 import shutil
@@ -34,19 +36,27 @@ class ProcessBackend:
     name = "process"
     unsafe = True
 
-    def __init__(self, allow: bool | None = None):
-        if allow is None:
-            allow = os.environ.get("GRADER_BACKEND") == "process"
+    def __init__(self, allow: bool = False):
         if not allow:
             raise ProcessBackendRefused(
                 "the process backend runs learner code without a sandbox; "
-                "set GRADER_BACKEND=process to use it for authoring"
+                "choose it by name (GRADER_BACKEND=process) to use it for authoring"
             )
+        self._image_id = ""
 
     def check(self) -> dict:
         return {"ok": True, "engine": False, "image": False, "unsafe": True, "note": UNSAFE_NOTE}
 
-    def create(self, limits: Limits, *, gpu: bool = False) -> ProcessSandbox:
+    def image_id(self, kind: str = "numpy") -> str:
+        """A hash of the harness files and the interpreter: what an image id is for Docker."""
+        if not self._image_id:
+            digest = hashlib.sha256(sys.version.encode())
+            for path in sorted(HARNESS.parent.glob("*.py")):
+                digest.update(path.name.encode() + b"\0" + path.read_bytes())
+            self._image_id = "process-" + digest.hexdigest()[:12]
+        return self._image_id
+
+    def create(self, limits: Limits, *, gpu: bool = False, kind: str = "numpy") -> ProcessSandbox:
         return ProcessSandbox(limits)
 
 
@@ -73,8 +83,7 @@ class ProcessSandbox:
                 pass
 
         env = {
-            "PATH": os.environ.get("PATH", ""),
-            "TENSORDOJO_JOB_DIR": os.path.join(self.workdir, "job"),
+            "PATH": "/usr/bin:/bin",
             "HOME": self.workdir,
             "OMP_NUM_THREADS": "1",
         }
@@ -103,7 +112,6 @@ class ProcessSandbox:
             timed_out=timed_out,
             backend="process",
             unsafe=True,
-            notes=[UNSAFE_NOTE],
         )
 
     def destroy(self) -> None:

@@ -1,9 +1,12 @@
 """Values in and out of the sandbox, as JSON plus .npy blobs.
 
-Runs inside the sandbox (stdlib + NumPy, PyTorch when the job asks for it).
-Arguments arrive as a JSON tree whose arrays are references into an .npz file;
+Runs inside the sandbox, in the learner's process. Arguments arrive as a JSON
+tree whose arrays are references to ``.npy`` blobs sent with the same request;
 return values leave the same way. Nothing here unpickles: every array is read
 with ``allow_pickle=False`` and only plain numeric dtypes are written.
+
+NumPy is imported only when the job needs it (``load_numpy``): in the
+standard-library sandbox values are plain numbers, lists and tuples.
 """
 
 from __future__ import annotations
@@ -12,7 +15,16 @@ import io
 import math
 import types
 
-import numpy as np
+np = None  # NumPy, once load_numpy() ran
+
+
+def load_numpy():
+    global np
+    import numpy
+
+    np = numpy
+    return numpy
+
 
 NUMERIC_KINDS = "biuf"
 MAX_DEPTH = 8
@@ -31,7 +43,7 @@ def decode(tree, arrays, fixtures=None, torch=None):
     if not isinstance(tree, dict):
         return tree
     if "$array" in tree:
-        return np.array(arrays[tree["$array"]], copy=True)
+        return np.load(io.BytesIO(arrays[tree["$array"]]), allow_pickle=False)
     if "$float" in tree:
         return float(tree["$float"])
     if "$tuple" in tree:
@@ -41,7 +53,7 @@ def decode(tree, arrays, fixtures=None, torch=None):
     if "$tensor" in tree:
         if torch is None:
             raise RuntimeError("job sends a tensor but PyTorch was not loaded")
-        data = torch.from_numpy(np.array(arrays[tree["$tensor"]], copy=True))
+        data = torch.from_numpy(np.load(io.BytesIO(arrays[tree["$tensor"]]), allow_pickle=False))
         tensor = data.to(dtype=getattr(torch, tree.get("dtype", "float32")))
         device = tree.get("device", "cpu")
         return tensor.to(device) if device != "cpu" else tensor
@@ -54,7 +66,7 @@ def decode(tree, arrays, fixtures=None, torch=None):
 class Encoder:
     """Encodes one return value; arrays are collected as named .npy blobs."""
 
-    def __init__(self, prefix: str, torch=None):
+    def __init__(self, prefix: str = "b", torch=None):
         self.prefix = prefix
         self.torch = torch
         self.blobs: dict[str, memoryview] = {}
@@ -76,9 +88,9 @@ class Encoder:
             return value if math.isfinite(value) else {"$float": repr(value)}
         if isinstance(value, str):
             return value[:MAX_STR]
-        if isinstance(value, np.generic):
+        if np is not None and isinstance(value, np.generic):
             return self._array(np.asarray(value), scalar=True)
-        if isinstance(value, np.ndarray):
+        if np is not None and isinstance(value, np.ndarray):
             return self._array(value)
         if self.torch is not None and isinstance(value, self.torch.Tensor):
             return self._tensor(value)
@@ -90,7 +102,7 @@ class Encoder:
             raise EncodeError(f"returned a {type(value).__name__}, not a value: build a list or array")
         if isinstance(value, complex):
             raise EncodeError("returned a complex number")
-        raise EncodeError(f"returned an object of type {type(value).__name__[:80]}")
+        raise EncodeError("returned an object of a type that cannot be compared")
 
     def _array(self, value, scalar: bool = False, extra: dict | None = None):
         # ndarray.view with an explicit base class drops any subclass behaviour.
@@ -101,7 +113,7 @@ class Encoder:
         buffer = io.BytesIO()
         np.save(buffer, np.ascontiguousarray(plain), allow_pickle=False)
         self.blobs[name] = buffer.getbuffer()  # no copy of what may be tens of megabytes
-        node = {"$array": name, "class": type(value).__name__[:80]}
+        node = {"$array": name}
         if scalar:
             node["scalar"] = True
         if extra:
@@ -116,6 +128,8 @@ class Encoder:
             "device": str(tensor.device),
         }
         data = tensor.detach()
+        if data.device.type == "meta":  # no numbers exist: the device, dtype and shape are the answer
+            return self._array(np.zeros(tuple(data.shape), dtype=np.float32), extra=meta)
         if data.is_complex():
             raise EncodeError("returned a complex tensor")
         if data.dtype in (torch.bfloat16, torch.float16):

@@ -1,85 +1,65 @@
-"""The child process: imports the submission and runs cases. It decides nothing.
+"""The learner's process: a fresh interpreter that runs one call at a time. It decides nothing.
 
-Forked by the supervisor for each group of cases. It reports, case by case,
-what the learner's functions returned or raised (and, for timed cases, how
-long each call took) as frames on a pipe. Whether that is right is decided
-outside the sandbox.
+Started by the supervisor as ``python3 -I runner.py REQUEST_FD RESULT_FD``
+(fork + exec: it inherits no memory from the supervisor, so it holds nothing
+but what it is sent). The conversation, one frame each way at a time:
+
+    supervisor -> runner   init     {modules, rules, cpus}; payload: the submission's source
+    runner -> supervisor   booted   NumPy/PyTorch imported, audit hooks installed
+                                    (the last frame sent before learner code runs)
+    runner -> supervisor   ready | import_error {error}
+    supervisor -> runner   call     {entry, args, kwargs, blobs}; payload: that call's arrays (.npy)
+    runner -> supervisor   result   {status, value | error | message, blobs}; payload: returned arrays
+
+Everything after ``booted`` is written by a process the learner controls, so
+the supervisor treats it as untrusted data. Whether a value is right, and how
+long a call took, are decided outside this process.
 """
 
 from __future__ import annotations
 
-import importlib.util
 import os
+import signal
 import sys
-import time
 import traceback
 
-import codec
-import fixtures
-import numpy as np
-from frames import write_frame
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
 
-SUBMISSION_MODULE = "submission"
+import codec  # noqa: E402
+from forbidden import Rules  # noqa: E402
+from frames import read_frame, write_frame  # noqa: E402
+
+SUBMISSION_FILE = "submission.py"  # a relative name: never a path on disk
 MAX_MESSAGE = 2_000
+BLOB_NAME_OK = str.isalnum
 
 
-class ForbiddenCallError(Exception):
-    """Raised when the submission calls something the exercise forbids."""
-
-
-def _forbid(dotted: str, modules: dict) -> None:
-    """Replace ``a.b.c`` — and every other module attribute bound to the same object — by a refusal."""
-    root, *path = dotted.split(".")
-    owner = modules.get(root)
-    if owner is None or not path:
-        return
-    for part in path[:-1]:
-        owner = getattr(owner, part, None)
-        if owner is None:
-            return
-    name = path[-1]
-    original = getattr(owner, name, None)
-    if original is None:
-        return
-
-    def refuse(*args, **kwargs):
-        raise ForbiddenCallError(f"{dotted} is not allowed in this exercise")
-
-    targets = [owner] + [m for key, m in list(sys.modules.items()) if key.split(".")[0] == root and m is not None]
-    for target in targets:
-        try:
-            if getattr(target, name, None) is original:
-                setattr(target, name, refuse)
-        except (AttributeError, TypeError):
-            pass  # C types cannot be patched; the source check outside still applies.
-
-
-def describe_exception(exc: BaseException, submission_path: str) -> dict:
-    """Type, message and only the learner's own traceback lines."""
-    frames = [
-        {"line": f.lineno, "function": f.name, "code": (f.line or "")[:200]}
-        for f in traceback.extract_tb(exc.__traceback__)
-        if f.filename == submission_path
-    ]
+def describe_exception(exc: BaseException, forbidden_type) -> dict:
+    """Type, message and only the submission's own line numbers."""
+    lines = [f.lineno for f in traceback.extract_tb(exc.__traceback__) if f.filename == SUBMISSION_FILE]
     try:
         message = str(exc)
     except Exception:  # a learner-defined __str__ may itself fail
         message = "<message could not be read>"
     return {
         "type": type(exc).__name__[:100],
-        "module": (type(exc).__module__ or "")[:100],
         "message": message[:MAX_MESSAGE],
-        "forbidden": isinstance(exc, ForbiddenCallError),
-        "traceback": frames[-10:],
+        "forbidden": isinstance(exc, forbidden_type),
+        "lines": [n for n in lines if isinstance(n, int)][-10:],
     }
 
 
-def import_submission(path: str):
-    spec = importlib.util.spec_from_file_location(SUBMISSION_MODULE, path)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[SUBMISSION_MODULE] = module
-    spec.loader.exec_module(module)
-    return module
+def _reset_signals() -> None:
+    """The supervisor ignores every signal; its child must not inherit that."""
+    for number in range(1, signal.NSIG):
+        if number in (signal.SIGKILL, signal.SIGSTOP, signal.SIGPIPE):
+            continue
+        try:
+            signal.signal(number, signal.SIG_DFL)
+        except (OSError, ValueError):
+            pass
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 def _sync(torch) -> None:
@@ -87,71 +67,85 @@ def _sync(torch) -> None:
         torch.cuda.synchronize()
 
 
-def run_cases(job: dict, arrays, case_ids: list[str], result_fd: int, torch=None) -> None:
-    """Entry point of the child; never returns normally (the supervisor forks it)."""
-    submission_path = os.path.join(job["dir"], "submission.py")
-    modules = {"numpy": np, "np": np}
-    if torch is not None:
-        modules["torch"] = torch
-    for dotted in job.get("forbidden_runtime", []):
-        _forbid(dotted, modules)
-
+def main() -> None:
+    request_fd, result_fd = int(sys.argv[1]), int(sys.argv[2])
+    _reset_signals()
     try:
-        module = import_submission(submission_path)
+        with open("/proc/self/oom_score_adj", "w") as handle:
+            handle.write("1000")  # the kernel should kill the learner, not the supervisor
+    except OSError:
+        pass
+    first = read_frame(request_fd)
+    if first is None or first[0].get("type") != "init":
+        raise SystemExit(3)
+    config, source = first
+    modules = list(config.get("modules", []))
+    torch = fixtures = None
+    if "numpy" in modules or "torch" in modules:
+        codec.load_numpy()
+        import fixtures
+    if "torch" in modules:
+        import torch
+
+        torch.set_num_threads(max(1, int(config.get("cpus", 1))))
+    import guard
+
+    guard.install(Rules.from_dict(config.get("rules", {})), guard.trusted_roots((HERE,)))
+    forbidden_type = guard.ForbiddenCallError
+    write_frame(result_fd, {"type": "booted"})
+
+    # From here on the learner's code runs in this process.
+    namespace = {"__name__": "submission", "__file__": SUBMISSION_FILE, "__builtins__": __builtins__}
+    module = type(sys)("submission")
+    module.__dict__.update(namespace)
+    sys.modules["submission"] = module
+    try:
+        code = compile(source.decode("utf-8", errors="replace"), SUBMISSION_FILE, "exec")
+        exec(code, module.__dict__)
     except BaseException as exc:  # noqa: BLE001 - anything the import raises is the learner's
-        write_frame(result_fd, {"type": "import_error", "error": describe_exception(exc, submission_path)})
+        write_frame(result_fd, {"type": "import_error", "error": describe_exception(exc, forbidden_type)})
         return
-
-    cases = {c["id"]: c for c in job["cases"]}
-    for case_id in case_ids:
-        case = cases[case_id]
-        write_frame(result_fd, {"type": "start", "case": case_id})
-        function = getattr(module, case["entry"], None)
-        if not callable(function):
-            write_frame(result_fd, {"type": "result", "case": case_id, "status": "missing_entry"})
-            continue
-        _run_one(case, function, arrays, result_fd, submission_path, torch)
-    write_frame(result_fd, {"type": "done"})
-
-
-def _run_one(case, function, arrays, result_fd, submission_path, torch) -> None:
-    timing = case.get("timing")
-    arg_sets = [case["args"]] if not timing else timing["arg_sets"]
-    warmup = timing.get("warmup", 0) if timing else 0
-    encoder = codec.Encoder(prefix=f"{case['id']}_", torch=torch)
-    values, times = [], []
-    for index, tree in enumerate(arg_sets[:warmup] + arg_sets):
-        args = codec.decode(tree, arrays, fixtures, torch)
-        kwargs = codec.decode(case.get("kwargs") or {"$dict": {}}, arrays, fixtures, torch)
-        try:
-            _sync(torch)
-            started = time.perf_counter_ns()
-            value = function(*args, **kwargs)
-            _sync(torch)
-            elapsed = time.perf_counter_ns() - started
-        except BaseException as exc:  # noqa: BLE001 - the learner's exception is the record
-            write_frame(
-                result_fd,
-                {
-                    "type": "result",
-                    "case": case["id"],
-                    "status": "raised",
-                    "error": describe_exception(exc, submission_path),
-                },
-            )
+    write_frame(result_fd, {"type": "ready"})
+    while True:
+        frame = read_frame(request_fd)
+        if frame is None:
             return
-        if index < warmup:
-            continue
-        try:
-            values.append(encoder.encode(value))
-        except codec.EncodeError as exc:
-            write_frame(result_fd, {"type": "result", "case": case["id"], "status": "unsupported", "message": str(exc)})
-            return
-        times.append(elapsed / 1e9)
-    for name, blob in encoder.blobs.items():
-        write_frame(result_fd, {"type": "blob", "name": name}, blob)
-    record = {"type": "result", "case": case["id"], "status": "returned", "value": values[0]}
-    if timing:
-        record["values"] = values
-        record["times"] = times
-    write_frame(result_fd, record)
+        meta, payload = frame
+        arrays = _split(meta, payload)
+        record, blobs = _call(module, meta, arrays, torch, fixtures, forbidden_type)
+        record["type"] = "result"
+        record["blobs"] = [[name, memoryview(blob).nbytes] for name, blob in blobs.items()]
+        write_frame(result_fd, record, list(blobs.values()))
+
+
+def _split(meta: dict, payload: bytes) -> dict:
+    arrays, offset = {}, 0
+    for name, length in meta.get("blobs", []):
+        arrays[name] = payload[offset : offset + length]
+        offset += length
+    return arrays
+
+
+def _call(module, meta: dict, arrays: dict, torch, fixtures, forbidden_type) -> tuple[dict, dict]:
+    function = getattr(module, meta["entry"], None)
+    if not callable(function):
+        return {"status": "missing_entry"}, {}
+    args = codec.decode(meta["args"], arrays, fixtures, torch)
+    kwargs = codec.decode(meta.get("kwargs") or {"$dict": {}}, arrays, fixtures, torch)
+    try:
+        value = function(*args, **kwargs)
+        _sync(torch)
+    except BaseException as exc:  # noqa: BLE001 - the learner's exception is the record
+        return {"status": "raised", "error": describe_exception(exc, forbidden_type)}, {}
+    encoder = codec.Encoder(prefix="b", torch=torch)
+    try:
+        tree = encoder.encode(value)
+    except codec.EncodeError as exc:
+        return {"status": "unsupported", "message": str(exc)[:300]}, {}
+    except BaseException as exc:  # noqa: BLE001 - a hostile value's own methods may raise
+        return {"status": "raised", "error": describe_exception(exc, forbidden_type)}, {}
+    return {"status": "returned", "value": tree}, encoder.blobs
+
+
+if __name__ == "__main__":
+    main()

@@ -1,63 +1,118 @@
-"""The sandbox's first process: reads the job, runs cases in child processes, reports.
+"""The sandbox's first process: holds the job, hands the learner one call at a time, reports.
 
-Runs as PID 1 of the container (so a learner's code cannot kill it: the kernel
-ignores signals to a namespace's init that it does not handle) and marks itself
-non-dumpable (so the same-uid child cannot ptrace it or open its /proc files
-and write into its output). The job arrives on stdin as a tar; the record of
-what happened leaves on stdout as a tar of ``results.json`` plus ``.npy`` blobs.
+Runs as PID 1 of the container. It ignores every catchable signal (the kernel
+already drops SIGKILL/SIGSTOP sent to a namespace's init from inside) and marks
+itself non-dumpable, so the same-uid learner can neither kill it nor read its
+memory. The job arrives on stdin as a tar and stays in this process's memory:
+nothing is written to disk. The record of what happened leaves on stdout as a
+tar of ``results.json`` plus the ``.npy`` blobs the learner returned.
 
-It decides nothing about correctness: it only enforces the in-sandbox limits
-(time, printed output, result size) and records what each case did.
+Who decides what:
+
+- The learner's code runs in a child started by fork + exec of a fresh
+  interpreter (runner.py), one child per phase (visible, hidden, timed) and a
+  fresh one after a crash. The child gets the source and the non-secret
+  configuration, then one ``call`` frame at a time with only that call's
+  arguments; it answers with one ``result`` frame (see runner.py).
+- Printed output is kept from the visible phase only; that child is gone
+  before any hidden input is sent.
+- Timed repetitions are timed here: the clock starts when the first byte of
+  the request is written and stops when the whole result frame has been read.
+  Warm-up calls get their own inputs. Every repetition's value is reported
+  and checked outside.
+- Everything the child writes is untrusted: a frame that is malformed, too
+  large, not strict JSON, has unexpected keys or types, or whose ``.npy``
+  header does not match its bytes, ends that child ("protocol", the learner's
+  fault). Nothing here decides correctness.
+- Every wait has a deadline; children are polled, never waited on blindly.
+
+Standard library only: the NumPy-free sandbox runs this same file.
 """
 
 from __future__ import annotations
 
-import ctypes
 import io
 import json
 import os
 import re
 import select
 import signal
+import subprocess
 import sys
 import tarfile
 import time
 import traceback
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
 
-import numpy as np  # noqa: E402
-import runner  # noqa: E402
-from frames import FrameError, FrameReader  # noqa: E402
-from version import HARNESS_VERSION  # noqa: E402
+import npy  # noqa: E402
+from frames import FrameError, FrameReader, FrameTooLarge, encode_frame, split_blobs  # noqa: E402
 
+REPORT_FORMAT = 2
 MAX_JOB_BYTES = 256 << 20
 MAX_RESTARTS = 16
-BLOB_NAME = re.compile(r"^[A-Za-z0-9_]{1,64}$")
+BOOT_S = 60.0  # starting an interpreter and importing NumPy/PyTorch: ours, not the learner's time
+EXIT_GRACE_S = 1.0
+JOB_MEMBER = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")
+CHILD_BLOB = re.compile(r"^[A-Za-z0-9]{1,16}$")
+RESULT_KEYS = {"type", "status", "value", "error", "message", "blobs"}
+RESULT_STATUSES = {"returned", "raised", "missing_entry", "unsupported"}
 PR_SET_DUMPABLE = 4
+
+
+class Protocol(Exception):
+    """The child broke the protocol: its fault."""
+
+
+class Boot(Exception):
+    """The child failed before any learner code ran: ours."""
+
+
+def ignore_signals() -> None:
+    """SIG_IGN for every catchable signal but SIGCHLD (which must stay default for waitpid)."""
+    for number in range(1, signal.NSIG):
+        if number in (signal.SIGKILL, signal.SIGSTOP, signal.SIGCHLD):
+            continue
+        try:
+            signal.signal(number, signal.SIG_IGN)
+        except (OSError, ValueError):
+            pass
+
+
+def signal_name(number: int) -> str:
+    """A name for any signal number, real-time ones included (signal.Signals raises for those)."""
+    try:
+        return signal.Signals(number).name
+    except ValueError:
+        if hasattr(signal, "SIGRTMIN") and signal.SIGRTMIN <= number <= signal.SIGRTMAX:
+            return f"SIGRTMIN+{number - signal.SIGRTMIN}"
+        return f"SIG{number}"
 
 
 def make_undumpable() -> None:
     try:
+        import ctypes
+
         ctypes.CDLL(None, use_errno=True).prctl(PR_SET_DUMPABLE, 0, 0, 0, 0)
-    except (OSError, AttributeError):
+    except (ImportError, OSError, AttributeError):
         pass
 
 
-def read_job(job_dir: str) -> dict:
-    data = sys.stdin.buffer.read(MAX_JOB_BYTES + 1)
+def read_job(stream) -> tuple[dict, bytes, dict[str, bytes]]:
+    """job.json, the submission and the argument arrays, all kept in memory."""
+    data = stream.read(MAX_JOB_BYTES + 1)
     if len(data) > MAX_JOB_BYTES:
         raise SystemExit("job too large")
-    os.makedirs(job_dir, exist_ok=True)
+    files: dict[str, bytes] = {}
     with tarfile.open(fileobj=io.BytesIO(data), mode="r:") as archive:
-        for member in archive:  # only plain files with plain names: no links, no paths
-            if member.isfile() and re.fullmatch(r"[A-Za-z0-9_.-]+", member.name):
-                with open(os.path.join(job_dir, member.name), "wb") as handle:
-                    handle.write(archive.extractfile(member).read())
-    with open(os.path.join(job_dir, "job.json")) as handle:
-        job = json.load(handle)
-    job["dir"] = job_dir
-    return job
+        for member in archive:
+            if member.isfile() and JOB_MEMBER.match(member.name):
+                files[member.name] = archive.extractfile(member).read()
+    job = json.loads(files.pop("job.json"))
+    source = files.pop("submission.py")
+    arrays = {name[:-4]: blob for name, blob in files.items() if name.endswith(".npy")}
+    return job, source, arrays
 
 
 def oom_kills() -> int:
@@ -69,220 +124,427 @@ def oom_kills() -> int:
                     key, _, value = line.partition(" ")
                     if key == "oom_kill":
                         return int(value)
-        except OSError:
+        except (OSError, ValueError):
             continue
     return 0
 
 
-class Phase:
-    """One group of cases run by one child at a time, restarted after a crash."""
+def array_names(tree, found: list) -> list:
+    """The arrays an argument tree (ours) refers to."""
+    if isinstance(tree, list):
+        for item in tree:
+            array_names(item, found)
+    elif isinstance(tree, dict):
+        for key in ("$array", "$tensor"):
+            if key in tree and tree[key] not in found:
+                found.append(tree[key])
+        for value in tree.values():
+            if isinstance(value, (list, dict)):
+                array_names(value, found)
+    return found
 
-    def __init__(self, spec: dict, job: dict, arrays: dict, torch, deadline: float):
-        self.name = spec["name"]
-        self.pending = list(spec["cases"])
-        self.job, self.arrays, self.torch = job, arrays, torch
-        self.deadline = deadline
-        limits = job["limits"]
-        self.keep_bytes = limits["output_keep_bytes"]
-        self.max_output = limits["output_max_bytes"]
-        self.output = bytearray()
-        self.output_bytes = 0
-        self.children = 0
 
-    def run(self, report: dict, blobs: dict) -> None:
-        while self.pending:
-            if time.monotonic() >= self.deadline:
-                for case_id in self.pending:
-                    report["cases"][case_id] = {"status": "not_run", "cause": "time_limit"}
-                return
-            if self.children > MAX_RESTARTS:
-                for case_id in self.pending:
-                    report["cases"][case_id] = {"status": "not_run", "cause": "too_many_crashes"}
-                return
-            self.children += 1
-            self._run_child(report, blobs)
-            if report.get("import_error"):
-                return
+class Budget:
+    """The learner's time: wall_s of it, with our own start-up time given back, up to a hard stop."""
 
-    def _spawn(self):
-        result_r, result_w = os.pipe()
-        output_r, output_w = os.pipe()
-        pid = os.fork()
-        if pid == 0:  # child
-            code = 0
-            try:
-                os.setsid()
-                os.close(result_r)
-                os.close(output_r)
-                null = os.open(os.devnull, os.O_RDONLY)
-                os.dup2(null, 0)
-                os.dup2(output_w, 1)
-                os.dup2(output_w, 2)
-                os.closerange(3, result_w)
-                os.closerange(result_w + 1, 1 << 16)
-                sys.stdout.reconfigure(line_buffering=True)
-                sys.stderr.reconfigure(line_buffering=True)
-                ctypes.CDLL(None).prctl(PR_SET_DUMPABLE, 1, 0, 0, 0)
-                try:
-                    with open("/proc/self/oom_score_adj", "w") as handle:
-                        handle.write("1000")  # the kernel should kill the learner, not us
-                except OSError:
-                    pass
-                runner.run_cases(self.job, self.arrays, list(self.pending), result_w, self.torch)
-            except BaseException:  # noqa: BLE001 - a harness bug: report it as ours
-                code = 70
-                try:
-                    from frames import write_frame
+    def __init__(self, wall_s: float, hard_s: float):
+        now = time.monotonic()
+        self.deadline = now + wall_s
+        self.hard = now + hard_s
 
-                    write_frame(result_w, {"type": "harness_error", "message": traceback.format_exc()[-4000:]})
-                except BaseException:  # noqa: BLE001
-                    pass
-            finally:
-                os._exit(code)
-        os.close(result_w)
-        os.close(output_w)
-        return pid, result_r, output_r
+    def give_back(self, seconds: float) -> None:
+        self.deadline = min(self.deadline + seconds, self.hard)
 
-    def _run_child(self, report: dict, blobs: dict) -> None:
-        oom_before = oom_kills()
-        pid, result_r, output_r = self._spawn()
-        reader = FrameReader(self.job["limits"]["result_max_bytes"] - sum(map(len, blobs.values())))
-        open_fds = {result_r, output_r}
-        current, cause, done = None, None, False
-        while open_fds and cause is None and not done:
-            remaining = self.deadline - time.monotonic()
-            if remaining <= 0:
-                cause = "time_limit"
-                break
-            ready, _, _ = select.select(list(open_fds), [], [], min(remaining, 1.0))
-            for fd in ready:
-                chunk = os.read(fd, 1 << 16)
-                if not chunk:
-                    open_fds.discard(fd)
-                    continue
-                if fd == output_r:
-                    if self._take_output(chunk):
-                        cause = "output_limit"
-                        break
-                    continue
-                reader.feed(chunk)
-                try:
-                    for meta, payload in reader.frames():
-                        kind = meta.get("type")
-                        if kind == "start":
-                            current = meta.get("case")
-                        elif kind == "blob":
-                            name = str(meta.get("name", ""))
-                            if BLOB_NAME.match(name) and current and name.startswith(f"{current}_"):
-                                blobs[name] = payload
-                        elif kind == "result" and meta.get("case") == current and current in self.pending:
-                            meta.pop("type", None)
-                            report["cases"][meta.pop("case")] = meta
-                            self.pending.remove(current)
-                            current = None
-                        elif kind == "import_error":
-                            report["import_error"] = meta.get("error")
-                            self.pending.clear()
-                        elif kind == "harness_error":
-                            report.setdefault("harness_errors", []).append(str(meta.get("message"))[:4000])
-                        elif kind == "done":
-                            done = True
-                except OverflowError:
-                    cause = "result_limit"
-                except FrameError:
-                    cause = "protocol"
-                if cause:
-                    break
-        if done and output_r in open_fds:
-            self._drain(output_r, time.monotonic() + 0.5)
-        if cause:
-            _kill_group(pid)
-        _, status = os.waitpid(pid, 0)
-        _kill_leftovers(pid)
-        for fd in open_fds:
-            os.close(fd)
-        if cause is None and not done and not report.get("import_error"):
-            cause = _death_cause(status, oom_kills() > oom_before)
-        if cause is None:
-            return
-        report["limits_hit"].append(cause)
-        victim = current or (self.pending[0] if self.pending else None)
-        if victim is not None:
-            report["cases"][victim] = {"status": "aborted", "cause": cause}
-            self.pending.remove(victim)
+    def left(self) -> float:
+        return self.deadline - time.monotonic()
 
-    def _drain(self, fd: int, stop: float) -> None:
-        """Read what the child printed just before it finished."""
-        while time.monotonic() < stop:
-            ready, _, _ = select.select([fd], [], [], max(0.0, stop - time.monotonic()))
-            if not ready:
-                return
-            chunk = os.read(fd, 1 << 16)
-            if not chunk or self._take_output(chunk):
-                return
 
-    def _take_output(self, chunk: bytes) -> bool:
-        """Keep the start of what the learner printed; True once over the limit."""
-        self.output_bytes += len(chunk)
-        room = self.keep_bytes - len(self.output)
+class Output:
+    """What one phase's children printed: counted always, kept only where it may be shown."""
+
+    def __init__(self, keep: int, limit: int):
+        self.keep, self.limit = keep, limit
+        self.data = bytearray()
+        self.total = 0
+
+    def take(self, chunk: bytes) -> bool:
+        """Keep the start of what was printed; True once over the limit."""
+        self.total += len(chunk)
+        room = self.keep - len(self.data)
         if room > 0:
-            self.output += chunk[:room]
-        return self.output_bytes > self.max_output
-
-    def summary(self) -> dict:
-        return {
-            "output": self.output.decode("utf-8", errors="replace"),
-            "output_bytes": self.output_bytes,
-            "output_truncated": self.output_bytes > len(self.output),
-            "restarts": max(0, self.children - 1),
-        }
+            self.data += chunk[:room]
+        return self.total > self.limit
 
 
-def _death_cause(status: int, oom: bool) -> str:
-    if oom:
-        return "memory_limit"
-    if os.WIFSIGNALED(status):
-        sig = os.WTERMSIG(status)
-        if sig == signal.SIGXFSZ:
-            return "file_size_limit"
-        if sig == signal.SIGKILL:
-            return "killed"
-        return f"signal_{signal.Signals(sig).name}"
-    return f"exited_{os.WEXITSTATUS(status)}"
+class Child:
+    """One runner process and its three pipes."""
+
+    def __init__(self, config: dict, source: bytes, output: Output, max_result: int):
+        request_r, self.request_w = os.pipe()
+        self.result_r, result_w = os.pipe()
+        self.output_r, output_w = os.pipe()
+        self.output = output
+        self.reader = FrameReader(max_result)
+        self.status: int | None = None
+        self.oom_before = oom_kills()
+        try:
+            self.process = subprocess.Popen(
+                [sys.executable, "-I", os.path.join(HERE, "runner.py"), str(request_r), str(result_w)],
+                stdin=subprocess.DEVNULL,
+                stdout=output_w,
+                stderr=output_w,
+                pass_fds=(request_r, result_w),
+                start_new_session=True,
+                close_fds=True,
+                cwd=os.getcwd(),
+            )
+        finally:
+            for fd in (request_r, result_w, output_w):
+                os.close(fd)
+        self.pid = self.process.pid
+        for fd in (self.request_w, self.result_r, self.output_r):
+            os.set_blocking(fd, False)
+        self.pending_write = [encode_frame(config, len(source)), source]
+
+    # -- moving bytes -------------------------------------------------------
+    def exchange(self, deadline: float, request: list | None = None) -> tuple[dict, bytes, float]:
+        """Send ``request`` (if any), then read one whole frame. Returns (meta, payload, seconds).
+
+        Raises TimeoutError at the deadline, Protocol for a broken or closed stream,
+        OverflowError for output or results over their limits.
+        """
+        if request is not None:
+            if self._readable_now():
+                raise Protocol("the child wrote before it was asked")
+            self.pending_write = request
+        started = time.perf_counter()
+        frame = self._buffered_frame()
+        while frame is None:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise TimeoutError
+            writers = [self.request_w] if self.pending_write else []
+            readers = [fd for fd in (self.result_r, self.output_r) if fd is not None]
+            if not readers and not writers:
+                raise Protocol("the child closed its pipes")
+            ready_r, ready_w, _ = select.select(readers, writers, [], min(remaining, 1.0))
+            if ready_w:
+                self._write_some()
+            for fd in ready_r:
+                if fd == self.output_r:
+                    self._read_output()
+                    continue
+                chunk = self._read(self.result_r)
+                if chunk is None:
+                    continue
+                if not chunk:
+                    os.close(self.result_r)
+                    self.result_r = None
+                    raise Protocol("the child closed its result pipe")
+                self.reader.feed(chunk)
+                try:
+                    frame = self.reader.next_frame()
+                except FrameTooLarge as exc:
+                    raise OverflowError("result_limit") from exc
+                except FrameError as exc:
+                    raise Protocol(str(exc)) from exc
+        elapsed = time.perf_counter() - started
+        if request is not None and (self.reader.buffer or self.pending_write):
+            raise Protocol("the child wrote more than one frame")
+        return frame[0], frame[1], elapsed
+
+    def _buffered_frame(self):
+        """A frame already read with the one before (booted and ready arrive together)."""
+        try:
+            return self.reader.next_frame()
+        except FrameTooLarge as exc:
+            raise OverflowError("result_limit") from exc
+        except FrameError as exc:
+            raise Protocol(str(exc)) from exc
+
+    def _readable_now(self) -> bool:
+        if self.result_r is None:
+            return True
+        ready, _, _ = select.select([self.result_r], [], [], 0)
+        return bool(ready) or bool(self.reader.buffer)
+
+    def _write_some(self) -> None:
+        while self.pending_write:
+            head = self.pending_write[0]
+            try:
+                written = os.write(self.request_w, head)
+            except BlockingIOError:
+                return
+            except BrokenPipeError as exc:
+                raise Protocol("the child closed its request pipe") from exc
+            if written < len(head):
+                self.pending_write[0] = memoryview(head)[written:]
+                return
+            self.pending_write.pop(0)
+
+    @staticmethod
+    def _read(fd: int) -> bytes | None:
+        try:
+            return os.read(fd, 1 << 20)
+        except BlockingIOError:
+            return None
+
+    def _read_output(self) -> None:
+        chunk = self._read(self.output_r)
+        if chunk is None:
+            return
+        if not chunk:
+            os.close(self.output_r)
+            self.output_r = None
+            return
+        if self.output.take(chunk):
+            raise OverflowError("output_limit")
+
+    def drain_output(self, until: float) -> None:
+        """Read what the child printed last (its pipe ends when every holder is gone)."""
+        try:
+            while self.output_r is not None and time.monotonic() < until:
+                ready, _, _ = select.select([self.output_r], [], [], max(0.0, until - time.monotonic()))
+                if not ready:
+                    return
+                self._read_output()
+        except OverflowError:
+            return
+
+    # -- ending -------------------------------------------------------------
+    def poll(self, until: float) -> int | None:
+        """The child's wait status once it has exited, polling (never blocking) until ``until``."""
+        while self.status is None:
+            try:
+                pid, status = os.waitpid(self.pid, os.WNOHANG)
+            except ChildProcessError:
+                self.status = 0
+                break
+            if pid:
+                self.status = status
+                self.process.returncode = -1  # reaped here; Popen must not wait for it again
+                break
+            if time.monotonic() >= until:
+                return None
+            time.sleep(0.005)
+        return self.status
+
+    def death_cause(self) -> str:
+        """Why the child stopped, once it has (poll first)."""
+        if oom_kills() > self.oom_before:
+            return "memory_limit"
+        status = self.status or 0
+        if os.WIFSIGNALED(status):
+            number = os.WTERMSIG(status)
+            if number == signal.SIGXFSZ:
+                return "file_size_limit"
+            if number == signal.SIGKILL:
+                return "killed"
+            return f"signal_{signal_name(number)}"
+        return f"exited_{os.WEXITSTATUS(status)}"
+
+    def close(self, gently: bool) -> None:
+        """End the child and everything it started; close our pipe ends."""
+        if self.request_w is not None:
+            os.close(self.request_w)
+            self.request_w = None
+        if gently:
+            stop = time.monotonic() + EXIT_GRACE_S
+            self.poll(stop)
+            self.drain_output(stop)
+        kill_everything(self.pid)
+        self.poll(time.monotonic() + 2.0)
+        reap_all(time.monotonic() + 1.0)
+        for name in ("result_r", "output_r"):
+            fd = getattr(self, name)
+            if fd is not None:
+                os.close(fd)
+                setattr(self, name, None)
 
 
-def _kill_group(pid: int) -> None:
-    try:
-        os.killpg(pid, signal.SIGKILL)
-    except OSError:
-        pass
-    try:
-        os.kill(pid, signal.SIGKILL)
-    except OSError:
-        pass
+def kill_everything(pid: int) -> None:
+    """The child's process group, and as the namespace's init every other process too."""
+    for target in (lambda: os.killpg(pid, signal.SIGKILL), lambda: os.kill(pid, signal.SIGKILL)):
+        try:
+            target()
+        except OSError:
+            pass
+    if os.getpid() == 1:
+        try:
+            os.kill(-1, signal.SIGKILL)  # every process but us: forks that left the group
+        except OSError:
+            pass
 
 
-def _kill_leftovers(pid: int) -> None:
-    """Stop everything the child left behind (forks, threads in detached processes)."""
-    _kill_group(pid)
+def reap_all(until: float) -> None:
     if os.getpid() != 1:
         return
-    try:
-        os.kill(-1, signal.SIGKILL)  # as the namespace's init: every process but us
-    except OSError:
-        pass
-    stop = time.monotonic() + 2.0
-    while time.monotonic() < stop:
+    while time.monotonic() < until:
         try:
             reaped, _ = os.waitpid(-1, os.WNOHANG)
         except ChildProcessError:
             return
         if reaped == 0:
-            time.sleep(0.01)
+            time.sleep(0.005)
 
 
-def write_report(report: dict, blobs: dict) -> None:
-    out = sys.stdout.buffer
+def check_result(meta: dict, payload: bytes) -> tuple[dict, dict[str, bytes]]:
+    """A result frame's header and blobs, or Protocol. Content is checked outside."""
+    if meta.get("type") != "result" or not set(meta) <= RESULT_KEYS:
+        raise Protocol("not a result frame")
+    if meta.get("status") not in RESULT_STATUSES:
+        raise Protocol("unknown result status")
+    blobs = split_blobs(meta, payload, CHILD_BLOB.match)
+    for blob in blobs.values():
+        try:
+            npy.check(blob)
+        except npy.NpyError as exc:
+            raise Protocol(f"a returned array is malformed: {exc}") from exc
+    record = {key: value for key, value in meta.items() if key not in ("type", "blobs")}
+    return record, blobs
+
+
+class Run:
+    """The whole job: phases in order, the report, the blobs."""
+
+    def __init__(self, job: dict, source: bytes, arrays: dict[str, bytes]):
+        self.job, self.source, self.arrays = job, source, arrays
+        limits = job["limits"]
+        self.limits = limits
+        wall = float(limits["wall_s"])
+        self.budget = Budget(wall, wall + float(limits.get("startup_grace_s", 20.0)) * 0.75)
+        self.cases = {case["id"]: case for case in job["cases"]}
+        self.config = {
+            "type": "init",
+            "modules": list(job.get("modules", [])),
+            "rules": job.get("rules", {}),
+            "cpus": limits.get("cpus", 1),
+        }
+        self.report = {
+            "format": REPORT_FORMAT,
+            "import_error": None,
+            "cases": {},
+            "phases": {},
+            "limits_hit": [],
+            "harness_errors": [],
+        }
+        self.blobs: dict[str, bytes] = {}
+        self.result_room = int(limits["result_max_bytes"])
+
+    def run(self) -> None:
+        started = time.monotonic()
+        for phase in self.job["phases"]:
+            pending = list(phase["cases"])
+            output = Output(
+                int(self.limits["output_keep_bytes"]) if phase.get("keep_output") else 0,
+                int(self.limits["output_max_bytes"]),
+            )
+            children = 0
+            while pending and not self.stopped():
+                if self.budget.left() <= 0:
+                    self._give_up(pending, "time_limit")
+                    break
+                if children > MAX_RESTARTS:
+                    self._give_up(pending, "too_many_crashes")
+                    break
+                children += 1
+                self._run_child(pending, output)
+            if self.stopped():
+                self._give_up(pending, "import_error" if self.report["import_error"] else "harness")
+            self.report["phases"][phase["name"]] = {
+                "output": output.data.decode("utf-8", errors="replace"),
+                "output_bytes": output.total,
+                "output_truncated": output.total > len(output.data),
+                "restarts": max(0, children - 1),
+            }
+        self.report["elapsed_s"] = time.monotonic() - started
+
+    def stopped(self) -> bool:
+        return bool(self.report["import_error"] or self.report["harness_errors"])
+
+    def _give_up(self, pending: list, cause: str) -> None:
+        for case_id in pending:
+            self.report["cases"][case_id] = {"status": "not_run", "cause": cause}
+        pending.clear()
+
+    def _run_child(self, pending: list, output: Output) -> None:
+        booting = time.monotonic()
+        child = Child(self.config, self.source, output, self.result_room)
+        cause = None
+        try:
+            try:
+                meta, _, _ = child.exchange(min(booting + BOOT_S, self.budget.hard))
+            except (TimeoutError, Protocol, OverflowError) as exc:
+                raise Boot(f"the runner did not start: {type(exc).__name__} {exc}") from exc
+            if meta.get("type") != "booted":
+                raise Boot(f"the runner did not start: {str(meta)[:300]}")
+            self.budget.give_back(time.monotonic() - booting)
+            meta, _, _ = child.exchange(self.budget.deadline)
+            if meta.get("type") == "import_error" and isinstance(meta.get("error"), dict):
+                self.report["import_error"] = meta["error"]
+                return
+            if meta != {"type": "ready"}:
+                raise Protocol("expected the ready frame")
+            while pending:
+                case_id = pending[0]
+                self.report["cases"][case_id] = self._run_case(child, self.cases[case_id])
+                pending.pop(0)
+        except Boot as exc:
+            self.report["harness_errors"].append(str(exc)[:2000])
+        except TimeoutError:
+            cause = "time_limit"
+        except OverflowError as exc:
+            cause = str(exc)
+        except Protocol:
+            child.poll(time.monotonic() + 0.2)  # a child that died reads as a closed pipe
+            cause = child.death_cause() if child.status is not None else "protocol"
+        finally:
+            child.close(gently=cause is None)
+        if cause is not None:
+            self.report["limits_hit"].append(cause)
+            if pending:
+                self.report["cases"][pending.pop(0)] = {"status": "aborted", "cause": cause}
+
+    def _run_case(self, child: Child, case: dict) -> dict:
+        timing = case.get("timing")
+        if not timing:
+            record, _ = self._call(child, case, case["args"], 0)
+            return {"status": record["status"], "calls": [record]}
+        for tree in timing.get("warmup", []):
+            record, _ = self._call(child, case, tree, None)
+            if record["status"] != "returned":
+                return {"status": record["status"], "calls": [record]}
+        calls, times = [], []
+        for index, tree in enumerate(timing["reps"]):
+            record, seconds = self._call(child, case, tree, index)
+            calls.append(record)
+            times.append(seconds)
+            if record["status"] != "returned":
+                return {"status": record["status"], "calls": calls}
+        return {"status": "returned", "calls": calls, "times": times}
+
+    def _call(self, child: Child, case: dict, args, index: int | None) -> tuple[dict, float]:
+        kwargs = case.get("kwargs") or {"$dict": {}}
+        names = array_names(kwargs, array_names(args, []))
+        meta = {
+            "type": "call",
+            "entry": case["entry"],
+            "args": args,
+            "kwargs": kwargs,
+            "blobs": [[name, len(self.arrays[name])] for name in names],
+        }
+        payload = [self.arrays[name] for name in names]
+        request = [encode_frame(meta, sum(map(len, payload))), *payload]
+        answer, body, seconds = child.exchange(self.budget.deadline, request)
+        record, blobs = check_result(answer, body)
+        if index is not None:  # a warm-up's value is not kept
+            for name, blob in blobs.items():
+                self.blobs[f"{case['id']}.{index}.{name}"] = blob
+                self.result_room -= len(blob)
+        return record, seconds
+
+
+def write_report(report: dict, blobs: dict[str, bytes], out) -> None:
     with tarfile.open(fileobj=out, mode="w|") as archive:
         payload = json.dumps(report, allow_nan=False).encode()
         for name, data in [("results.json", payload)] + [(f"{k}.npy", v) for k, v in blobs.items()]:
@@ -293,29 +555,15 @@ def write_report(report: dict, blobs: dict) -> None:
 
 
 def main() -> None:
+    ignore_signals()
     make_undumpable()
-    job = read_job(os.environ.get("TENSORDOJO_JOB_DIR", "/tmp/job"))
-    torch = None
-    if "torch" in job.get("modules", []):
-        import torch
-
-        torch.set_num_threads(max(1, int(job["limits"].get("cpus", 1))))
-    with np.load(os.path.join(job["dir"], "arrays.npz"), allow_pickle=False) as npz:
-        arrays = {name: npz[name] for name in npz.files}
-    report = {"harness": HARNESS_VERSION, "import_error": None, "cases": {}, "phases": {}, "limits_hit": []}
-    blobs: dict[str, bytes] = {}
-    started = time.monotonic()
-    deadline = started + float(job["limits"]["wall_s"])
-    for spec in job["phases"]:
-        phase = Phase(spec, job, arrays, torch, deadline)
-        if report["import_error"]:
-            for case_id in phase.pending:
-                report["cases"][case_id] = {"status": "not_run", "cause": "import_error"}
-        else:
-            phase.run(report, blobs)
-        report["phases"][phase.name] = phase.summary()
-    report["elapsed_s"] = time.monotonic() - started
-    write_report(report, blobs)
+    job, source, arrays = read_job(sys.stdin.buffer)
+    run = Run(job, source, arrays)
+    try:
+        run.run()
+    except Exception:  # noqa: BLE001 - our bug: report it as ours, with what we have
+        run.report["harness_errors"].append(traceback.format_exc()[-4000:])
+    write_report(run.report, run.blobs, sys.stdout.buffer)
 
 
 if __name__ == "__main__":

@@ -1,14 +1,16 @@
-"""What comes out of a sandbox is validated before anything looks at it; nothing is unpickled."""
+"""What comes out of a sandbox is read once, into typed records; nothing is unpickled or over-allocated."""
 
 import io
 import json
 import pickle
+import struct
 import tarfile
 
 import numpy as np
 import pytest
 
-from grader.protocol import ReportError, parse_report
+from grader.harness import npy
+from grader.protocol import RecordStatus, ReportError, parse_report
 
 
 def tar_of(files: dict[str, bytes], symlink: str | None = None) -> bytes:
@@ -26,41 +28,64 @@ def tar_of(files: dict[str, bytes], symlink: str | None = None) -> bytes:
     return out.getvalue()
 
 
-def npy(array, allow_pickle=False) -> bytes:
+def npy_bytes(array, allow_pickle=False) -> bytes:
     buffer = io.BytesIO()
     np.save(buffer, array, allow_pickle=allow_pickle)
     return buffer.getvalue()
 
 
-GOOD = {"cases": {"c0": {"status": "returned", "value": {"$array": "c0_0"}}}, "phases": {}, "limits_hit": []}
+def report_of(case: dict, **blobs: bytes) -> bytes:
+    data = {"format": 2, "cases": {"c0": case}, "phases": {}, "limits_hit": [], "harness_errors": []}
+    return tar_of({"results.json": json.dumps(data).encode(), **{f"c0.0.{k}.npy": v for k, v in blobs.items()}})
 
 
-def test_a_well_formed_report_is_read():
-    report = parse_report(tar_of({"results.json": json.dumps(GOOD).encode(), "c0_0.npy": npy(np.ones(3))}), 1 << 20)
-    assert report.arrays["c0_0"].tolist() == [1.0, 1.0, 1.0]
+RETURNED = {"status": "returned", "calls": [{"status": "returned", "value": {"$array": "b0"}}]}
 
 
-def test_a_pickled_array_is_refused():
-    payload = npy(np.array([object()], dtype=object), allow_pickle=True)
-    with pytest.raises(ReportError, match="not a plain .npy"):
-        parse_report(tar_of({"results.json": json.dumps(GOOD).encode(), "c0_0.npy": payload}), 1 << 20)
+def test_a_well_formed_report_is_read_into_typed_records():
+    report = parse_report(report_of(RETURNED, b0=npy_bytes(np.ones(3))), 1 << 20)
+
+    record = report.cases["c0"]
+    assert record.status == RecordStatus.RETURNED
+    assert record.calls[0].value.tolist() == [1.0, 1.0, 1.0]
 
 
-def test_a_raw_pickle_is_refused():
-    with pytest.raises(ReportError):
-        parse_report(tar_of({"results.json": json.dumps(GOOD).encode(), "c0_0.npy": pickle.dumps([1])}), 1 << 20)
+def test_a_pickled_array_makes_the_call_invalid_not_an_internal_error():
+    payload = npy_bytes(np.array([object()], dtype=object), allow_pickle=True)
+    report = parse_report(report_of(RETURNED, b0=payload), 1 << 20)
+    assert report.cases["c0"].status == RecordStatus.INVALID
 
 
-def test_non_numeric_arrays_are_refused():
-    with pytest.raises(ReportError, match="not numeric"):
-        parse_report(tar_of({"results.json": json.dumps(GOOD).encode(), "c0_0.npy": npy(np.array(["a"]))}), 1 << 20)
+def test_a_raw_pickle_makes_the_call_invalid():
+    report = parse_report(report_of(RETURNED, b0=pickle.dumps([1])), 1 << 20)
+    assert report.cases["c0"].status == RecordStatus.INVALID
+
+
+def test_an_npy_header_declaring_more_than_its_bytes_is_refused_before_allocating():
+    header = b"{'descr': '<f8', 'fortran_order': False, 'shape': (34359738368,), }".ljust(118) + b"\n"
+    blob = b"\x93NUMPY\x01\x00" + struct.pack("<H", len(header)) + header + b"\0" * 8
+
+    with pytest.raises(npy.NpyError, match="does not match"):
+        npy.check(blob)
+    assert parse_report(report_of(RETURNED, b0=blob), 1 << 20).cases["c0"].status == RecordStatus.INVALID
+
+
+def test_non_numeric_arrays_make_the_call_invalid():
+    report = parse_report(report_of(RETURNED, b0=npy_bytes(np.array(["a"]))), 1 << 20)
+    assert report.cases["c0"].status == RecordStatus.INVALID
+
+
+def test_a_malformed_exception_record_makes_the_call_invalid():
+    case = {"status": "raised", "calls": [{"status": "raised", "error": {"type": 3, "message": "x"}}]}
+    assert parse_report(report_of(case), 1 << 20).cases["c0"].status == RecordStatus.INVALID
 
 
 def test_links_and_unexpected_files_are_refused():
+    good = b'{"format": 2, "cases": {}, "phases": {}}'
     with pytest.raises(ReportError):
-        parse_report(tar_of({"results.json": json.dumps(GOOD).encode()}, symlink="c1_0.npy"), 1 << 20)
+        parse_report(tar_of({"results.json": good}, symlink="c0.0.b1.npy"), 1 << 20)
     with pytest.raises(ReportError, match="unexpected file"):
-        parse_report(tar_of({"results.json": json.dumps(GOOD).encode(), "../evil.py": b"x"}), 1 << 20)
+        parse_report(tar_of({"results.json": good, "../evil.py": b"x"}), 1 << 20)
 
 
 def test_an_oversized_report_is_refused_before_reading():
@@ -69,15 +94,19 @@ def test_an_oversized_report_is_refused_before_reading():
 
 
 def test_a_case_without_a_valid_status_is_refused():
-    bad = {**GOOD, "cases": {"c0": {"status": "passed"}}}
     with pytest.raises(ReportError, match="no valid status"):
-        parse_report(tar_of({"results.json": json.dumps(bad).encode()}), 1 << 20)
+        parse_report(report_of({"status": "passed"}), 1 << 20)
 
 
 def test_negative_timings_are_refused():
-    bad = {**GOOD, "cases": {"c0": {"status": "returned", "value": 1, "times": [-1.0]}}}
     with pytest.raises(ReportError, match="invalid timings"):
-        parse_report(tar_of({"results.json": json.dumps(bad).encode()}), 1 << 20)
+        parse_report(report_of({**RETURNED, "times": [-1.0]}), 1 << 20)
+
+
+def test_nan_in_the_report_is_refused():
+    raw = b'{"format": 2, "cases": {}, "phases": {}, "limits_hit": [], "elapsed_s": NaN}'
+    with pytest.raises(ReportError):
+        parse_report(tar_of({"results.json": raw}), 1 << 20)
 
 
 def test_an_empty_report_is_an_error():

@@ -1,0 +1,152 @@
+"""PEP 578 audit hooks for the learner's process (standard library only).
+
+Installed by the runner after NumPy/PyTorch are imported and before the
+submission is compiled. An audit hook cannot be removed, and it sees the
+dynamic routes around a source-level rule:
+
+- every source compiled at run time (``exec``, ``eval``, ``compile``, and any
+  module imported later) gets the exercise's forbidden check
+  (grader/harness/forbidden.py); a module file is accepted unchanged only from
+  a directory that was on the path when the hook was installed (never /tmp,
+  the working directory or a directory added later), and only if the source
+  compiled is the file's own text;
+- ``marshal.loads``, ``pickle.find_class``, ``code.__new__`` (also
+  ``code.replace``) and ``ctypes`` are refused: they make code or call
+  functions without source to check (later imports compile from source: the
+  bytecode cache is switched off, so importing never needs ``marshal``);
+- starting programs (``os.system``, ``subprocess``, ``os.exec*``,
+  ``posix_spawn``) and opening sockets are refused;
+- ``gc``'s object walks are refused, so the hook's own state (kept in closures,
+  never in a module global) cannot be reached and rewritten.
+
+What this cannot stop is listed in README ("The trust boundary").
+"""
+
+from __future__ import annotations
+
+import ast
+import os
+import sys
+import tempfile
+
+from forbidden import Rules, find_problems
+
+ALWAYS_REFUSED = {
+    "marshal.loads": "loading marshalled code",
+    "marshal.load": "loading marshalled code",
+    "pickle.find_class": "unpickling functions or classes",
+    "code.__new__": "building code objects by hand",
+    "gc.get_objects": "walking the garbage collector's objects",
+    "gc.get_referrers": "walking the garbage collector's objects",
+    "gc.get_referents": "walking the garbage collector's objects",
+}
+PROCESS_EVENTS = {"os.system", "os.exec", "os.posix_spawn", "os.spawn", "subprocess.Popen", "pty.spawn"}
+SOCKET_EVENTS = {"socket.__new__", "socket.connect", "socket.bind", "socket.getaddrinfo"}
+
+
+class ForbiddenCallError(Exception):
+    """Raised when the submission uses something the exercise (or the sandbox) forbids."""
+
+
+class SandboxPolicyError(PermissionError):
+    """Raised for what no submission may do: start programs, open sockets."""
+
+
+def trusted_roots(extra: tuple[str, ...] = ()) -> tuple[str, ...]:
+    """Directories whose files may be imported: the path as it is now, without writable places."""
+    writable = {os.path.realpath(p) for p in (tempfile.gettempdir(), os.getcwd())}
+    roots = []
+    for entry in list(sys.path) + list(extra):
+        if not entry:
+            continue
+        real = os.path.realpath(entry)
+        if any(real == w or real.startswith(w + os.sep) for w in writable):
+            continue
+        roots.append(real.rstrip(os.sep) + os.sep)
+    return tuple(dict.fromkeys(roots))
+
+
+def install(rules: Rules, roots: tuple[str, ...]) -> None:
+    """Install the hook. What it uses is bound here, immutable, out of the learner's reach.
+
+    A traceback through the hook shows its frame, so nothing the hook keeps may
+    be mutable: the rules are rebuilt from tuples on each check, and the hook
+    recognises its own parsing by its code object on the stack, not by a flag.
+    """
+    get_frame = sys._getframe
+    realpath, isabs, dirname, open_file = os.path.realpath, os.path.isabs, os.path.dirname, open
+    parse, ast_type, str_type, str_encode = ast.parse, ast.AST, str, str.encode
+    problems_in, make_rules = find_problems, Rules
+    parts = (tuple(rules.calls), tuple(rules.methods), tuple(rules.operators), tuple(rules.modules), bool(rules.loops))
+    check_rules = rules.any
+    refused = tuple(sorted(ALWAYS_REFUSED.items()))
+    process_events, socket_events = frozenset(PROCESS_EVENTS), frozenset(SOCKET_EVENTS)
+    forbidden_error, policy_error = ForbiddenCallError, SandboxPolicyError
+    roots = tuple(roots)
+
+    def trusted(path: str) -> bool:
+        real = realpath(path)
+        return any(real.startswith(root) for root in roots)
+
+    def as_bytes(source) -> bytes:
+        if isinstance(source, str_type):
+            return str_encode(source, "utf-8", "surrogatepass")
+        return bytes(memoryview(source))
+
+    def check_compile(source, filename) -> None:
+        name = filename if isinstance(filename, str_type) else ""
+        if isinstance(source, ast_type):
+            if isabs(name) or check_rules:
+                raise forbidden_error("compiling a hand-built syntax tree is not allowed in this exercise")
+            return
+        if isabs(name):
+            if not trusted(name):
+                raise forbidden_error(f"importing code from {dirname(name)} is not allowed")
+            with open_file(name, "rb") as handle:
+                on_disk = handle.read()
+            if as_bytes(source) != on_disk:
+                raise forbidden_error("compiling code under a library's file name is not allowed")
+            return
+        if not check_rules:
+            return
+        text = as_bytes(source).decode("utf-8", errors="replace")
+        try:
+            tree = parse(text)
+        except (SyntaxError, ValueError):
+            return  # the compile itself fails the same way
+        found = problems_in(tree, make_rules(*parts))
+        if found:
+            raise forbidden_error(f"code built at run time breaks a rule: {found[0].message}")
+
+    check_code = check_compile.__code__
+
+    def inside_check() -> bool:
+        frame = get_frame(2)
+        for _ in range(64):
+            if frame is None:
+                return False
+            if frame.f_code is check_code:
+                return True
+            frame = frame.f_back
+        return False
+
+    def hook(event: str, args: tuple) -> None:
+        for name, what in refused:
+            if event == name:
+                raise forbidden_error(f"{what} is not allowed in the sandbox")
+        if event.startswith("ctypes."):
+            raise forbidden_error("ctypes is not allowed in the sandbox")
+        if event in process_events:
+            raise policy_error("starting programs is not allowed in the sandbox")
+        if event in socket_events:
+            raise policy_error("the sandbox has no network")
+        if event == "import" and len(args) > 1 and isinstance(args[1], str_type):
+            if not trusted(args[1]):  # a compiled extension from a writable place
+                raise forbidden_error(f"importing code from {dirname(args[1])} is not allowed")
+        elif event == "compile" and not inside_check():
+            check_compile(args[0], args[1] if len(args) > 1 else None)
+
+    # Later imports compile from source (so the hook sees them), never from cached bytecode.
+    sys.dont_write_bytecode = True
+    sys.implementation.cache_tag = None
+    sys.addaudithook(hook)
