@@ -95,7 +95,6 @@ INSTALLED_APPS = [
     "api",
     "ops",
     "similarity",
-    "similarity",
     "lti_tool",  # django-lti: LTI registrations, deployments, keys
     "lti",
     "trials",

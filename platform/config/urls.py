@@ -16,7 +16,6 @@ urlpatterns = [
     path("leaderboards/", include("leaderboards.urls")),
     path("api/", include("api.urls")),
     path("similarity/", include("similarity.urls")),
-    path("similarity/", include("similarity.urls")),
     path("lti/", include("lti.urls")),
     path("admin/", admin.site.urls),
     path("healthz", ops_views.healthz, name="healthz"),
