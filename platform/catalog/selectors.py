@@ -121,6 +121,10 @@ def explanation_state(*, user, exercise: Exercise, now: datetime | None = None) 
     """Open after an accepted submission, or once a cohort deadline of the learner has passed."""
     if not user.is_authenticated:
         return ExplanationState(False, "Log in and solve the exercise to read its explanation.")
+    from accounts.services import is_instructor
+
+    if is_instructor(user):
+        return ExplanationState(True, "Instructors can read every explanation.")
     accepted = _attempts(user, exercise).filter(verdict="accepted").order_by("-created_at").first()
     if accepted is not None:
         return ExplanationState(True, "You solved it: here is the idea and the reference solution.", accepted.source)

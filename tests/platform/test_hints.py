@@ -151,3 +151,9 @@ def test_the_track_page_shows_prerequisites_and_estimated_minutes(client, taught
     page = client.get(reverse("catalog:track_list")).content.decode()
     assert "about 7 min" in page
     assert f'Do first: <a href="{reverse("catalog:exercise_detail", args=["timing-probe"])}">' in page
+
+
+def test_instructors_can_read_every_explanation(client, instructor, taught):
+    client.force_login(instructor)
+    response = client.get(reverse("catalog:explanation", args=[taught.slug]))
+    assert response.status_code == 200 and "every element doubles" in response.content.decode()
