@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from catalog.models import Exercise, ExerciseVersion, Track
+from catalog.models import Exercise, ExerciseVersion, HintUnlock, LessonSection, Track
 
 
 @admin.register(Track)
@@ -30,5 +30,18 @@ class ExerciseAdmin(admin.ModelAdmin):
 class ExerciseVersionAdmin(admin.ModelAdmin):
     list_display = ("exercise", "version", "created_at")
     list_filter = ("exercise",)
-    readonly_fields = ("exercise", "version", "statement_md", "starter", "config", "created_at")
-    exclude = ("statement_html",)
+    readonly_fields = ("exercise", "version", "statement_md", "starter", "solution", "config", "created_at")
+    exclude = ("statement_html", "hints_html", "explanation_html")
+
+
+@admin.register(HintUnlock)
+class HintUnlockAdmin(admin.ModelAdmin):
+    list_display = ("user", "exercise", "index", "unlocked_at")
+    list_filter = ("exercise",)
+    readonly_fields = ("user", "exercise", "index", "unlocked_at")
+
+
+@admin.register(LessonSection)
+class LessonSectionAdmin(admin.ModelAdmin):
+    list_display = ("order", "anchor", "title")
+    readonly_fields = ("anchor", "title", "order", "html", "exercises")
