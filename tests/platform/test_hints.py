@@ -157,3 +157,11 @@ def test_instructors_can_read_every_explanation(client, instructor, taught):
     client.force_login(instructor)
     response = client.get(reverse("catalog:explanation", args=[taught.slug]))
     assert response.status_code == 200 and "every element doubles" in response.content.decode()
+
+
+def test_the_reference_solution_stays_hidden_until_the_explanation_opens(client, learner, taught, sent_tasks):
+    attempt(learner, taught, "wrong_answer", 0.0)
+    client.force_login(learner)
+    page = client.get(reverse("catalog:exercise_detail", args=[taught.slug])).content.decode()
+    api = client.get(f"/api/exercises/{taught.slug}").content.decode()
+    assert "x * 2" not in page and "x * 2" not in api
