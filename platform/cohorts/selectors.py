@@ -20,7 +20,7 @@ from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
 from cohorts.models import Cohort, CohortExercise, Membership
-from submissions.models import Submission
+from submissions.models import Submission, SubmissionDiagnosis
 
 
 def _with_due() -> QuerySet[CohortExercise]:
@@ -103,6 +103,10 @@ def cohorts_for_user(*, user) -> QuerySet[Cohort]:
         .annotate(learners=Coalesce(Subquery(learners), 0))
         .order_by("-created_at")
     )
+
+
+def learner_count(*, cohort: Cohort) -> int:
+    return Membership.objects.filter(cohort=cohort, role=Membership.LEARNER).count()
 
 
 @dataclass
@@ -196,7 +200,7 @@ def cohort_grid(*, cohort: Cohort, search: str = "", only_exercise: str = "") ->
 
 def exercise_stats(*, cohort: Cohort, exercise) -> dict:
     """Solve rate, counting graded attempts, verdicts and common diagnoses, for one exercise of a cohort."""
-    total_learners = Membership.objects.filter(cohort=cohort, role=Membership.LEARNER).count()
+    total_learners = learner_count(cohort=cohort)
     grades = cohort_grades(cohort=cohort, exercise_ids=[exercise.id])
     solved = sum(1 for grade in grades.values() if is_solved(grade, exercise))
     submissions = counting_submissions(cohort=cohort).filter(exercise=exercise, status=Submission.GRADED)
@@ -211,16 +215,37 @@ def exercise_stats(*, cohort: Cohort, exercise) -> dict:
     }
 
 
-def common_diagnoses(*, submissions: QuerySet[Submission], limit: int = 5) -> list:
-    """Placeholder until diagnoses are recorded at grading time (see below)."""
-    from collections import Counter
+@dataclass
+class DiagnosisCount:
+    """A likely mistake: in words, how many learners made it, in how many submissions."""
 
-    diagnoses: Counter = Counter()
-    for result in submissions.values_list("result", flat=True)[:2000]:
-        for test in (result or {}).get("tests", []):
-            if test.get("diagnosis"):
-                diagnoses[test["diagnosis"]] += 1
-    return diagnoses.most_common(limit)
+    diagnosis: str
+    words: str
+    learners: int
+    submissions: int
+
+
+def common_diagnoses(*, submissions: QuerySet[Submission], limit: int = 5) -> list[DiagnosisCount]:
+    """The mistakes most learners made, from the diagnoses recorded at grading time (one query)."""
+    rows = (
+        SubmissionDiagnosis.objects.filter(submission__in=submissions.values("pk"))
+        .values("diagnosis")
+        .annotate(
+            learners=Count("submission__user_id", distinct=True),
+            n=Count("submission_id", distinct=True),
+            words=Max("message"),
+        )
+        .order_by("-learners", "-n", "diagnosis")[:limit]
+    )
+    return [
+        DiagnosisCount(row["diagnosis"], row["words"] or _slug_words(row["diagnosis"]), row["learners"], row["n"])
+        for row in rows
+    ]
+
+
+def _slug_words(slug: str) -> str:
+    """Last resort for a diagnosis recorded without a message: its name as a phrase."""
+    return slug.replace("-", " ").replace("_", " ").capitalize()
 
 
 @dataclass

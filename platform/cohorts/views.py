@@ -5,13 +5,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import pluralize
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts.services import is_instructor
-from catalog.models import Exercise
 from cohorts.forms import CohortForm, DeadlineForm, JoinForm
-from cohorts.models import Cohort, Membership
+from cohorts.models import Cohort, CohortExercise, Membership
 from cohorts.selectors import (
     cohort_grid,
     cohort_links,
@@ -20,10 +20,11 @@ from cohorts.selectors import (
     is_cohort_instructor,
     is_learner,
     is_member,
+    learner_count,
     learner_standing,
     learner_submissions,
 )
-from cohorts.services import cohort_create, cohort_join, cohort_regrade, cohort_set_deadline
+from cohorts.services import cohort_create, cohort_join, cohort_regrade, cohort_set_deadline, regrade_candidates
 
 
 @login_required
@@ -88,6 +89,8 @@ def cohort_detail(request, cohort_id: int):
         "links": cohort_links(cohort=cohort),
         "instructor": is_cohort_instructor(user=request.user, cohort=cohort),
         "now": now,
+        "timezone_name": timezone.get_current_timezone_name(),
+        "learner_count": learner_count(cohort=cohort),
         "standing": learner_standing(cohort=cohort, user=request.user, now=now)
         if is_learner(user=request.user, cohort=cohort)
         else [],
@@ -134,23 +137,49 @@ def _csv_safe(text: str) -> str:
 def cohort_deadline(request, cohort_id: int):
     cohort = _instructor_cohort(request, cohort_id)
     form = DeadlineForm(request.POST)
-    if form.is_valid():
-        exercise = get_object_or_404(Exercise, slug=form.cleaned_data["exercise"])
-        cohort_set_deadline(user=request.user, cohort=cohort, exercise=exercise, deadline=form.cleaned_data["deadline"])
-        messages.success(request, f"Deadline for {exercise.title} saved.")
+    if not form.is_valid():
+        errors = [message for messages_ in form.errors.values() for message in messages_]
+        messages.error(request, f"Deadline not changed. {' '.join(errors)}")
+        return redirect("cohorts:detail", cohort_id=cohort.id)
+    link = get_object_or_404(
+        CohortExercise.objects.select_related("exercise"), cohort=cohort, exercise__slug=form.cleaned_data["exercise"]
+    )
+    if form.cleaned_data["action"] == DeadlineForm.REMOVE:
+        cohort_set_deadline(user=request.user, cohort=cohort, exercise=link.exercise, deadline=None)
+        messages.success(request, f"Deadline for {link.exercise.title} removed.")
     else:
-        messages.error(request, "That deadline is not a valid date and time.")
+        link = cohort_set_deadline(
+            user=request.user, cohort=cohort, exercise=link.exercise, deadline=form.cleaned_data["deadline"]
+        )
+        when = timezone.localtime(link.deadline).strftime("%Y-%m-%d %H:%M")
+        messages.success(
+            request, f"Deadline for {link.exercise.title} set to {when} {timezone.get_current_timezone_name()}."
+        )
     return redirect("cohorts:detail", cohort_id=cohort.id)
 
 
 @login_required
-@require_POST
 def cohort_regrade_view(request, cohort_id: int, slug: str):
+    """GET: say what a re-grade would do and ask to confirm; POST: do it."""
     cohort = _instructor_cohort(request, cohort_id)
-    exercise = get_object_or_404(Exercise, slug=slug)
-    count = cohort_regrade(user=request.user, cohort=cohort, exercise=exercise)
-    messages.success(request, f"{count} submissions queued for re-grading (low priority).")
-    return redirect("cohorts:detail", cohort_id=cohort.id)
+    link = get_object_or_404(CohortExercise.objects.select_related("exercise"), cohort=cohort, exercise__slug=slug)
+    if request.method == "POST":
+        count = cohort_regrade(user=request.user, cohort=cohort, exercise=link.exercise)
+        messages.success(
+            request, f"{count} submission{pluralize(count)} queued for re-grading (low priority, after live work)."
+        )
+        return redirect("cohorts:detail", cohort_id=cohort.id)
+    candidates = regrade_candidates(cohort=cohort, exercise=link.exercise)
+    return render(
+        request,
+        "cohorts/regrade_confirm.html",
+        {
+            "cohort": cohort,
+            "exercise": link.exercise,
+            "count": candidates.count(),
+            "learners": candidates.values("user_id").distinct().count(),
+        },
+    )
 
 
 @login_required
