@@ -9,7 +9,13 @@ from rest_framework.views import APIView
 
 from catalog.models import Exercise
 from trials.selectors import trial_get
-from trials.services import TrialRateLimited, TrialRejected, trial_create, visible_cases_get
+from trials.services import (
+    TrialRateLimited,
+    TrialRejected,
+    trial_create,
+    trial_give_up_if_stale,
+    visible_cases_get,
+)
 
 
 class TrialCreateSerializer(serializers.Serializer):
@@ -51,7 +57,7 @@ class TrialDetail(APIView):
         trial = trial_get(user=request.user, trial_id=trial_id)
         if trial is None:
             raise NotFound("No such run.")
-        return Response(trial_json(trial))
+        return Response(trial_json(trial_give_up_if_stale(trial)))
 
 
 class VisibleCases(APIView):

@@ -131,6 +131,15 @@ def trial_run(*, trial_id, backend=None) -> str:
     return "done"
 
 
+def trial_give_up_if_stale(trial: TrialRun) -> TrialRun:
+    """A trial no worker finished in time (message lost, worker killed) ends as our error, not an endless wait."""
+    too_old = timezone.now() - timezone.timedelta(seconds=settings.GRADING_HARD_TIME_LIMIT + 60)
+    if not trial.is_finished and trial.created_at < too_old:
+        _finish(trial.id, status=TrialStatus.ERROR, error_message=OUR_SIDE)
+        trial.refresh_from_db()
+    return trial
+
+
 def visible_part(results: dict) -> dict:
     """What a trial keeps of a grading: visible cases only, and nothing that ranks."""
     kept = dict(results)

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 
 from catalog.models import Exercise
 from trials.selectors import trial_get
-from trials.services import TrialRateLimited, TrialRejected, trial_create
+from trials.services import TrialRateLimited, TrialRejected, trial_create, trial_give_up_if_stale
 
 
 def _wants_json(request) -> bool:
@@ -44,7 +44,7 @@ def _get_own(request, trial_id):
     trial = trial_get(user=request.user, trial_id=trial_id)
     if trial is None:
         raise Http404("No such run.")
-    return trial
+    return trial_give_up_if_stale(trial)
 
 
 @login_required

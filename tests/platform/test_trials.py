@@ -173,3 +173,13 @@ def test_the_visible_cases_carry_inputs_and_the_reference_output(client, learner
 
     assert np.array_equal(array(case["args"]["$tuple"][0]), np.arange(4.0))
     assert np.array_equal(array(case["expected"]), np.arange(4.0) * 2)
+
+
+def test_a_trial_no_worker_finished_ends_as_our_error_instead_of_waiting_forever(client, learner, catalogue, settings):
+    from django.utils import timezone
+
+    trial = trial_create(user=learner, exercise=catalogue["sandbox-probe"], source=RIGHT)
+    TrialRun.objects.filter(id=trial.id).update(created_at=timezone.now() - timezone.timedelta(hours=1))
+    client.force_login(learner)
+    status = client.get(reverse("trials:status", args=[trial.id])).json()
+    assert status["finished"] and status["status"] == "error"
