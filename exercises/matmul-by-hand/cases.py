@@ -1,4 +1,8 @@
-"""Cases for matmul-by-hand: the lesson's example, thin shapes, and a mismatch."""
+"""Cases for matmul-by-hand: nested lists in, a nested list out, in a sandbox without NumPy.
+
+The inputs are plain lists and the sandbox has no NumPy to import, so "plain Python
+loops" holds by construction: there is no library product to call.
+"""
 
 import re
 
@@ -16,13 +20,22 @@ def names_both_shapes(message, case):
     return None
 
 
-def build_cases(rng):
-    def pair(m, n, p):
-        return rng.standard_normal((m, n)), rng.standard_normal((n, p))
+def zip_product(A, B):
+    """What multiplying matching entries of two nested lists gives (zip stops at the shorter side)."""
+    return [[float(x) * float(y) for x, y in zip(row_a, row_b)] for row_a, row_b in zip(A, B)]
 
-    lesson_a = np.array([[1, 2, 3], [4, 5, 6]], dtype=float)
-    lesson_b = np.array([[7, 8], [9, 10], [11, 12]], dtype=float)
+
+def build_cases(rng):
+    def matrix(rows, cols):
+        return rng.standard_normal((rows, cols)).round(6).tolist()
+
+    def pair(m, n, p):
+        return matrix(m, n), matrix(n, p)
+
+    lesson_a = [[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]]
+    lesson_b = [[7.0, 8.0], [9.0, 10.0], [11.0, 12.0]]
     common = dict(allow_lists=True)
+    ones = [[1.0] * 3 for _ in range(2)], [[1.0] * 5 for _ in range(4)]
     return [
         Case(
             "lesson example (2x3)(3x2)",
@@ -44,7 +57,7 @@ def build_cases(rng):
         Case(
             "mismatched inner sizes",
             "matmul",
-            (np.ones((2, 3)), np.ones((4, 5))),
+            ones,
             **common,
             expect_error="ValueError",
             error_message_check=names_both_shapes,
@@ -54,7 +67,7 @@ def build_cases(rng):
         Case("hidden: tall times wide", "matmul", pair(7, 2, 5), visible=False, **common),
         Case("hidden: wide times tall", "matmul", pair(3, 8, 2), visible=False, **common),
         Case(
-            "hidden: nested lists",
+            "hidden: whole numbers",
             "matmul",
             ([[1, 2], [3, 4], [5, 6]], [[1, 0, 2], [0, 1, 3]]),
             visible=False,
@@ -63,7 +76,7 @@ def build_cases(rng):
         Case(
             "hidden: mismatch, square vs wide",
             "matmul",
-            (np.ones((3, 3)), np.ones((2, 3))),
+            ([[1.0] * 3 for _ in range(3)], [[1.0] * 3 for _ in range(2)]),
             visible=False,
             expect_error="ValueError",
             error_message_check=names_both_shapes,
@@ -73,7 +86,13 @@ def build_cases(rng):
 
 
 DIAGNOSES = [
-    dx.elementwise_product(),
+    # Lists do not broadcast: a learner's entry-by-entry product is the zip of rows and entries.
+    dx.alternative(
+        "elementwise-product",
+        "This multiplies matching entries, not rows by columns: each entry of the product is "
+        "the dot product of a row of A with a column of B.",
+        zip_product,
+    ),
     dx.swapped_operands(),
     dx.transposed_result(),
     dx.no_error_raised("ValueError"),

@@ -36,13 +36,14 @@ class ProcessBackend:
     name = "process"
     unsafe = True
 
-    def __init__(self, allow: bool = False):
+    def __init__(self, allow: bool = False, python: str | None = None):
         if not allow:
             raise ProcessBackendRefused(
                 "the process backend runs learner code without a sandbox; "
                 "choose it by name (GRADER_BACKEND=process) to use it for authoring"
             )
         self._image_id = ""
+        self.python = python or sys.executable  # e.g. a NumPy-free interpreter, as in the stdlib image
 
     def check(self) -> dict:
         return {"ok": True, "engine": False, "image": False, "unsafe": True, "note": UNSAFE_NOTE}
@@ -50,19 +51,20 @@ class ProcessBackend:
     def image_id(self, kind: str = "numpy") -> str:
         """A hash of the harness files and the interpreter: what an image id is for Docker."""
         if not self._image_id:
-            digest = hashlib.sha256(sys.version.encode())
+            digest = hashlib.sha256(f"{sys.version}\0{self.python}".encode())
             for path in sorted(HARNESS.parent.glob("*.py")):
                 digest.update(path.name.encode() + b"\0" + path.read_bytes())
             self._image_id = "process-" + digest.hexdigest()[:12]
         return self._image_id
 
     def create(self, limits: Limits, *, gpu: bool = False, kind: str = "numpy") -> ProcessSandbox:
-        return ProcessSandbox(limits)
+        return ProcessSandbox(limits, self.python)
 
 
 class ProcessSandbox:
-    def __init__(self, limits: Limits):
+    def __init__(self, limits: Limits, python: str):
         self.limits = limits
+        self.python = python
         self.workdir = tempfile.mkdtemp(prefix="tensordojo-job-")
         self.job = b""
 
@@ -89,7 +91,7 @@ class ProcessSandbox:
         }
         started = time.monotonic()
         proc = subprocess.Popen(
-            [sys.executable, "-I", str(HARNESS)],
+            [self.python, "-I", str(HARNESS)],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
