@@ -133,3 +133,10 @@ def test_an_exercise_outside_the_cohort_is_not_found(client, instructor, classro
     CohortExercise.objects.filter(cohort=cohort, exercise=catalogue["timing-probe"]).delete()
     client.force_login(instructor)
     assert client.get(report_url(cohort, catalogue["timing-probe"])).status_code == 404
+
+
+def test_the_cohort_page_links_instructors_to_the_report(client, instructor, classroom):
+    cohort, _, _ = classroom
+    client.force_login(instructor)
+    page = client.get(reverse("cohorts:detail", args=[cohort.id])).content.decode()
+    assert reverse("similarity:cohort", args=[cohort.id]) in page

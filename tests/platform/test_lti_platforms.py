@@ -1,0 +1,64 @@
+"""The page where an instructor or operator registers an LMS and reads the URLs to give it."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+
+FORM = {
+    "name": "University Moodle",
+    "issuer": "https://moodle.example.edu",
+    "client_id": "abc123",
+    "deployment_ids": "1, 2\n2",
+    "auth_url": "https://moodle.example.edu/mod/lti/auth.php",
+    "token_url": "https://moodle.example.edu/mod/lti/token.php",
+    "keyset_url": "https://moodle.example.edu/mod/lti/certs.php",
+    "audience": "",
+}
+
+
+def test_an_instructor_registers_a_platform_with_its_deployments_active(client, instructor):
+    from lti_tool.models import LtiRegistration
+
+    client.force_login(instructor)
+    response = client.post(reverse("lti:platforms"), FORM)
+
+    assert response.status_code == 302
+    registration = LtiRegistration.objects.get()
+    assert (registration.issuer, registration.client_id) == ("https://moodle.example.edu", "abc123")
+    assert sorted(registration.deployments.values_list("deployment_id", "is_active")) == [("1", True), ("2", True)]
+
+
+def test_the_page_lists_the_urls_to_give_the_lms(client, instructor):
+    client.force_login(instructor)
+    page = client.get(reverse("lti:platforms")).content.decode()
+
+    for name in ("login", "launch", "jwks"):
+        assert "http://testserver" + reverse(f"lti:{name}") in page
+
+
+def test_the_same_issuer_and_client_id_cannot_be_registered_twice(client, instructor):
+    client.force_login(instructor)
+    client.post(reverse("lti:platforms"), FORM)
+
+    response = client.post(reverse("lti:platforms"), FORM)
+
+    assert response.status_code == 200
+    assert "already registered" in response.content.decode()
+
+
+def test_plain_http_urls_are_refused_outside_development(client, instructor, settings):
+    from lti_tool.models import LtiRegistration
+
+    settings.DEVELOPMENT = False
+    client.force_login(instructor)
+
+    response = client.post(reverse("lti:platforms"), dict(FORM, token_url="http://moodle.example.edu/token.php"))
+
+    assert response.status_code == 200 and "Use an https:// URL." in response.content.decode()
+    assert not LtiRegistration.objects.exists()
+
+
+def test_a_learner_cannot_register_a_platform(client, learner):
+    client.force_login(learner)
+    assert client.get(reverse("lti:platforms")).status_code == 403
+    assert client.post(reverse("lti:platforms"), FORM).status_code == 403
