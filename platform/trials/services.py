@@ -28,6 +28,7 @@ from grader.backends import SandboxUnavailable
 from grader.grading import InternalGradingError, expected_store, grade
 from grader.protocol import FixtureArg, TensorArg
 from grader.values import TensorValue
+from trials import dispatch
 from trials.models import TrialRun, TrialStatus, VisibleCaseSet
 
 log = logging.getLogger("tensordojo.trials")
@@ -88,15 +89,8 @@ def queue_for(exercise: Exercise) -> str:
 
 def enqueue(trial: TrialRun) -> bool:
     """Send the run; a broker that is down marks the trial failed at once (the learner just runs again)."""
-    from trials.tasks import run_trial
-
     try:
-        run_trial.apply_async(
-            args=[str(trial.id)],
-            queue=queue_for(trial.exercise),
-            retry=True,
-            retry_policy={"max_retries": 1, "interval_start": 0.2},
-        )
+        dispatch.send_trial(str(trial.id), queue=queue_for(trial.exercise))
     except Exception as exc:  # kombu raises several types when the broker is unreachable
         log.warning("trial enqueue failed", extra={"trial_id": str(trial.id), "error": str(exc)[:200]})
         _finish(trial.id, status=TrialStatus.ERROR, error_message=OUR_SIDE)
@@ -156,10 +150,8 @@ def visible_cases_get(*, exercise: Exercise) -> VisibleCaseSet | None:
     version = exercise.current_version
     found = VisibleCaseSet.objects.filter(exercise_version=version).first()
     if found is None and cache.add(f"visible-cases-queued:{version.id}", 1, timeout=60):
-        from trials.tasks import prepare_visible_cases
-
         try:
-            prepare_visible_cases.apply_async(args=[version.id], queue=queue_for(exercise))
+            dispatch.send_visible_cases(version.id, queue=queue_for(exercise))
         except Exception as exc:  # broker down: the next request tries again
             cache.delete(f"visible-cases-queued:{version.id}")
             log.warning("could not queue the visible cases", extra={"error": str(exc)[:200]})

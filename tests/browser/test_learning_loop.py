@@ -43,8 +43,8 @@ def loop_site(live_server, settings, tmp_path, monkeypatch):
     from grader.backends import get_backend
     from submissions.dispatch import GRADE_TASK
     from submissions.worker import grading_run
+    from trials import dispatch
     from trials import services as trials
-    from trials.tasks import run_trial
 
     root = tmp_path / "exercises"
     shutil.copytree(ROOT / "exercises" / EXERCISE, root / EXERCISE)
@@ -74,7 +74,7 @@ def loop_site(live_server, settings, tmp_path, monkeypatch):
 
     monkeypatch.setattr(app, "send_task", send_task)
     monkeypatch.setattr(
-        run_trial, "apply_async", lambda args, **kw: trials.trial_run(trial_id=args[0], backend=backend)
+        dispatch, "send_trial", lambda trial_id, queue: trials.trial_run(trial_id=trial_id, backend=backend)
     )
     return live_server.url
 

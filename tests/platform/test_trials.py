@@ -19,13 +19,13 @@ WRONG = "def solve(x):\n    return x + 1\n"
 
 @pytest.fixture
 def sent_trials(monkeypatch):
-    """Trial tasks sent to the broker (recorded, not sent)."""
-    from trials.tasks import prepare_visible_cases, run_trial
+    """Trial work sent to the broker, as (kind, id, queue): recorded, not sent."""
+    from trials import dispatch
 
     sent = []
-    monkeypatch.setattr(run_trial, "apply_async", lambda args, queue, **kw: sent.append(("run", args[0], queue)))
+    monkeypatch.setattr(dispatch, "send_trial", lambda trial_id, queue: sent.append(("run", trial_id, queue)))
     monkeypatch.setattr(
-        prepare_visible_cases, "apply_async", lambda args, queue, **kw: sent.append(("cases", args[0], queue))
+        dispatch, "send_visible_cases", lambda version_id, queue: sent.append(("cases", version_id, queue))
     )
     return sent
 

@@ -23,16 +23,15 @@ def backend(tmp_path, monkeypatch):
 @pytest.fixture
 def cli(live_server, learner, catalogue, backend, monkeypatch, tmp_path):
     """A logged-in CLI; trial tasks run at once in-process instead of going to a broker."""
-    from trials import services
-    from trials.tasks import prepare_visible_cases, run_trial
+    from trials import dispatch, services
 
     monkeypatch.setattr(
-        run_trial, "apply_async", lambda args, **kw: services.trial_run(trial_id=args[0], backend=backend)
+        dispatch, "send_trial", lambda trial_id, queue: services.trial_run(trial_id=trial_id, backend=backend)
     )
     monkeypatch.setattr(
-        prepare_visible_cases,
-        "apply_async",
-        lambda args, **kw: services.visible_cases_build(version_id=args[0], backend=backend),
+        dispatch,
+        "send_visible_cases",
+        lambda version_id, queue: services.visible_cases_build(version_id=version_id, backend=backend),
     )
     monkeypatch.setenv("TENSORDOJO_PASSWORD", "a-long-password-1")
     monkeypatch.setattr("tensordojo_cli.__main__.TOKEN_FILE", tmp_path / "config" / "token")
