@@ -23,35 +23,36 @@ from cohorts.models import Cohort, CohortExercise, Membership
 from submissions.models import Submission, SubmissionDiagnosis
 
 
-def _with_due() -> QuerySet[CohortExercise]:
+def _with_due(links: QuerySet[CohortExercise] | None = None) -> QuerySet[CohortExercise]:
     """Cohort exercises annotated with `due`: their own deadline, else the cohort's end date (None: never)."""
-    return CohortExercise.objects.annotate(due=Coalesce("deadline", "cohort__ends_at"))
+    links = CohortExercise.objects.all() if links is None else links
+    return links.annotate(due=Coalesce("deadline", "cohort__ends_at"))
 
 
-def _links_open_at(when) -> QuerySet[CohortExercise]:
-    """Cohort exercises still open at `when` (a datetime or an OuterRef to one): the rule's date test."""
-    return _with_due().filter(Q(due__isnull=True) | Q(due__gte=when))
+def _open_at(when, links: QuerySet[CohortExercise] | None = None) -> QuerySet[CohortExercise]:
+    """The links still open at `when` (a datetime or an OuterRef to one): the rule's date test."""
+    return _with_due(links).filter(Q(due__isnull=True) | Q(due__gte=when))
+
+
+def _learner_links(*, user_id, exercise_id) -> QuerySet[CohortExercise]:
+    """The exercise's links in the cohorts where the user is a learner (values or OuterRefs)."""
+    return CohortExercise.objects.filter(
+        exercise_id=exercise_id, cohort__memberships__user_id=user_id, cohort__memberships__role=Membership.LEARNER
+    )
 
 
 def counting_submissions(*, cohort: Cohort | int) -> QuerySet[Submission]:
     """Every submission (any status) that counts for the cohort, by the counting rule."""
     cohort_id = cohort.pk if isinstance(cohort, Cohort) else cohort
     learners = Membership.objects.filter(cohort_id=cohort_id, role=Membership.LEARNER).values("user_id")
-    open_link = _links_open_at(OuterRef("created_at")).filter(cohort_id=cohort_id, exercise_id=OuterRef("exercise_id"))
+    open_link = _open_at(OuterRef("created_at")).filter(cohort_id=cohort_id, exercise_id=OuterRef("exercise_id"))
     return Submission.objects.filter(user_id__in=learners).filter(Exists(open_link))
 
 
 def counting_cohort_ids(*, submission: Submission) -> list[int]:
     """The cohorts a submission counts for (the same rule, seen from the submission)."""
-    learner_of = Membership.objects.filter(
-        cohort_id=OuterRef("cohort_id"), user_id=submission.user_id, role=Membership.LEARNER
-    )
-    return list(
-        _links_open_at(submission.created_at)
-        .filter(exercise_id=submission.exercise_id)
-        .filter(Exists(learner_of))
-        .values_list("cohort_id", flat=True)
-    )
+    links = _learner_links(user_id=submission.user_id, exercise_id=submission.exercise_id)
+    return sorted(set(_open_at(submission.created_at, links).values_list("cohort_id", flat=True)))
 
 
 def counts_for_a_cohort_now(*, user, exercise, when: datetime) -> bool:
@@ -59,12 +60,14 @@ def counts_for_a_cohort_now(*, user, exercise, when: datetime) -> bool:
 
     A learner in no cohort that has the exercise is never "practising": True.
     """
-    links = CohortExercise.objects.filter(
-        exercise=exercise, cohort__memberships__user=user, cohort__memberships__role=Membership.LEARNER
-    )
-    if not links.exists():
-        return True
-    return _links_open_at(when).filter(pk__in=links.values("pk")).exists()
+    links = _learner_links(user_id=user.pk, exercise_id=exercise.pk)
+    return not links.exists() or _open_at(when, links).exists()
+
+
+def counts_flag_condition() -> Q:
+    """`counts_for_a_cohort_now` as a filter over Submission rows (to refresh their `counts` flag in bulk)."""
+    links = _learner_links(user_id=OuterRef("user_id"), exercise_id=OuterRef("exercise_id"))
+    return Q(~Exists(links)) | Q(Exists(_open_at(OuterRef("created_at"), links)))
 
 
 def instructor_sees_submission(*, user, submission: Submission) -> bool:
@@ -262,7 +265,7 @@ def learner_standing(*, cohort: Cohort, user, now: datetime) -> list[Standing]:
     """What the learner sees of their own grades in a cohort: the same numbers as the instructor's grid."""
     links = cohort_links(cohort=cohort)
     grades = cohort_grades(cohort=cohort, user_ids=[user.id])
-    open_ids = set(_links_open_at(now).filter(cohort=cohort).values_list("pk", flat=True))
+    open_ids = set(_open_at(now).filter(cohort=cohort).values_list("pk", flat=True))
     standings = []
     for link in links:
         grade = grades.get((user.id, link.exercise_id), Grade())

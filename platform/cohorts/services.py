@@ -9,10 +9,31 @@ from django.db.models import QuerySet
 from accounts.services import is_instructor
 from catalog.models import Exercise
 from cohorts.models import Cohort, CohortExercise, Membership
-from cohorts.selectors import counting_submissions
+from cohorts.selectors import counting_submissions, counts_flag_condition
 from leaderboards.services import cohort_bests_refresh
 from submissions.models import Submission
 from submissions.services import submissions_regrade
+
+
+@transaction.atomic
+def cohort_recount(*, cohort: Cohort, user_ids: list[int] | None = None, exercise_ids: list[int] | None = None) -> None:
+    """After an input of the counting rule changed (a join, a deadline, the admin): recompute the
+    cohort's board rows and the practice flag of the submissions concerned.
+
+    `user_ids` should include learners who just left, so their rows go too.
+    """
+    cohort_bests_refresh(cohort_id=cohort.id, user_ids=user_ids, exercise_ids=exercise_ids)
+    users = list(Membership.objects.filter(cohort=cohort).values_list("user_id", flat=True))
+    if user_ids is not None:
+        users = list(user_ids)
+    concerned = Submission.objects.filter(user_id__in=users)
+    exercises = (
+        exercise_ids if exercise_ids is not None else CohortExercise.objects.filter(cohort=cohort).values("exercise_id")
+    )
+    concerned = concerned.filter(exercise_id__in=exercises)
+    # Two bulk updates, not one per row: a cohort can hold thousands of submissions.
+    concerned.filter(counts_flag_condition()).exclude(counts=True).update(counts=True)
+    concerned.exclude(counts_flag_condition()).exclude(counts=False).update(counts=False)
 
 
 @transaction.atomic
@@ -47,7 +68,7 @@ def cohort_join(*, user, code: str) -> Cohort:
     )
     if created and membership.role == Membership.LEARNER:
         # Work made before joining counts too (the counting rule): put it on the cohort's boards now.
-        cohort_bests_refresh(cohort_id=cohort.id, user_ids=[user.id])
+        cohort_recount(cohort=cohort, user_ids=[user.id])
     return cohort
 
 
@@ -61,7 +82,7 @@ def cohort_set_deadline(*, user, cohort: Cohort, exercise: Exercise, deadline) -
     link, _ = CohortExercise.objects.get_or_create(cohort=cohort, exercise=exercise)
     link.deadline = deadline
     link.save(update_fields=["deadline"])
-    cohort_bests_refresh(cohort_id=cohort.id, exercise_ids=[exercise.id])
+    cohort_recount(cohort=cohort, exercise_ids=[exercise.id])
     return link
 
 

@@ -160,3 +160,90 @@ def test_a_submission_counts_for_every_cohort_of_the_learner_that_is_still_open(
 
     assert counting_cohort_ids(submission=submission) == [cohort.id]
     assert submission.counts is True
+
+
+def test_joining_marks_earlier_work_after_the_deadline_as_practice(instructor, learner, cohort, exercise, sent_tasks):
+    now = timezone.now()
+    cohort_set_deadline(user=instructor, cohort=cohort, exercise=exercise, deadline=now - timezone.timedelta(hours=3))
+    early = submit_at(learner, exercise, score=10, when=now - timezone.timedelta(hours=4))
+    late = submit_at(learner, exercise, score=10, when=now - timezone.timedelta(hours=2))
+    assert late.counts is True  # in no cohort yet: nothing to practise for
+
+    cohort_join(user=learner, code=cohort.join_code)
+
+    early.refresh_from_db()
+    late.refresh_from_db()
+    assert (early.counts, late.counts) == (True, False)
+
+
+def test_moving_a_deadline_later_makes_practice_count_again(instructor, learner, cohort, exercise, sent_tasks):
+    cohort_join(user=learner, code=cohort.join_code)
+    now = timezone.now()
+    cohort_set_deadline(user=instructor, cohort=cohort, exercise=exercise, deadline=now - timezone.timedelta(hours=1))
+    late = submit_at(learner, exercise, score=10, when=now)
+    late.refresh_from_db()
+    assert late.counts is False and leaderboard(exercise=exercise, cohort=cohort) == []
+
+    cohort_set_deadline(user=instructor, cohort=cohort, exercise=exercise, deadline=now + timezone.timedelta(days=1))
+
+    late.refresh_from_db()
+    assert late.counts is True and leaderboard(exercise=exercise, cohort=cohort)[0].score == 10
+
+
+def test_a_learner_removed_from_the_cohort_leaves_its_board(instructor, learner, cohort, exercise, sent_tasks):
+    from cohorts.models import Membership
+    from cohorts.services import cohort_recount
+
+    cohort_join(user=learner, code=cohort.join_code)
+    submit_at(learner, exercise, score=10, when=timezone.now())
+    Membership.objects.filter(cohort=cohort, user=learner).delete()  # what the admin's inline does
+
+    cohort_recount(cohort=cohort, user_ids=[learner.id])
+
+    assert leaderboard(exercise=exercise, cohort=cohort) == []
+
+
+def _admin_form(cohort, *, delete_user=None) -> dict:
+    """The admin change form of a cohort as the browser posts it, optionally deleting one membership."""
+    data = {
+        "name": cohort.name,
+        "join_code": cohort.join_code,
+        "starts_at_0": cohort.starts_at.strftime("%Y-%m-%d"),
+        "starts_at_1": cohort.starts_at.strftime("%H:%M:%S"),
+        "ends_at_0": "",
+        "ends_at_1": "",
+        "created_by": cohort.created_by_id,
+    }
+    for prefix, rows in (
+        ("memberships", list(cohort.memberships.all())),
+        ("cohort_exercises", list(cohort.cohort_exercises.all())),
+    ):
+        data |= {f"{prefix}-TOTAL_FORMS": len(rows), f"{prefix}-INITIAL_FORMS": len(rows)}
+        data |= {f"{prefix}-MIN_NUM_FORMS": 0, f"{prefix}-MAX_NUM_FORMS": 1000}
+        for n, row in enumerate(rows):
+            data |= {f"{prefix}-{n}-id": row.id, f"{prefix}-{n}-cohort": cohort.id}
+            if prefix == "memberships":
+                data |= {f"{prefix}-{n}-user": row.user_id, f"{prefix}-{n}-role": row.role}
+                if row.user_id == delete_user:
+                    data[f"{prefix}-{n}-DELETE"] = "on"
+            else:
+                data |= {
+                    f"{prefix}-{n}-exercise": row.exercise_id,
+                    f"{prefix}-{n}-deadline_0": "",
+                    f"{prefix}-{n}-deadline_1": "",
+                }
+    return data
+
+
+def test_removing_a_learner_in_the_admin_takes_them_off_the_board(admin_client, learner, cohort, exercise, sent_tasks):
+    cohort_join(user=learner, code=cohort.join_code)
+    submit_at(learner, exercise, score=10, when=timezone.now())
+    assert leaderboard(exercise=exercise, cohort=cohort)
+
+    response = admin_client.post(
+        reverse("admin:cohorts_cohort_change", args=[cohort.id]), _admin_form(cohort, delete_user=learner.id)
+    )
+
+    assert response.status_code == 302, response.content.decode()[-2000:]
+    assert not cohort.memberships.filter(user=learner).exists()
+    assert leaderboard(exercise=exercise, cohort=cohort) == []
