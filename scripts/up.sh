@@ -36,8 +36,12 @@ trap cleanup INT TERM EXIT
 if redis-cli -h 127.0.0.1 -p "$REDIS_PORT" ping >/dev/null 2>&1; then
     say "using the Redis already running on 127.0.0.1:$REDIS_PORT"
 else
-    say "starting Redis on 127.0.0.1:$REDIS_PORT"
-    start_redis "$REDIS_PORT" "$VAR/run"
+    # Persisted (append-only file in var/redis/), as compose does: a restart keeps the queue.
+    say "starting Redis on 127.0.0.1:$REDIS_PORT (persisted in var/redis/)"
+    mkdir -p "$VAR/redis"
+    redis-server --bind 127.0.0.1 --port "$REDIS_PORT" --dir "$VAR/redis" --appendonly yes --save "" \
+        --daemonize yes --pidfile "$VAR/run/redis.pid" --logfile "$VAR/log/redis.log" >/dev/null
+    wait_for_redis "$REDIS_PORT"
     OWN_REDIS=1
 fi
 

@@ -13,12 +13,16 @@ GRADE_TASK = "submissions.grade"
 SWEEP_TASK = "submissions.sweep"
 
 
-def send_grading(submission_id: str, *, queue: str) -> None:
-    """Send the grading task for one submission to ``queue``; raises when the broker is unreachable."""
+def send_grading(submission_id: str, *, queue: str, countdown: float | None = None) -> None:
+    """Send the grading task for one submission to ``queue`` (after ``countdown`` seconds).
+
+    Raises when the broker is unreachable.
+    """
     app.send_task(
         GRADE_TASK,
         args=[submission_id],
         queue=queue,
+        countdown=countdown,
         retry=True,
         retry_policy={"max_retries": 2, "interval_start": 0.2},
     )

@@ -149,11 +149,11 @@ def queue_for(submission: Submission) -> str:
     return "regrade" if submission.lane == Submission.REGRADE else "cpu"
 
 
-def enqueue(submission: Submission) -> bool:
+def enqueue(submission: Submission, *, countdown: float | None = None) -> bool:
     """Send the grading task. A broker that is down loses nothing: the sweep re-sends."""
     queue = queue_for(submission)
     try:
-        send_grading(str(submission.id), queue=queue)
+        send_grading(str(submission.id), queue=queue, countdown=countdown)
     except Exception as exc:  # kombu raises several types when the broker is unreachable
         log.warning(
             "enqueue failed; the sweep will retry", extra={"submission_id": str(submission.id), "error": str(exc)[:200]}
@@ -405,6 +405,8 @@ def submissions_sweep(*, queued_after_s: int | None = None) -> dict:
             )
         elif submission_requeue(submission_id=submission_id, attempt=attempts, reason="worker lost"):
             counts["requeued"] += 1
+            # Its message may be held unacknowledged by the dead worker until the visibility timeout.
+            enqueue(Submission.objects.select_related("exercise").get(id=submission_id))
     stale_queued = Submission.objects.filter(
         status=Status.QUEUED, queued_at__lt=now - timezone.timedelta(seconds=queued_after_s)
     ).select_related("exercise")
@@ -412,4 +414,33 @@ def submissions_sweep(*, queued_after_s: int | None = None) -> dict:
         if enqueue(submission):
             Submission.objects.filter(id=submission.id, status=Status.QUEUED).update(queued_at=now)
             counts["resent"] += 1
+    return counts
+
+
+def submissions_resend_unfinished(*, limit: int = 10_000) -> dict:
+    """Re-send what the broker may have lost, when a worker has just started.
+
+    After a crash the queue may be gone (a broker restarted without its data) and the
+    messages a killed worker held stay invisible until the broker's visibility timeout.
+    So every queued submission is sent again, and every running one whose worker is
+    silent is put back and sent again. A running one whose heartbeat is still fresh is
+    sent with a delay that ends when the heartbeat would be stale: if its worker is dead,
+    that delivery takes over; if alive, it answers busy and the duplicate is skipped.
+    The claim is exactly-once, so a duplicate message costs a lookup, never a second grading.
+    """
+    now = timezone.now()
+    counts = {"resent": 0, "requeued": 0, "delayed": 0}
+    for submission in Submission.objects.filter(status=Status.QUEUED).select_related("exercise")[:limit]:
+        counts["resent"] += enqueue(submission)
+    running = Submission.objects.filter(status=Status.RUNNING).select_related("exercise")[:limit]
+    for submission in running:
+        last = submission.heartbeat_at or submission.started_at or now
+        stale_in = settings.GRADING_HEARTBEAT_STALE - (now - last).total_seconds()
+        if stale_in <= 0:
+            if submission_requeue(submission_id=submission.id, attempt=submission.attempts, reason="worker lost"):
+                counts["requeued"] += 1
+                counts["resent"] += enqueue(submission)
+        else:
+            counts["delayed"] += enqueue(submission, countdown=stale_in + 1)
+    log.info("unfinished submissions re-sent after a worker start", extra=counts)
     return counts

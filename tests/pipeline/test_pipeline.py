@@ -66,6 +66,23 @@ def test_kill_9_of_a_worker_in_the_middle_of_grading(pipeline):
         assert sandbox_containers(DockerBackend().client) == []
 
 
+def test_after_a_worker_crash_and_restart_everything_is_graded_within_a_minute(pipeline):
+    worker = pipeline.start(concurrency=1)
+    ids = [s.id for s in submit(learner(), SLOW_CORRECT, count=6)]
+    wait_until(lambda: Submission.objects.filter(id__in=ids, status="running").exists(), 60, what="grading")
+
+    pipeline.kill(worker)  # one submission held unacknowledged by a dead worker...
+    pipeline.redis.restart()  # ...and the queue itself gone with a broker that kept nothing
+    pipeline.start(concurrency=1)
+    back = time.monotonic()
+    # No sweep here: the worker's start alone must re-send what was lost.
+    wait_until(lambda: finished(ids), 60, interval=0.5, what="every submission graded after the restart")
+
+    assert time.monotonic() - back < 60
+    assert_each_graded_once(ids)
+    assert "re-sent after a worker start" in pipeline.log_text()
+
+
 def test_redis_restarting_with_50_submissions_queued(pipeline):
     pipeline.start()
     ids = [s.id for s in submit(learner(), CORRECT, count=50)]

@@ -203,6 +203,11 @@ class Workers:
         wait_until(ready, 60, what="the worker to be ready")
         return process
 
+    def kill(self, process: subprocess.Popen) -> None:
+        """SIGKILL a worker and its pool: no shutdown, no acknowledgement, as a crash."""
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait(10)
+
     def log_text(self) -> str:
         return "\n".join(path.read_text() for path in sorted(self.logs.glob("worker-*.log")))
 

@@ -1,0 +1,29 @@
+"""When a worker is ready, re-send what the broker may have lost (see submissions_resend_unfinished).
+
+Connected in SubmissionsConfig.ready(); only worker processes send `worker_ready`.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from celery.signals import worker_ready
+from django.core.cache import cache
+from django.db import connection
+
+log = logging.getLogger("tensordojo.recovery")
+ONE_RECOVERY_AT_A_TIME = "submissions:recovery"  # several workers starting together resend once
+
+
+@worker_ready.connect
+def resend_after_worker_start(sender=None, **kwargs) -> None:
+    """Re-send unfinished submissions once this worker consumes; never stops the worker from starting."""
+    from submissions.services import submissions_resend_unfinished
+
+    try:
+        if cache.add(ONE_RECOVERY_AT_A_TIME, 1, timeout=15):
+            submissions_resend_unfinished()
+    except Exception:  # the database or broker may still be coming back: the sweep covers it
+        log.exception("re-sending unfinished submissions after the worker start failed")
+    finally:
+        connection.close()  # the pool's future children must not inherit this connection
