@@ -33,3 +33,27 @@ build() {  # target image
 }
 build stdlib "$stdlib_image"
 build numpy "$image"
+
+# The Triton image (GPU exercises graded on the CPU by Triton's interpreter): the sandbox
+# above plus Triton's wheel for the sandbox's Python, fetched once from PyPI by the host's pip.
+triton_image="${SANDBOX_TRITON_IMAGE:-tensordojo/sandbox-triton:latest}"
+triton_version="${TRITON_VERSION:-3.2.0}"  # the release PyTorch 2.6 (Debian 13's) was built against
+wheels="$ROOT/docker/sandbox/wheels"
+if ! ls "$wheels"/triton-"$triton_version"-*.whl >/dev/null 2>&1; then
+    say "fetching Triton $triton_version for the sandbox's Python 3.13 (once)"
+    mkdir -p "$wheels"
+    "$ROOT/scripts/venv.sh"
+    "$PY" -m pip download -q --no-deps --only-binary=:all: --python-version 3.13 \
+        --platform manylinux_2_17_x86_64 --platform manylinux2014_x86_64 --platform manylinux_2_28_x86_64 \
+        -d "$wheels" "triton==$triton_version"
+fi
+sandbox_id="$(docker image inspect -f '{{ .Id }}' "$image")"
+triton_hash="$( { echo "$sandbox_id"; cat "$ROOT/docker/sandbox/triton.Dockerfile"; ls "$wheels"; } | sha256sum | cut -c1-16)"
+current="$(docker image inspect -f '{{ index .Config.Labels "tensordojo.inputs" }}' "$triton_image" 2>/dev/null || true)"
+if [ "$current" != "$triton_hash" ]; then
+    say "building the sandbox image $triton_image (Triton $triton_version, interpreter mode)"
+    DOCKER_BUILDKIT=0 docker build -q --build-arg SANDBOX="$image" --label "tensordojo.inputs=$triton_hash" \
+        -f "$ROOT/docker/sandbox/triton.Dockerfile" -t "$triton_image" "$wheels" 2>&1 \
+        | grep -v -i 'deprecat\|buildkit\|environment-variable' || true
+    docker image inspect "$triton_image" >/dev/null
+fi
