@@ -79,19 +79,21 @@ def exercises_sync(*, root: Path) -> SyncReport:
                 "is_active": True,
             },
         )
+        rendered = _rendered(folder)
         version, new_version = ExerciseVersion.objects.get_or_create(
             exercise=exercise,
             version=folder.version,
             defaults={
                 "statement_md": folder.statement,
-                "statement_html": render_statement(folder.statement),
                 "starter": folder.starter,
                 "config": _public_config(folder),
-                "hints_html": [render_statement(hint) for hint in folder.hints],
-                "explanation_html": render_statement(folder.explanation) if folder.explanation else "",
                 "solution": folder.solution,
+                **rendered,
             },
         )
+        stale = {name: value for name, value in rendered.items() if getattr(version, name) != value}
+        if stale:  # the same content rendered by a newer renderer (e.g. headerless tables)
+            ExerciseVersion.objects.filter(id=version.id).update(**stale)
         if exercise.current_version_id != version.id:
             exercise.current_version = version
             exercise.save(update_fields=["current_version"])
@@ -129,6 +131,15 @@ def _without_title(text: str) -> str:
     """The page shows the title itself (as the anchored heading), so the file's '# ' line is dropped."""
     lines = text.lstrip().splitlines()
     return "\n".join(lines[1:]) if lines and lines[0].startswith("# ") else text
+
+
+def _rendered(folder: ExerciseFolder) -> dict:
+    """The HTML derived from a folder's Markdown (derived data: re-rendered on every sync)."""
+    return {
+        "statement_html": render_statement(folder.statement),
+        "hints_html": [render_statement(hint) for hint in folder.hints],
+        "explanation_html": render_statement(folder.explanation) if folder.explanation else "",
+    }
 
 
 def _public_config(folder: ExerciseFolder) -> dict:

@@ -165,3 +165,12 @@ def test_the_reference_solution_stays_hidden_until_the_explanation_opens(client,
     page = client.get(reverse("catalog:exercise_detail", args=[taught.slug])).content.decode()
     api = client.get(f"/api/exercises/{taught.slug}").content.decode()
     assert "x * 2" not in page and "x * 2" not in api
+
+
+def test_a_sync_re_renders_an_unchanged_version_with_the_current_renderer(taught, settings):
+    from catalog.models import ExerciseVersion
+
+    ExerciseVersion.objects.filter(id=taught.current_version_id).update(statement_html="<p>old</p>", hints_html=[])
+    exercises_sync(root=settings.EXERCISES_DIR)
+    version = ExerciseVersion.objects.get(id=taught.current_version_id)
+    assert version.statement_html != "<p>old</p>" and len(version.hints_html) == 2
