@@ -542,6 +542,10 @@ def _whole_run(exercise: Exercise, cases: list[tuple[str, Case]], outcome: RunOu
     return result
 
 
+def _sentence(text: str) -> str:
+    return text if text.endswith((".", "!", "?")) else text + "."
+
+
 def _summarise(result: GradingResult) -> None:
     statuses = {c.status for c in result.cases}
     if statuses == {CaseStatus.PASSED}:
@@ -556,11 +560,11 @@ def _summarise(result: GradingResult) -> None:
     if result.verdict in LIMIT_VERDICTS.values():
         result.limit_hit = str(result.verdict)
         first = next(c for c in result.cases if LIMIT_VERDICTS.get(c.status) == result.verdict)
-        result.message = f"{first.message}. {passed} of {total} cases pass."
+        result.message = f"{_sentence(first.message)} {passed} of {total} cases pass."
     elif result.verdict == Verdict.RUNTIME_ERROR:
         first = next(c for c in result.cases if c.status in (CaseStatus.ERROR, CaseStatus.CRASHED))
         index = result.cases.index(first) + 1
-        result.message = f"Exception in case {index} ({first.name}): {first.message} {passed} of {total} pass."
+        result.message = f"Exception in case {index} ({first.name}): {_sentence(first.message)} {passed} of {total} pass."
     else:
         first = next(c for c in result.cases if not c.passed)
         index = result.cases.index(first) + 1

@@ -1,0 +1,2 @@
+def scale(xs, k):
+    return xs @ k
