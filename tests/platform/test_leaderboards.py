@@ -60,3 +60,21 @@ def test_cohort_boards_count_only_submissions_before_the_deadline(learner, cohor
     assert late.counts is False
     assert leaderboard(exercise=exercise, cohort=cohort) == []
     assert leaderboard(exercise=exercise)[0].score == 10
+
+
+def test_rebuild_recomputes_rows_left_by_the_old_rules(learner, cohort, catalogue, sent_tasks):
+    from django.core.management import call_command
+
+    from cohorts.services import cohort_join
+    from leaderboards.models import BestResult
+
+    exercise = catalogue["sandbox-probe"]
+    submit(learner, exercise, 10)
+    cohort_join(user=learner, code=cohort.join_code)
+    BestResult.objects.filter(cohort=cohort).delete()  # as the old code left a late joiner's work
+    BestResult.objects.filter(cohort__isnull=True).update(score=3)  # and a stale global row
+
+    call_command("bests", "rebuild")
+
+    assert leaderboard(exercise=exercise, cohort=cohort)[0].score == 10
+    assert leaderboard(exercise=exercise)[0].score == 10

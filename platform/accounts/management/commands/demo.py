@@ -6,8 +6,8 @@ from django.utils import timezone
 
 from accounts.models import Profile
 from accounts.services import user_create
-from cohorts.models import Cohort, Membership
-from cohorts.services import cohort_create
+from cohorts.models import Cohort
+from cohorts.services import cohort_create, cohort_join
 
 DEMO = [("instructor", "instructor-demo-pass", True), ("learner", "learner-demo-pass", False)]
 COHORT = "Demo cohort"
@@ -30,7 +30,7 @@ class Command(BaseCommand):
         cohort = Cohort.objects.filter(name=COHORT, created_by=users["instructor"]).first()
         if cohort is None:
             cohort = cohort_create(user=users["instructor"], name=COHORT, starts_at=timezone.now())
-        Membership.objects.get_or_create(cohort=cohort, user=users["learner"], defaults={"role": Membership.LEARNER})
+        cohort_join(user=users["learner"], code=cohort.join_code)  # idempotent; recounts earlier work
         self.stdout.write("Demo accounts:")
         for username, password, instructor in DEMO:
             self.stdout.write(
