@@ -76,7 +76,7 @@ def _solution(submission: Submission) -> Solution:
         submission_id=str(submission.id),
         user_id=submission.user_id,
         username=username,
-        name=profile.public_name if profile else username,
+        name=(profile.display_name if profile else "") or username,
         source=submission.source,
     )
 

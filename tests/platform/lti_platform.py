@@ -12,7 +12,7 @@ import json
 import re
 import threading
 import typing as t
-from html import unescape
+from html import escape, unescape
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl, urlparse
 
@@ -113,6 +113,8 @@ class TestPlatform:
         self.client_id = client_id
         self.deployment_id = deployment_id
         self.tool_jwks: dict | None = None
+        self.pending: dict[str, dict] = {}  # browser launches: login hint -> what to launch with
+        self.placed: list[dict] = []  # content items the tool sent back through deep linking
 
     # What an LMS administrator copies into the tool's registration form.
     @property
@@ -195,6 +197,11 @@ class TestPlatform:
         launch.set_id_token_expiration(expires_in)
         return dict(launch.generate_launch_request())
 
+    def prepare(self, user_id: str, **launch: t.Any) -> str:
+        """A launch for a real browser: returns the LMS URL that starts it (the link in the course)."""
+        self.pending[user_id] = launch
+        return f"{self.url}/start/{user_id}"
+
     def deep_link_items(self, jwt: str) -> list[dict]:
         """Step 3 of deep linking: the platform checks the tool's signed answer and reads its content items."""
         return self.config().validate_deeplinking_resp({"JWT": jwt})
@@ -214,9 +221,34 @@ class TestPlatform:
                 self.end_headers()
                 self.wfile.write(data)
 
+            def _html(self, code: int, body: str, location: str | None = None) -> None:
+                data = body.encode()
+                self.send_response(code)
+                if location:
+                    self.send_header("Location", location)
+                self.send_header("Content-Type", "text/html; charset=utf-8")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
             def do_GET(self):
-                if self.path == "/jwks":
+                url = urlparse(self.path)
+                if url.path == "/jwks":
                     return self._send(200, {"keys": platform.registration().get_jwks()})
+                if url.path.startswith("/start/"):  # the course link: the LMS starts the OIDC login
+                    return self._html(302, "", location=platform.login_url(url.path[len("/start/") :]))
+                if url.path == "/auth":  # the tool's auth request: answer with a self-posting launch form
+                    params = dict(parse_qsl(url.query))
+                    launch = platform.pending[params["login_hint"]]
+                    form = platform.launch_form(params, user_id=params["login_hint"], **launch)
+                    inputs = "".join(
+                        f'<input type="hidden" name="{escape(k)}" value="{escape(v)}">' for k, v in form.items()
+                    )
+                    return self._html(
+                        200,
+                        f'<form id="launch" method="post" action="{escape(params["redirect_uri"])}">{inputs}</form>'
+                        '<script>document.getElementById("launch").submit()</script>',
+                    )
                 return self._send(404, {"error": "not found"})
 
             def do_POST(self):
@@ -224,6 +256,11 @@ class TestPlatform:
                 body = self.rfile.read(length).decode()
                 path = urlparse(self.path).path
                 try:
+                    if path == "/deep-link-return":
+                        items = platform.deep_link_items(dict(parse_qsl(body))["JWT"])
+                        platform.placed.extend(items)
+                        titles = "".join(f"<li>{escape(item.get('title', ''))}</li>" for item in items)
+                        return self._html(200, f"<h1>Added to the course</h1><ul id='placed'>{titles}</ul>")
                     if path == "/token":
                         platform.token_requests += 1
                         return self._send(200, platform.config().get_access_token(dict(parse_qsl(body))))
