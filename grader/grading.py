@@ -564,7 +564,8 @@ def _summarise(result: GradingResult) -> None:
     elif result.verdict == Verdict.RUNTIME_ERROR:
         first = next(c for c in result.cases if c.status in (CaseStatus.ERROR, CaseStatus.CRASHED))
         index = result.cases.index(first) + 1
-        result.message = f"Exception in case {index} ({first.name}): {_sentence(first.message)} {passed} of {total} pass."
+        what = _sentence(first.message)
+        result.message = f"Exception in case {index} ({first.name}): {what} {passed} of {total} pass."
     else:
         first = next(c for c in result.cases if not c.passed)
         index = result.cases.index(first) + 1

@@ -4,7 +4,7 @@ Each folder in tests/grader/golden/ holds what a sandbox run could give back —
 ``report.json`` (the supervisor's results.json; or ``report.raw``, bytes that are not
 a report; or nothing) and ``outcome.json`` (how the run ended, and what the folder is
 about) — and ``expected.json``, the whole results.json the grader must make of it
-(``{"internal_error": ...}`` where the run is our failure). ``source.py`` replaces the
+(``{"internal_error": ...}`` where the run is our failure). ``source.txt`` replaces the
 submission where the source checks decide before any run. The backend is a fake that
 answers with these files; the reference outputs come from ``golden/_reference.json``
 (the golden-probe exercise's reference run, pool seed 0).
@@ -99,7 +99,7 @@ def golden_exercise():
 
 
 def graded_document(folder: Path, exercise, store: ExpectedStore) -> dict:
-    source_file = folder / "source.py"
+    source_file = folder / "source.txt"
     source = source_file.read_text() if source_file.is_file() else exercise.solution
     try:
         result = grade(exercise, source, backend=GoldenBackend(folder), store=store, pool_index=0, attempts=1)
