@@ -27,7 +27,8 @@ def require(condition: bool, reason: str) -> None:
 def docker_backend():
     from grader.backends.docker_backend import DockerBackend
 
-    backend = DockerBackend()
+    # The runtime make test chose (gVisor where the engine accepts it): attacks meet what learners meet.
+    backend = DockerBackend(runtime=os.environ.get("SANDBOX_RUNTIME") or None)
     status = backend.check()
     require(status["ok"], f"Docker sandbox unavailable: {status.get('error', status)}")
     return backend
