@@ -40,7 +40,14 @@ def _seconds_left(window: int) -> int:
 
 
 def client_ip(request) -> str:
-    """The peer address. X-Forwarded-For is not trusted: a client could pick a fresh one per guess."""
+    """The client's address: the peer, or behind TRUSTED_PROXY_HOPS proxies the address the farthest
+    of ours saw in X-Forwarded-For. Entries left of it are the client's own words (a fresh one per
+    guess would dodge the limit), so they are never read."""
+    hops = settings.TRUSTED_PROXY_HOPS
+    if hops > 0:
+        chain = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
+        if len(chain) >= hops:
+            return chain[-hops]
     return request.META.get("REMOTE_ADDR", "") or ""
 
 

@@ -250,6 +250,8 @@ SUBMISSION_RATE_LIMIT = env("SUBMISSION_RATE_LIMIT", "20/60")  # submissions / s
 # Failed log-ins (web form and /api/token) per window, in the cache; see accounts/throttling.py.
 LOGIN_FAILURES_PER_USERNAME = env("LOGIN_FAILURES_PER_USERNAME", "5/300")
 LOGIN_FAILURES_PER_IP = env("LOGIN_FAILURES_PER_IP", "20/300")
+# Reverse proxies in front of the web server that append to X-Forwarded-For (0: none, the peer is the client).
+TRUSTED_PROXY_HOPS = int(env("TRUSTED_PROXY_HOPS", "0"))
 # Bearer token for /metrics and /healthz detail; empty: /metrics answers loopback callers only.
 METRICS_TOKEN = env("METRICS_TOKEN", "")
 TRIAL_RATE_LIMIT = env("TRIAL_RATE_LIMIT", "60/60")  # Run-button trials / seconds, per learner (lighter)

@@ -82,3 +82,32 @@ def test_a_non_text_username_is_a_clear_error_not_a_crash(client, learner):
         reverse("api:token"), {"username": ["ada"], "password": PASSWORD}, content_type="application/json"
     )
     assert response.status_code == 400
+
+
+def test_a_forged_forwarded_for_header_does_not_buy_fresh_guesses(client, make_user):
+    for number in range(5):
+        client.post(
+            reverse("login"),
+            {"username": f"someone{number}", "password": "wrong"},
+            REMOTE_ADDR="10.9.9.9",
+            HTTP_X_FORWARDED_FOR=f"192.0.2.{number}",
+        )
+    assert login(client, "someone-else", "wrong", ip="10.9.9.9").status_code == 429
+
+
+def test_behind_a_trusted_proxy_each_client_has_its_own_budget(client, make_user, settings):
+    settings.TRUSTED_PROXY_HOPS = 1
+
+    def attempt(client_address, forged=""):
+        chain = f"{forged}, {client_address}" if forged else client_address
+        return client.post(
+            reverse("login"),
+            {"username": f"user-{client_address}-{forged}", "password": "wrong"},
+            REMOTE_ADDR="172.17.0.1",  # the proxy
+            HTTP_X_FORWARDED_FOR=chain,
+        )
+
+    for number in range(5):
+        attempt("198.51.100.7", forged=f"192.0.2.{number}")  # the client's own prefix is ignored
+    assert attempt("198.51.100.7").status_code == 429
+    assert attempt("198.51.100.8").status_code == 200
