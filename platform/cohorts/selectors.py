@@ -201,21 +201,42 @@ def cohort_grid(*, cohort: Cohort, search: str = "", only_exercise: str = "") ->
     return links, rows
 
 
-def exercise_stats(*, cohort: Cohort, exercise) -> dict:
-    """Solve rate, counting graded attempts, verdicts and common diagnoses, for one exercise of a cohort."""
+def cohort_stats(*, cohort: Cohort, exercises: list) -> list[tuple[object, dict]]:
+    """Per exercise: solve rate, counting graded attempts, verdicts, the most common mistakes.
+
+    Four queries for the whole cohort, whatever the number of exercises.
+    """
     total_learners = learner_count(cohort=cohort)
-    grades = cohort_grades(cohort=cohort, exercise_ids=[exercise.id])
-    solved = sum(1 for grade in grades.values() if is_solved(grade, exercise))
-    submissions = counting_submissions(cohort=cohort).filter(exercise=exercise, status=Submission.GRADED)
-    verdicts = submissions.order_by().values("verdict").annotate(n=Count("id")).order_by("-n", "verdict")
-    return {
-        "learners": total_learners,
-        "solved": solved,
-        "solve_rate": (solved / total_learners) if total_learners else 0.0,
-        "attempts": sum(grade.attempts for grade in grades.values()),
-        "common_diagnoses": common_diagnoses(submissions=submissions),
-        "verdicts": [(row["verdict"], row["n"]) for row in verdicts],
-    }
+    ids = [exercise.id for exercise in exercises]
+    grades = cohort_grades(cohort=cohort, exercise_ids=ids)
+    graded = counting_submissions(cohort=cohort).filter(exercise_id__in=ids, status=Submission.GRADED)
+    verdicts: dict[int, list] = {}
+    for row in graded.order_by().values("exercise_id", "verdict").annotate(n=Count("id")).order_by("-n", "verdict"):
+        verdicts.setdefault(row["exercise_id"], []).append((row["verdict"], row["n"]))
+    mistakes = common_diagnoses(submissions=graded)
+    out = []
+    for exercise in exercises:
+        mine = [grade for (_, exercise_id), grade in grades.items() if exercise_id == exercise.id]
+        solved = sum(1 for grade in mine if is_solved(grade, exercise))
+        out.append(
+            (
+                exercise,
+                {
+                    "learners": total_learners,
+                    "solved": solved,
+                    "solve_rate": (solved / total_learners) if total_learners else 0.0,
+                    "attempts": sum(grade.attempts for grade in mine),
+                    "common_diagnoses": mistakes.get(exercise.id, []),
+                    "verdicts": verdicts.get(exercise.id, []),
+                },
+            )
+        )
+    return out
+
+
+def exercise_stats(*, cohort: Cohort, exercise) -> dict:
+    """`cohort_stats` for one exercise."""
+    return cohort_stats(cohort=cohort, exercises=[exercise])[0][1]
 
 
 @dataclass
@@ -228,22 +249,25 @@ class DiagnosisCount:
     submissions: int
 
 
-def common_diagnoses(*, submissions: QuerySet[Submission], limit: int = 5) -> list[DiagnosisCount]:
-    """The mistakes most learners made, from the diagnoses recorded at grading time (one query)."""
+def common_diagnoses(*, submissions: QuerySet[Submission], limit: int = 5) -> dict[int, list[DiagnosisCount]]:
+    """Exercise id -> the mistakes most learners made, from the diagnoses recorded at grading time (one query)."""
     rows = (
         SubmissionDiagnosis.objects.filter(submission__in=submissions.values("pk"))
-        .values("diagnosis")
+        .values("submission__exercise_id", "diagnosis")
         .annotate(
             learners=Count("submission__user_id", distinct=True),
             n=Count("submission_id", distinct=True),
             words=Max("message"),
         )
-        .order_by("-learners", "-n", "diagnosis")[:limit]
+        .order_by("-learners", "-n", "diagnosis")
     )
-    return [
-        DiagnosisCount(row["diagnosis"], row["words"] or _slug_words(row["diagnosis"]), row["learners"], row["n"])
-        for row in rows
-    ]
+    found: dict[int, list[DiagnosisCount]] = {}
+    for row in rows:
+        top = found.setdefault(row["submission__exercise_id"], [])
+        if len(top) < limit:
+            words = row["words"] or _slug_words(row["diagnosis"])
+            top.append(DiagnosisCount(row["diagnosis"], words, row["learners"], row["n"]))
+    return found
 
 
 def _slug_words(slug: str) -> str:

@@ -15,8 +15,8 @@ from cohorts.models import Cohort, CohortExercise, Membership
 from cohorts.selectors import (
     cohort_grid,
     cohort_links,
+    cohort_stats,
     cohorts_for_user,
-    exercise_stats,
     is_cohort_instructor,
     is_learner,
     is_member,
@@ -98,7 +98,7 @@ def cohort_detail(request, cohort_id: int):
     if context["instructor"]:
         search, only = request.GET.get("q", ""), request.GET.get("exercise", "")
         grid_links, rows = cohort_grid(cohort=cohort, search=search, only_exercise=only)
-        stats = [(link.exercise, exercise_stats(cohort=cohort, exercise=link.exercise)) for link in grid_links]
+        stats = cohort_stats(cohort=cohort, exercises=[link.exercise for link in grid_links])
         context.update({"grid_links": grid_links, "rows": rows, "stats": stats, "q": search, "only": only})
     return render(request, "cohorts/detail.html", context)
 

@@ -151,3 +151,24 @@ def test_the_regrade_message_is_pluralised(client, instructor, learner, cohort, 
     client.force_login(instructor)
     response = client.post(reverse("cohorts:regrade", args=[cohort.id, SLUG]), follow=True)
     assert text in response.content.decode()
+
+
+def test_the_dashboard_costs_the_same_queries_for_one_exercise_or_many(
+    client, instructor, learner, catalogue, sent_tasks
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from cohorts.services import cohort_create
+
+    def queries(exercises) -> int:
+        cohort = cohort_create(user=instructor, name="Q", starts_at=timezone.now(), exercises=exercises)
+        cohort_join(user=learner, code=cohort.join_code)
+        for exercise in exercises:
+            graded_with_mistake(learner, exercise)
+        client.force_login(instructor)
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(reverse("cohorts:detail", args=[cohort.id])).status_code == 200
+        return len(captured)
+
+    assert queries([catalogue[SLUG]]) == queries([catalogue[SLUG], catalogue["timing-probe"]])
