@@ -63,3 +63,11 @@ def render_statement(text: str) -> str:
     )
     html = EMPTY_THEAD.sub("", html)
     return nh3.clean(html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, link_rel="noopener noreferrer")
+
+
+HEADING = re.compile(r"<(/?)h([1-5])\b")
+
+
+def shift_headings(html: str, by: int = 1) -> str:
+    """Demote headings (h2 -> h3 ...) for Markdown shown under a page's own heading."""
+    return HEADING.sub(lambda m: f"<{m.group(1)}h{min(int(m.group(2)) + by, 6)}", html)

@@ -9,7 +9,7 @@ from pathlib import Path
 from django.db import transaction
 
 from catalog.models import Exercise, ExerciseVersion, HintUnlock, LessonSection, Track
-from catalog.rendering import render_statement
+from catalog.rendering import render_statement, shift_headings
 from grader.exercise import Exercise as ExerciseFolder
 from grader.exercise import ExerciseFormatError, exercise_folders, lesson_sections, load_exercise
 
@@ -120,7 +120,7 @@ def _sync_lesson(root: Path, folders: list[ExerciseFolder]) -> None:
             defaults={
                 "title": section.title,
                 "order": section.order,
-                "html": render_statement(_without_title(section.text)),
+                "html": shift_headings(render_statement(_without_title(section.text))),  # under the section's h2
                 "exercises": list(section.exercises),
             },
         )
