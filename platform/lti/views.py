@@ -59,7 +59,7 @@ def launch(request):
             if not services.is_course_staff(lti_launch):
                 return _refused(request, "Only the course's instructors can choose content for it.")
             tracks = Track.objects.prefetch_related("exercises").order_by("order", "slug")
-            return render(request, "lti/deep_link.html", {"tracks": tracks})
+            return render(request, "lti/deep_link.html", {"tracks": tracks, "launch_id": lti_launch.get_launch_id()})
         if lti_launch.is_resource_launch:
             with transaction.atomic():
                 placement = services.placement_for_launch(lti_launch)
@@ -72,12 +72,19 @@ def launch(request):
     return _refused(request, "This kind of LTI message is not supported by tensordojo.", status=400)
 
 
-@login_required
+# LMSs open the content picker in an iframe, where our cookies (SameSite=Lax) are not sent:
+# the form carries the launch id instead, an unguessable key to the validated launch kept in
+# the cache, which proves who is choosing, as the session and CSRF token would otherwise.
+@csrf_exempt
+@xframe_options_exempt
 @require_POST
 def deep_link_choose(request):
     """Step 3 of deep linking: the instructor's choice goes back to the platform as signed content items."""
+    launch_id = request.POST.get("launch_id", "")
     try:
-        lti_launch = get_launch_from_request(request, request.session.get(SESSION_KEY))
+        if not launch_id.startswith("lti1p3-launch-"):
+            raise LtiException("not a launch id")
+        lti_launch = get_launch_from_request(request, launch_id)
     except LtiException:
         return _refused(
             request, "The deep linking session has expired. Open the content picker again from your course."

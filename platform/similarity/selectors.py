@@ -10,11 +10,11 @@ import hashlib
 from dataclasses import dataclass
 
 from django.core.cache import cache
-from django.db.models import QuerySet
+from django.db.models import Count
 
 from catalog.models import Exercise, ExerciseVersion
 from cohorts.models import Cohort, CohortExercise
-from leaderboards.models import BestResult
+from cohorts.selectors import counting_submissions
 from similarity import detect
 from submissions.models import Submission
 
@@ -53,20 +53,33 @@ class ExerciseReport:
     max_documents: int
 
 
-def _counted_accepted(*, cohort: Cohort, exercise: Exercise) -> QuerySet[Submission]:
-    """Each learner's counted submission for the cohort, when it was accepted.
+def _counted_accepted(*, cohort: Cohort, exercise: Exercise) -> list[Submission]:
+    """Each learner's last accepted submission to `exercise` among those that count for the cohort.
 
-    The per-cohort BestResult is filled by the counting rule
-    (leaderboards.services.counting_cohorts); this reads it and does not decide it."""
-    best = BestResult.objects.filter(cohort=cohort, exercise=exercise).values("submission_id")
-    return Submission.objects.filter(id__in=best, verdict=ACCEPTED).select_related("user__profile")
+    Which submissions count is the cohort's counting rule (cohorts.selectors); the last
+    accepted one is the learner's final version, the one to talk about."""
+    accepted = (
+        counting_submissions(cohort=cohort)
+        .filter(exercise=exercise, status=Submission.GRADED, verdict=ACCEPTED)
+        .select_related("user__profile")
+        .order_by("user_id", "-created_at")
+    )
+    latest: dict[int, Submission] = {}
+    for submission in accepted:
+        latest.setdefault(submission.user_id, submission)
+    return list(latest.values())
 
 
 def exercises_with_counts(*, cohort: Cohort) -> list[tuple[Exercise, int]]:
     """The cohort's exercises, each with how many learners have a counted accepted solution."""
     links = CohortExercise.objects.filter(cohort=cohort).select_related("exercise")
     links = links.order_by("exercise__track__order", "exercise__order")
-    return [(link.exercise, _counted_accepted(cohort=cohort, exercise=link.exercise).count()) for link in links]
+    accepted = counting_submissions(cohort=cohort).filter(status=Submission.GRADED, verdict=ACCEPTED)
+    learners = {
+        row["exercise_id"]: row["n"]
+        for row in accepted.order_by().values("exercise_id").annotate(n=Count("user_id", distinct=True))
+    }
+    return [(link.exercise, learners.get(link.exercise_id, 0)) for link in links]
 
 
 def _solution(submission: Submission) -> Solution:
@@ -99,7 +112,7 @@ def exercise_report(
     """Pairs of learners whose counted accepted solutions to `exercise` are alike, most alike first.
 
     Cached for a few minutes under a key that changes whenever a counted solution does."""
-    submissions = list(_counted_accepted(cohort=cohort, exercise=exercise).order_by("user__username"))
+    submissions = sorted(_counted_accepted(cohort=cohort, exercise=exercise), key=lambda s: s.user.username)
     solutions = {str(s.id): _solution(s) for s in submissions}
     starter = _starter_code(exercise, submissions)
     key_material = "|".join(

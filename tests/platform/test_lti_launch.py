@@ -128,8 +128,11 @@ def deep_link_return(client, lms, content: str):
     response, _ = launch(
         client, lms, user_id="lms-teacher", roles=(INSTRUCTOR,), deep_link_return_url=lms.url + "/deep-link-return"
     )
-    assert response.status_code == 200 and 'data-testid="lti-picker"' in response.content.decode()
-    chosen = client.post(reverse("lti:deep_link"), {"content": content})
+    picker = response.content.decode()
+    assert response.status_code == 200 and 'data-testid="lti-picker"' in picker
+    launch_id = re.search(r'name="launch_id" value="([^"]+)"', picker).group(1)
+    client.cookies.clear()  # inside the LMS's iframe our cookies are not sent: the form alone must do
+    chosen = client.post(reverse("lti:deep_link"), {"content": content, "launch_id": launch_id})
     assert chosen.status_code == 200, chosen.content[:500]
     page = chosen.content.decode()
     assert f'action="{lms.url}/deep-link-return"' in page
@@ -169,3 +172,12 @@ def test_the_jwks_endpoint_publishes_the_public_key_only(client, registered):
 
     assert len(keys) == 1 and keys[0]["kty"] == "RSA" and keys[0]["alg"] == "RS256"
     assert "d" not in keys[0] and "p" not in keys[0]
+
+
+def test_a_content_choice_without_a_valid_launch_is_refused(client, lms, registered):
+    response = client.post(
+        reverse("lti:deep_link"), {"content": "exercise:sandbox-probe", "launch_id": "lti1p3-launch-x"}
+    )
+
+    assert response.status_code == 403
+    assert "expired" in refusal(response)

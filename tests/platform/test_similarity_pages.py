@@ -140,3 +140,32 @@ def test_the_cohort_page_links_instructors_to_the_report(client, instructor, cla
     client.force_login(instructor)
     page = client.get(reverse("cohorts:detail", args=[cohort.id])).content.decode()
     assert reverse("similarity:cohort", args=[cohort.id]) in page
+
+
+def test_practice_after_the_deadline_is_not_compared(client, instructor, make_user, classroom):
+    from django.utils import timezone
+
+    from cohorts.services import cohort_set_deadline
+
+    cohort, exercise, _ = classroom
+    cohort_set_deadline(user=instructor, cohort=cohort, exercise=exercise, deadline=timezone.now())  # closes now
+    late = make_user("late")
+    cohort_join(user=late, code=cohort.join_code)
+    graded(submission_create(user=late, exercise=exercise, source=ORIGINAL, cohort=cohort), score=10)
+    client.force_login(instructor)
+
+    page = client.get(report_url(cohort, exercise)).content.decode()
+
+    assert "late" not in page[page.index('data-testid="similarity-pairs"') :]
+
+
+def test_a_learners_last_accepted_solution_is_the_one_compared(client, instructor, classroom):
+    cohort, exercise, people = classroom
+    # cy resubmits: now a copy of ann's code, accepted again.
+    graded(submission_create(user=people["cy"], exercise=exercise, source=DISGUISED, cohort=cohort), score=10)
+    client.force_login(instructor)
+
+    page = client.get(report_url(cohort, exercise)).content.decode()
+
+    assert "3 accepted solutions compared" in page
+    assert "cy" in page[page.index('data-testid="similarity-pairs"') :]
