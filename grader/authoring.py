@@ -337,6 +337,21 @@ def soundness_problems(exercise: Exercise, seed: int) -> list[str]:
     return problems
 
 
+def refused_variants(exercise: Exercise, paths: list[Path], seed: int) -> list[str]:
+    """Right solutions that must pass every case: what refuses them, [] when all pass."""
+    cases = cases_for_seed(exercise, seed)
+    solution = load_module(exercise.path / "solution.py")
+    problems = []
+    for path in paths:
+        module = load_module(path, f"tensordojo_variant_{path.stem}")
+        for case in cases:
+            outcome = judge_in_process(exercise, case, call_in_process(solution, case), call_in_process(module, case))
+            if not outcome.passed:
+                problems.append(f"{path.name} refused on {case.name!r}: {outcome.message} ({outcome.diagnosis})")
+                break
+    return problems
+
+
 def _check_soundness(report: CheckReport, exercise: Exercise, backend, store, seeds: int | None) -> None:
     if importable(exercise.modules):
         count = seeds or SEEDS_IN_PROCESS
@@ -523,3 +538,38 @@ def scaffold(root: Path, slug: str) -> Path:
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(text.format(slug=slug) if "{slug}" in text else text, encoding="utf-8")
     return folder
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m grader.authoring FOLDER... [--seeds N] [--first S]``: prove soundness in this process.
+
+    Trusted files only. Used where the exercise's modules live, e.g. inside the sandbox image for
+    PyTorch exercises when the host has no PyTorch."""
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="python -m grader.authoring")
+    parser.add_argument("folders", nargs="+", type=Path)
+    parser.add_argument("--seeds", type=int, default=SEEDS_IN_PROCESS)
+    parser.add_argument("--first", type=int, default=1, help="first seed (after the exercise's own)")
+    parser.add_argument("--accept", type=Path, default=None, help="a folder of <slug>/*.py that must pass")
+    options = parser.parse_args(argv)
+    failed = 0
+    for folder in options.folders:
+        exercise = load_exercise(folder)
+        problems = []
+        seeds = range(exercise.seed + options.first, exercise.seed + options.first + options.seeds)
+        for seed in seeds:
+            problems += soundness_problems(exercise, seed)
+        variants = sorted((options.accept / exercise.slug).glob("*.py")) if options.accept else []
+        for seed in [exercise.seed, *seeds]:
+            problems += [f"seed {seed}: {p}" for p in refused_variants(exercise, variants, seed)]
+        failed += bool(problems)
+        print(f"{exercise.slug}: " + ("sound" if not problems else f"{len(problems)} problems"))
+        for problem in problems[:10]:
+            print(f"  - {problem}")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
+

@@ -77,6 +77,18 @@ def build_cases(rng):
     ]
 
 
+def _k_dot_t(q, k, v, causal=False):
+    """What q @ k.T computes (NumPy reverses every axis the way torch's .T/.mT-less .T does)."""
+    return _np_attention(q, type(k)(np.ascontiguousarray(np.asarray(k.data).T)), v, causal)
+
+
+def _naive_softmax_overflows(case) -> bool:
+    """exp of float32 scores above about 88 is inf, and inf / inf is NaN: a softmax without max subtraction."""
+    q, k = (np.asarray(x.data, np.float64) for x in case.args[:2])
+    scores = q @ np.swapaxes(k, -1, -2) / np.sqrt(q.shape[-1])
+    return bool(np.max(scores) > 88.0)
+
+
 DIAGNOSES = [
     dx.when(
         "returned-numpy",
@@ -84,25 +96,32 @@ DIAGNOSES = [
         lambda c, g, e, m: m is not None and m.kind == "type" and "torch.Tensor" in m.message,
     ),
     dx.raised(
-        "k-dot-t-on-batches",
-        "k.T reverses every axis of a 3-D/4-D tensor: use k.transpose(-2, -1).",
+        "keys-transposed-wrongly",
+        "The product's sizes did not match: transpose k over its last two axes only, k.transpose(-2, -1). "
+        "(k.T reverses every axis of a 3-D/4-D tensor, and k itself is not transposed.)",
         "RuntimeError",
         when_case=lambda c: c.args[1].data.ndim >= 3,
+        mistake=_k_dot_t,
     ),
     dx.alternative(
-        "k-dot-t-on-batches",
-        "k.T reverses every axis of a 3-D/4-D tensor: use k.transpose(-2, -1).",
-        lambda q, k, v, causal=False: _np_attention(q, type(k)(np.ascontiguousarray(np.asarray(k.data).T)), v, causal),
+        "k-dot-t-on-batches", "k.T reverses every axis of a 3-D/4-D tensor: use k.transpose(-2, -1).", _k_dot_t
     ),
     dx.alternative(
         "missing-scale",
         "The scores were not divided by √d.",
         lambda q, k, v, causal=False: _np_attention(q, k, v, causal, scale=False),
     ),
-    dx.nonfinite(
+    dx.alternative(
         "diagonal-masked",
         "NaN in the output: the causal mask also hid the diagonal, so the first query could see no key "
         "at all. Query t may attend to keys 0..t inclusive (tril, not triu(1) inverted wrongly).",
+        lambda q, k, v, causal=False: _np_attention(q, k, v, causal, diagonal_masked=True),
+    ),
+    dx.nonfinite(
+        "softmax-overflow",
+        "NaN or inf in the output: exp of large scores overflows float32 (above about 88). Subtract each "
+        "row's maximum before exponentiating — or use torch.softmax, which does it for you.",
+        when_case=_naive_softmax_overflows,
     ),
     dx.dtype_mismatch(),
 ]

@@ -6,8 +6,10 @@ from grader import diagnosis as dx
 from grader.cases import Case, TensorArg
 
 
-def t(array, dtype):
-    return TensorArg(np.asarray(array, dtype=np.float64 if dtype == "float64" else np.float32), dtype=dtype)
+def t(array, dtype, device="cpu"):
+    return TensorArg(
+        np.asarray(array, dtype=np.float64 if dtype == "float64" else np.float32), dtype=dtype, device=device
+    )
 
 
 def build_cases(rng):
@@ -15,7 +17,7 @@ def build_cases(rng):
     mixes = [
         (
             "worked example",
-            (np.ones((2, 3)), "float64"),
+            (np.ones((2, 3)), "float16"),
             (np.ones((3, 1)), "float32"),
             (np.array([0.5]), "float64"),
             True,
@@ -42,33 +44,71 @@ def build_cases(rng):
                 atol=1e-2 if rtol else None,
             )
         )
+    # No GPU here: PyTorch's meta device has shapes and dtypes but no numbers, and refuses to be
+    # mixed with CPU tensors just as a GPU would. The comparison checks device, dtype and shape.
+    cases += [
+        Case(
+            "device: W and b on another device",
+            "predict",
+            (t(n((4, 3)), "float32"), t(n((3, 2)), "float32", "meta"), t(n(2), "float32", "meta")),
+            strict_dtype=True,
+            explain="W and b live on PyTorch's meta device (shapes and dtypes, no numbers): the result must too.",
+        ),
+        Case(
+            "hidden: device and dtype both differ",
+            "predict",
+            (t(n((3, 5)), "float64"), t(n((5, 2)), "float32", "meta"), t(n(2), "float64", "meta")),
+            visible=False,
+            strict_dtype=True,
+        ),
+    ]
     return cases
 
 
-def _result_dtype_is(which):
-    def test(c, g, e, m):
-        return m is not None and m.kind == "dtype" and m.data.get("got_dtype") == c.args[which].dtype
+def _promoted(*dtypes: str) -> str:
+    """The dtype type promotion gives (NumPy and PyTorch agree on float16/32/64)."""
+    return str(np.result_type(*(np.dtype(d) for d in dtypes)))
 
-    return test
+
+def _dtype_crash(c, g, e, m):
+    text = str(m.data.get("message", "")).lower() if m is not None and m.kind == "exception" else ""
+    return m.data.get("type") == "RuntimeError" and ("dtype" in text or "scalar type" in text) if text else False
+
+
+def _mixes_dtypes(X, W, b):
+    """The unconverted product X @ W fails exactly where X's dtype is not W's."""
+    if X.dtype != W.dtype:
+        raise RuntimeError("X @ W mixes dtypes")
 
 
 DIAGNOSES = [
-    dx.raised(
+    dx.Diagnosis(
         "dtype-mismatch-crash",
         "The tensors have different dtypes and matmul refuses to mix them: convert X to W's dtype and device "
         "first (X.to(device=W.device, dtype=W.dtype)).",
-        "RuntimeError",
+        test=_dtype_crash,
+        mistake=lambda c, e: _mixes_dtypes(*c.args),
+        raises=True,
+        specificity=dx.EXCEPTION,
     ),
-    dx.when(
+    dx.raised(
+        "device-mismatch-crash",
+        "X stayed on its own device while W and b are elsewhere, and PyTorch refuses to mix devices: move X "
+        "to W's device (X.to(device=W.device, dtype=W.dtype)).",
+        "RuntimeError",
+        contains="device",
+    ),
+    dx.result_dtype(
         "followed-x-dtype",
         "The result followed X's dtype; the contract says W's: convert X (and b) to W.dtype.",
-        _result_dtype_is(0),
+        lambda X, W, b: X.dtype,
     ),
-    dx.when(
+    dx.result_dtype(
         "bias-not-converted",
         "The bias's dtype leaked into the result by type promotion: convert b to W.dtype too.",
-        _result_dtype_is(2),
+        lambda X, W, b: _promoted(W.dtype, b.dtype),
     ),
+    dx.device_mismatch(),
     dx.when(
         "returned-numpy",
         "Return a torch.Tensor, not a NumPy array.",

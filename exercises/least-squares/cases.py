@@ -28,13 +28,17 @@ def build_cases(rng):
     ]
 
 
-def _ridge(X, y, lam=1e-3):
-    X = np.asarray(X, float)
-    return np.linalg.solve(X.T @ X + lam * np.eye(X.shape[1]), X.T @ np.asarray(y, float))
-
-
-def _near(g, value):
-    return np.shape(g) == np.shape(value) and np.allclose(np.asarray(g, float), value, rtol=1e-2, atol=1e-3)
+def _ridge_lambda(X, y, w) -> float | None:
+    """lambda > 0 when w solves (XᵀX + lambda I) w = Xᵀy, i.e. w is a ridge solution; else None."""
+    X, y, w = (np.asarray(a, float) for a in (X, y, w))
+    if w.shape != (X.shape[1],) + y.shape[1:] or not np.all(np.isfinite(w)) or not np.any(w):
+        return None
+    r = X.T @ (y - X @ w)  # = lambda * w for a ridge solution
+    lam = float(np.sum(r * w) / np.sum(w * w))
+    scale = float(np.linalg.norm(X.T @ X)) or 1.0
+    if lam <= 1e-9 * scale:
+        return None  # no shrinkage: a least-squares solution, or one that is off for another reason
+    return lam if np.linalg.norm(r - lam * w) <= 1e-6 * max(np.linalg.norm(r), 1e-300) + 1e-9 else None
 
 
 DIAGNOSES = [
@@ -46,7 +50,9 @@ DIAGNOSES = [
     ),
     dx.when(
         "inv-on-singular",
-        "inv of a (nearly) singular XᵀX returned meaningless numbers: use np.linalg.pinv or lstsq.",
+        "The solution is huge: XᵀX is singular here (collinear features), and inverting it — or solving with "
+        "a cut-off too small for round-off — blows round-off up. Use np.linalg.pinv(X) @ y or "
+        "np.linalg.lstsq(X, y) (NumPy 2's default cut-off is the right one).",
         lambda c, g, e, m: (
             m is not None
             and m.kind in ("values", "nonfinite")
@@ -57,9 +63,10 @@ DIAGNOSES = [
     ),
     dx.when(
         "regularised",
-        "This is a ridge (regularised) solution: close, but not the least-squares fit. Drop the λI term and "
-        "use the pseudo-inverse.",
-        lambda c, g, e, m: m is not None and m.kind == "values" and _near(g, _ridge(*c.args)),
+        "This is a ridge (regularised) solution, (XᵀX + λI)⁻¹ Xᵀy with λ > 0: close, but not the least-squares "
+        "fit. Drop the λI term and use the pseudo-inverse.",
+        lambda c, g, e, m: m is not None and m.kind == "values" and _ridge_lambda(*c.args, g) is not None,
+        specificity=dx.VALUE,
     ),
     dx.when(
         "returned-lstsq-tuple",

@@ -1,0 +1,67 @@
+"""Every exercise's diagnoses are sound on many random seeds (property-based, with Hypothesis).
+
+For each seed: no diagnosis fires on the reference's own output, and each file in mistakes/ is
+named by its own diagnosis on the first case where it fails. NumPy exercises run here, in this
+process (solution, cases and mistakes are trusted files); PyTorch exercises run the same prover
+inside the sandbox image, where PyTorch lives.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import tomllib
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from grader.authoring import importable, soundness_problems
+from grader.exercise import load_exercise
+from tests.conftest import require
+
+ROOT = Path(__file__).resolve().parents[2]
+EXERCISES = ROOT / "exercises"
+SLUGS = sorted(p.name for p in EXERCISES.iterdir() if (p / "exercise.toml").is_file())
+
+
+def _modules(slug: str) -> list[str]:
+    """Read without loading: a broken folder fails its own test, not the collection of all."""
+    return tomllib.loads((EXERCISES / slug / "exercise.toml").read_text(encoding="utf-8")).get("modules", [])
+
+
+HERE_SLUGS = [s for s in SLUGS if importable(_modules(s))]
+SANDBOX_SLUGS = [s for s in SLUGS if s not in HERE_SLUGS]
+SANDBOX_IMAGE = os.environ.get("SANDBOX_IMAGE", "tensordojo/sandbox:latest")
+
+
+@pytest.mark.parametrize("slug", HERE_SLUGS)
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(seed=st.integers(min_value=1, max_value=2**32 - 1))
+def test_diagnoses_are_sound_on_random_seeds(slug, seed):
+    exercise = load_exercise(EXERCISES / slug)
+
+    assert soundness_problems(exercise, seed) == []
+
+
+def _sandbox_image_present() -> bool:
+    if shutil.which("docker") is None:
+        return False
+    return subprocess.run(["docker", "image", "inspect", SANDBOX_IMAGE], capture_output=True).returncode == 0
+
+
+@pytest.mark.skipif(not SANDBOX_SLUGS, reason="every exercise's modules are importable here")
+def test_pytorch_exercises_are_sound_and_accept_their_variants_in_the_sandbox_image():
+    require(_sandbox_image_present(), f"the sandbox image {SANDBOX_IMAGE} is needed to run PyTorch here")
+    folders = [f"exercises/{slug}" for slug in SANDBOX_SLUGS]
+    command = ["docker", "run", "--rm", "--network", "none", "-v", f"{ROOT}:/repo:ro", "-w", "/repo"]
+    command += ["-e", "PYTHONPATH=/repo", "-e", "PYTHONDONTWRITEBYTECODE=1", "--entrypoint", "python3"]
+    command += [SANDBOX_IMAGE, "-W", "ignore", "-m", "grader.authoring", *folders]
+    command += ["--first", "0", "--seeds", "4", "--accept", "tests/exercises/variants"]
+
+    run = subprocess.run(command, capture_output=True, text=True, timeout=600)
+
+    assert run.returncode == 0, run.stdout + run.stderr[-2000:]
+    assert run.stdout.count(": sound") == len(SANDBOX_SLUGS), run.stdout
