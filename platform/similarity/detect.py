@@ -112,10 +112,22 @@ def fingerprint_all(
     return docs
 
 
+def _raw_slices(fp, mask) -> list[tuple[int, int]]:
+    """Runs of True in a filtered-code mask, as (start, end) positions in the original source.
+
+    The filtered-to-original mapping is copydetect's own (as in its compare_files)."""
+    import numpy as np
+
+    edges = np.diff(np.concatenate([[0], mask.astype(np.int8), [0]]))
+    slices = np.array([np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)])
+    if slices.shape[1] and len(fp.offsets) > 0:
+        slices = slices + fp.offsets[:, 1][np.clip(np.searchsorted(fp.offsets[:, 0], slices), 0, len(fp.offsets) - 1)]
+    return [(int(s), int(e)) for s, e in zip(slices[0], slices[1], strict=True)]
+
+
 def compare(a: Fingerprinted, b: Fingerprinted) -> PairMatch | None:
     """The overlap of two fingerprinted documents, or None when they share less of their own
     code (starter excluded) than the noise threshold."""
-    from copydetect import compare_files
     from copydetect.utils import find_fingerprint_overlap
 
     if not (a.fingerprint.hashes & b.fingerprint.hashes):
@@ -124,20 +136,20 @@ def compare(a: Fingerprinted, b: Fingerprinted) -> PairMatch | None:
         a.fingerprint.hashes, b.fingerprint.hashes, a.fingerprint.hash_idx, b.fingerprint.hash_idx
     )
     # A k-gram that starts in the starter and ends in the learner's code is not the starter's,
-    # so shared tokens are counted outside the starter's positions only.
-    shared_a = int((_covered(idx_a, a.fingerprint.k, len(a.starter_mask)) & ~a.starter_mask).sum())
-    shared_b = int((_covered(idx_b, b.fingerprint.k, len(b.starter_mask)) & ~b.starter_mask).sum())
+    # so shared tokens are counted (and highlighted) outside the starter's positions only.
+    own_a = _covered(idx_a, a.fingerprint.k, len(a.starter_mask)) & ~a.starter_mask
+    own_b = _covered(idx_b, b.fingerprint.k, len(b.starter_mask)) & ~b.starter_mask
+    shared_a, shared_b = int(own_a.sum()), int(own_b.sum())
     if min(shared_a, shared_b) < NOISE_THRESHOLD:
         return None
-    _tokens, _similarities, (slices_a, slices_b) = compare_files(a.fingerprint, b.fingerprint)
     return PairMatch(
         a=a.key,
         b=b.key,
         similarity_a=shared_a / a.own_tokens,
         similarity_b=shared_b / b.own_tokens,
         shared_tokens=min(shared_a, shared_b),
-        slices_a=[(int(s), int(e)) for s, e in zip(slices_a[0], slices_a[1], strict=True)],
-        slices_b=[(int(s), int(e)) for s, e in zip(slices_b[0], slices_b[1], strict=True)],
+        slices_a=_raw_slices(a.fingerprint, own_a),
+        slices_b=_raw_slices(b.fingerprint, own_b),
     )
 
 

@@ -86,3 +86,10 @@ def test_segments_cover_the_source_and_mark_the_shared_parts():
     runs = segments(source, pair.slices_a)
     assert "".join(text for text, _ in runs) == source
     assert any(shared and "np.max" in text for text, shared in runs)
+
+
+def test_the_starters_lines_are_not_highlighted():
+    docs = fingerprint_all({"ann": ORIGINAL, "bob": DISGUISED}, STARTER)
+    [pair] = rank_pairs(docs, threshold=0.5)
+    runs = segments(ORIGINAL if pair.a == "ann" else DISGUISED, pair.slices_a)
+    assert not any(shared and "def softmax" in text for text, shared in runs)
