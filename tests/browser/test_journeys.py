@@ -76,7 +76,7 @@ def test_a_learner_signs_up_fails_then_passes_and_finds_themselves_on_the_leader
 
     submit_and_wait(page, WRONG)
     assert page.locator(".verdict.wrong_answer").count() == 1
-    assert "element-wise product" in page.content()
+    assert "Likely mistake: This multiplies matching entries" in page.content()  # the diagnosis, in words
     shoot(page, "result-wrong")
 
     page.goto(f"{site}/exercises/matmul-by-hand/")
@@ -120,3 +120,25 @@ def test_an_instructor_creates_a_cohort_and_exports_its_grades(site, page):
         page.click("text=Export CSV")
     rows = list(csv.reader(io.StringIO(open(download.value.path()).read())))
     assert rows[0][:2] == ["username", "display_name"] and rows[1][0] == "lin"
+
+
+def test_the_run_button_tries_the_visible_cases_in_the_sandbox_and_counts_for_nothing(site, page):
+    from accounts.services import user_create
+    from submissions.models import Submission
+
+    user_create(username="ren", email="ren@example.com", password="a-long-password-1")
+    page.goto(f"{site}/accounts/login/")
+    page.fill("#id_username", "ren")
+    page.fill("#id_password", "a-long-password-1")
+    page.click("main button[type=submit]")
+
+    page.goto(f"{site}/exercises/matmul-by-hand/")
+    page.wait_for_selector(".CodeMirror")
+    type_code(page, WRONG)
+    page.click("#run-button")
+    page.wait_for_selector("#trial-card[data-finished='1']", timeout=90_000)
+    trial = page.locator("#trial-card")
+    assert "Wrong answer" in trial.inner_text() and trial.locator(".tag", has_text="hidden").count() == 0
+    assert trial.locator("table.cases tbody tr").count() >= 1
+    assert not Submission.objects.exists()
+    shoot(page, "run-in-sandbox")
