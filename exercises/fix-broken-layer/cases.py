@@ -30,9 +30,17 @@ def good_init(got, expected, case):
         return "init_params must return a pair (W, b)."
     W, b = (np.asarray(x) for x in got)
     if W.shape != (n_in, n_out):
-        return f"W must have shape (n_in, n_out) = ({n_in}, {n_out}), got {W.shape}."
+        return (
+            f"W must have shape (n_in, n_out) = ({n_in}, {n_out}), got {W.shape}."
+            if case.visible
+            else "W must have shape (n_in, n_out)."
+        )
     if b.shape != (n_out,):
-        return f"b must have shape (n_out,) = ({n_out},), got {b.shape}."
+        return (
+            f"b must have shape (n_out,) = ({n_out},), got {b.shape}."
+            if case.visible
+            else "b must have shape (n_out,)."
+        )
     if not np.all(np.isfinite(W)) or not np.any(W):
         return "W must be finite random values, not all zero."
     if np.any(b != 0):
@@ -44,6 +52,8 @@ def good_init(got, expected, case):
             "the same seed must give the same W."
         )
     if sigma > largest_scale(n_in) * (1 + 1e-9):
+        if not case.visible:  # a hidden case names no sizes
+            return "W is scaled up too much: at most 0.1, or He's √(2 / n_in)."
         return f"W is scaled by {sigma:.3g}: too large for {n_in} inputs (at most {largest_scale(n_in):.3g})."
     if sigma < SMALLEST_SCALE * (1 - 1e-9):
         return f"W is scaled by {sigma:.3g}: so small that activations vanish (at least {SMALLEST_SCALE:g})."

@@ -59,3 +59,12 @@ def test_the_hidden_init_cases_catch_unscaled_weights(grade):
 
     hidden = [o for o in graded.outcomes if not o.case.visible and o.case.entry == "init_params"]
     assert hidden and all(not o.passed for o in hidden)
+
+
+def test_hidden_init_messages_name_no_sizes(grade):
+    init = "rng = np.random.default_rng(seed)\nreturn rng.standard_normal((n_out, n_in)), np.zeros(n_in)"
+
+    graded = grade(SLUG, source(init))
+
+    hidden = [o for o in graded.failing if not o.case.visible and o.case.entry == "init_params"]
+    assert hidden and all(not any(ch.isdigit() for ch in o.message) for o in hidden), [o.message for o in hidden]

@@ -1,0 +1,120 @@
+"""grader.diagnosis: a diagnosis is sound by construction, and the most specific one wins."""
+
+import numpy as np
+
+from grader import diagnosis as dx
+from grader.cases import Case
+from grader.compare import Mismatch
+
+VALUES = Mismatch("values", "wrong values")
+
+
+def case(*args, **kwargs) -> Case:
+    return Case("a case", "f", args, **kwargs)
+
+
+def test_an_alternative_fires_where_the_learner_matches_the_mistake_and_the_mistake_is_wrong():
+    doubled = dx.alternative("doubled", "You doubled it.", lambda x: 2 * x)
+    x = np.array([1.0, 2.0])
+
+    assert doubled.applies(case(x), 2 * x, x, VALUES)
+
+
+def test_an_alternative_never_fires_where_the_mistake_gives_the_right_answer():
+    doubled = dx.alternative("doubled", "You doubled it.", lambda x: 2 * x)
+    zeros = np.zeros(3)
+
+    # On zeros, doubling changes nothing: whatever the learner got wrong, it is not this.
+    assert not doubled.applies(case(zeros), np.ones(3), zeros, VALUES)
+    assert not doubled.applies(case(zeros), zeros, zeros, VALUES)
+
+
+def test_the_differs_test_uses_the_cases_own_tolerance_when_it_is_wider():
+    nudged = dx.alternative("nudged", "Off by a little.", lambda x: x + 1e-3)
+    x = np.array([1.0])
+
+    assert nudged.applies(case(x), x + 1e-3, x, VALUES)
+    assert not nudged.applies(case(x, atol=1e-2), x + 1e-3, x, VALUES)
+
+
+def test_the_more_specific_diagnosis_wins_whatever_the_list_order():
+    by_kind = dx.when("some-values-wrong", "Some values are wrong.", lambda c, g, e, m: m.kind == "values")
+    by_value = dx.alternative("doubled", "You doubled it.", lambda x: 2 * x)
+    x = np.array([1.0, 2.0])
+
+    for order in ([by_kind, by_value], [by_value, by_kind]):
+        assert dx.diagnose(case(x), 2 * x, x, VALUES, order).id == "doubled"
+
+
+def test_between_equally_specific_diagnoses_the_closer_mistake_wins():
+    rough = dx.alternative(
+        "rough",
+        "Roughly doubled.",
+        lambda x: 2 * x + 5e-6,
+    )
+    exact = dx.alternative("exact", "Doubled.", lambda x: 2 * x)
+    x = np.array([1.0, 2.0])
+
+    for order in ([rough, exact], [exact, rough]):
+        assert dx.diagnose(case(x), 2 * x, x, VALUES, order).id == "exact"
+
+
+def test_a_cases_own_diagnosis_wins_over_an_exercise_wide_one_of_the_same_specificity():
+    wide = dx.alternative("wide", "Exercise-wide.", lambda x: 2 * x)
+    own = dx.alternative("own", "This case's.", lambda x: 2 * x)
+    x = np.array([1.0, 2.0])
+
+    assert dx.diagnose(Case("c", "f", (x,), diagnoses=(own,)), 2 * x, x, VALUES, [wide]).id == "own"
+
+
+def test_an_exception_names_a_mistake_only_where_the_mistake_raises_too():
+    transposed = dx.raised("k-dot-t", "K.T fails here.", "ValueError", mistake=lambda q, k: q @ k.T)
+    raised = Mismatch("exception", "ValueError", data={"type": "ValueError", "message": "something"})
+    square, wide = np.ones((2, 2)), np.ones((2, 3))
+
+    assert transposed.applies(case(wide, wide.T), None, None, raised)  # (2,3) @ (2,3) fails
+    assert not transposed.applies(case(square, square), None, None, raised)  # K.T fits: not this mistake
+
+
+def test_same_message_asks_for_the_mistakes_very_error():
+    untransposed = dx.raised(
+        "no-transpose", "Not transposed.", "ValueError", mistake=lambda q, k: q @ k, same_message=True
+    )
+    q, k = np.ones((2, 3)), np.ones((2, 3))
+    try:
+        q @ k
+    except ValueError as exc:
+        real = str(exc)
+    own = Mismatch("exception", "ValueError", data={"type": "ValueError", "message": real})
+    other = Mismatch("exception", "ValueError", data={"type": "ValueError", "message": "axes don't match array"})
+
+    assert untransposed.applies(case(q, k), None, None, own)
+    assert not untransposed.applies(case(q, k), None, None, other)
+
+
+def test_a_diagnosis_that_cannot_be_computed_does_not_apply():
+    broken = dx.alternative("broken", "Never.", lambda x: 1 / 0)
+
+    assert not broken.applies(case(np.ones(2)), np.ones(2), np.zeros(2), VALUES)
+    assert dx.diagnose(case(np.ones(2)), np.ones(2), np.zeros(2), VALUES, [broken]) is None
+
+
+def test_a_result_dtype_diagnosis_fires_only_where_the_promotion_changes_the_dtype():
+    from grader.values import TensorValue
+
+    follows_x = dx.result_dtype("follows-x", "Followed X.", lambda X, W: X)
+    numbers = np.ones((2, 2), np.float32)
+    wrong = Mismatch("dtype", "dtype", data={"got_dtype": "float64", "expected_dtype": "float32"})
+
+    assert follows_x.applies(
+        case("float64", "float32"),
+        TensorValue(numbers, "float64", "cpu"),
+        TensorValue(numbers, "float32", "cpu"),
+        wrong,
+    )
+    assert not follows_x.applies(
+        case("float32", "float32"),
+        TensorValue(numbers, "float64", "cpu"),
+        TensorValue(numbers, "float32", "cpu"),
+        wrong,
+    )
