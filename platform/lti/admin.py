@@ -1,4 +1,4 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 
 from lti.models import GradeTarget, LtiAccount, Placement, ScoreSend
 
@@ -21,6 +21,16 @@ class ScoreSendAdmin(admin.ModelAdmin):
     list_display = ("sent_at", "target", "score_given", "score_maximum", "ok", "error")
     list_filter = ("ok",)
     readonly_fields = [f.name for f in ScoreSend._meta.fields]
+    actions = ["send_again"]
+
+    @admin.action(description="Send the learner's current score again")
+    def send_again(self, request, queryset):
+        from lti.services import score_send
+
+        sends = [score_send(s.target, s.submission) for s in queryset.select_related("target")]
+        ok = sum(1 for send in sends if send is not None and send.ok)
+        level = messages.SUCCESS if ok == len(sends) else messages.WARNING
+        self.message_user(request, f"{ok} of {len(sends)} sent.", level)
 
 
 admin.site.register(GradeTarget)

@@ -100,7 +100,7 @@ def deep_link_choose(request):
         launch_url=request.build_absolute_uri(reverse("lti:launch")), exercise=exercise, track=track
     )
     jwt, return_url = services.deep_link_jwt(lti_launch, [resource])
-    if not return_url:
+    if not return_url.startswith(("https://", "http://")):
         return _refused(request, "The platform did not say where to send the chosen content.", status=400)
     return render(request, "lti/deep_link_return.html", {"jwt": jwt, "return_url": return_url})
 

@@ -122,3 +122,24 @@ def test_an_instructor_launch_creates_no_grade_target(client, lms, registered):
 
     assert response.status_code == 302
     assert not GradeTarget.objects.exists()
+
+
+def test_an_operator_can_send_a_refused_score_again(
+    client, lms, registered, catalogue, sent_tasks, django_capture_on_commit_callbacks, admin_user
+):
+    from lti.models import ScoreSend
+
+    exercise = catalogue["sandbox-probe"]
+    user = launched_learner(client, lms, {"tensordojo_exercise": exercise.slug})
+    jwks, lms.tool_jwks = lms.tool_jwks, {"keys": []}
+    grade(user, exercise, 10, django_capture_on_commit_callbacks)
+    failed = ScoreSend.objects.get()
+    lms.tool_jwks = jwks  # the LMS is fixed
+
+    client.force_login(admin_user)
+    response = client.post(
+        "/admin/lti/scoresend/", {"action": "send_again", "_selected_action": [failed.pk]}, follow=True
+    )
+
+    assert "1 of 1 sent." in response.content.decode()
+    assert [s["scoreGiven"] for s in lms.scores] == [10]
