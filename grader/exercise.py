@@ -39,9 +39,6 @@ LEARNING_FILES = ("hints.md", "explanation.md")  # required for exercises of a d
 LESSON_FOLDER = "lesson"  # exercises/lesson/NN-<anchor>.md: the lesson's sections, not an exercise
 TRACKS_FILE = "tracks.toml"
 MAX_HINTS = 6
-# While the published track is being given its hints and explanations, a missing file is tolerated;
-# once every folder has them this is True and loading (so `exercises check` and sync) requires them.
-REQUIRE_LEARNING_MATERIAL = False
 CONTENT_VERSION = "1"  # bump when the meaning of a folder's contents changes
 
 
@@ -307,7 +304,7 @@ def _validate_learning_material(exercise: Exercise, *, required: bool) -> None:
     for name in LEARNING_FILES:
         path = exercise.path / name
         if not path.is_file():
-            if required and REQUIRE_LEARNING_MATERIAL:
+            if required:
                 raise ExerciseFormatError(path, None, f"missing: every exercise of track {exercise.track!r} needs it")
             continue
         if name == "hints.md":

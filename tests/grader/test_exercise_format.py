@@ -140,10 +140,7 @@ def test_the_explanation_is_read_from_its_file(folder):
     assert load_exercise(folder).explanation == "# Why\nDouble it."
 
 
-def test_exercises_of_a_declared_track_need_hints_and_explanation(folder, monkeypatch):
-    import grader.exercise as module
-
-    monkeypatch.setattr(module, "REQUIRE_LEARNING_MATERIAL", True)
+def test_exercises_of_a_declared_track_need_hints_and_explanation(folder):
     (folder.parent / "tracks.toml").write_text('[tracks.test-fixtures]\ntitle = "Fixtures"\n')
     error = error_for(folder)
     assert error.path.endswith("hints.md") and "needs it" in error.problem
