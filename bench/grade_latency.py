@@ -21,7 +21,7 @@ sys.path.insert(0, str(ROOT))
 from grader.backends.docker_backend import DockerBackend  # noqa: E402
 from grader.exercise import load_exercise  # noqa: E402
 from grader.grading import grade  # noqa: E402
-from grader.jobs import learner_job  # noqa: E402
+from grader.jobs import learner_job, sandbox_kind  # noqa: E402
 from grader.reference import ExpectedStore  # noqa: E402
 
 
@@ -29,27 +29,28 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--exercise", default="matmul-by-hand")
+    parser.add_argument("--runtime", default=None, help="the sandbox's OCI runtime, e.g. runsc (default: the engine's)")
     args = parser.parse_args()
     exercise = load_exercise(ROOT / "exercises" / args.exercise)
-    backend = DockerBackend()
+    backend = DockerBackend(runtime=args.runtime)
     store = ExpectedStore(Path(tempfile.mkdtemp()))
     source = exercise.solution
 
     started = time.perf_counter()
-    result = grade(exercise, source, backend=backend, store=store)
+    result = grade(exercise, source, backend=backend, store=store, pool_index=0)
     cold = time.perf_counter() - started
     assert result.verdict == "accepted", result.message
 
     warm = []
     for _ in range(args.runs):
         started = time.perf_counter()
-        assert grade(exercise, source, backend=backend, store=store).verdict == "accepted"
+        assert grade(exercise, source, backend=backend, store=store, pool_index=0).verdict == "accepted"
         warm.append(time.perf_counter() - started)
 
-    expected = store.get(exercise, backend)
+    expected = store.get(exercise, backend, 0)
     job = learner_job(exercise, expected.packed, source)
     t0 = time.perf_counter()
-    sandbox = backend.create(exercise.limits)
+    sandbox = backend.create(exercise.limits, kind=sandbox_kind(exercise))
     t1 = time.perf_counter()
     sandbox.feed(job)
     outcome = sandbox.collect()
@@ -59,7 +60,7 @@ def main() -> None:
     assert outcome.exit_code == 0
 
     warm.sort()
-    print(f"exercise {exercise.slug}: {len(expected.packed.cases)} cases")
+    print(f"exercise {exercise.slug}: {len(expected.packed.cases)} cases, {sandbox_kind(exercise)} sandbox")
     print(f"cold (reference run + learner run): {cold:.3f} s")
     print(
         f"warm over {len(warm)} runs: median {statistics.median(warm):.3f} s, "

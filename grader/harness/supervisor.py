@@ -54,6 +54,7 @@ MAX_JOB_BYTES = 256 << 20
 MAX_RESTARTS = 16
 BOOT_S = 60.0  # starting an interpreter and importing NumPy/PyTorch: ours, not the learner's time
 EXIT_GRACE_S = 1.0
+HARD_STOP_S = 8.0
 JOB_MEMBER = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")
 CHILD_BLOB = re.compile(r"^[A-Za-z0-9]{1,16}$")
 RESULT_KEYS = {"type", "status", "value", "error", "message", "blobs"}
@@ -412,7 +413,9 @@ class Run:
         limits = job["limits"]
         self.limits = limits
         wall = float(limits["wall_s"])
-        self.budget = Budget(wall, wall + float(limits.get("startup_grace_s", 20.0)) * 0.75)
+        # Our start-up time is given back to the learner, but the run stops at most HARD_STOP_S past
+        # the time limit whatever happens (the engine kills the container a little later still).
+        self.budget = Budget(wall, wall + min(float(limits.get("startup_grace_s", 20.0)) * 0.75, HARD_STOP_S))
         self.cases = {case["id"]: case for case in job["cases"]}
         self.config = {
             "type": "init",
