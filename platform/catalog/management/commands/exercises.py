@@ -21,6 +21,12 @@ class Command(BaseCommand):
         check = sub.add_parser("check", help="prove exercises through the real sandbox")
         check.add_argument("slugs", nargs="*")
         check.add_argument("--backend", choices=["docker", "process"])
+        check.add_argument("--seeds", type=int, default=None, help="random seeds the soundness proof runs on")
+        check.add_argument(
+            "--record",
+            action="store_true",
+            help="write exercises/.proofs/<slug>.json (the sandbox's NumPy/PyTorch versions) for proven exercises",
+        )
         sub.add_parser("sync", help="load exercise folders into the database")
         new = sub.add_parser("new", help="scaffold a new exercise folder")
         new.add_argument("slug")
@@ -61,21 +67,28 @@ class Command(BaseCommand):
         )
         backend = sandbox_backend(options["backend"])
         reports = []
-        header = f"{'exercise':32} {'format':7} {'reference':10} {'starter':8} {'mistakes':9} {'time':>6}"
+        header = f"{'exercise':32} {'format':7} {'reference':10} {'starter':8} {'mistakes':9} {'sound':6} {'time':>6}"
         self.stdout.write(header)
         self.stdout.write("-" * len(header))
         for slug in slugs:
             if not (root / slug).is_dir():
                 raise CommandError(f"no exercise folder {root / slug}")
-            report = check_exercise(root / slug, backend)
+            report = check_exercise(root / slug, backend, seeds=options["seeds"], record=options["record"])
             reports.append(report)
             cell = {s.what: ("ok" if s.ok else "FAIL") for s in report.steps}
             good, total = report.count("mistake ")
             mistakes = f"{good}/{total}" + ("" if cell.get("mistakes", "ok") == "ok" else "!")
             self.stdout.write(
                 f"{slug:32} {cell.get('format', '-'):7} {cell.get('reference', '-'):10} "
-                f"{cell.get('starter', '-'):8} {mistakes:9} {report.seconds:5.1f}s"
+                f"{cell.get('starter', '-'):8} {mistakes:9} {cell.get('soundness', '-'):6} {report.seconds:5.1f}s"
             )
+            if report.proof:
+                proof = report.proof
+                self.stdout.write(
+                    f"{'':32} proven on Python {proof['python']}, NumPy {proof['numpy']}"
+                    + (f", PyTorch {proof['torch']}" if proof.get("torch") else "")
+                    + f" ({proof['backend']})"
+                )
         failed = [r for r in reports if not r.ok]
         for report in failed:
             self.stdout.write(f"\n{report.slug}:")
