@@ -148,3 +148,16 @@ def lesson_sections() -> QuerySet[LessonSection]:
 
 def lesson_section_for(*, exercise: Exercise) -> LessonSection | None:
     return LessonSection.objects.filter(anchor=exercise.lesson).first() if exercise.lesson else None
+
+
+def proof_for(*, exercise: Exercise) -> dict | None:
+    """What `exercises check --record` measured in the sandbox, if it checked this very version."""
+    from django.conf import settings
+
+    from grader.authoring import read_proof
+
+    version = exercise.current_version
+    proof = read_proof(settings.EXERCISES_DIR, exercise.slug)
+    if not proof or version is None or proof.get("version") != version.version:
+        return None
+    return proof

@@ -17,6 +17,7 @@ from catalog.selectors import (
     lesson_section_for,
     lesson_sections,
     progress_for,
+    proof_for,
     track_list,
 )
 from catalog.services import HintRefused, hint_unlock
@@ -66,6 +67,7 @@ def exercise_detail(request, slug: str):
             "deadlines": deadlines_for(user=request.user, exercise=exercise),
             "section": lesson_section_for(exercise=exercise),
             "prerequisites": exercise_titles(slugs=exercise.prerequisites),
+            "proof": proof_for(exercise=exercise),
         },
     )
 

@@ -174,3 +174,20 @@ def test_a_sync_re_renders_an_unchanged_version_with_the_current_renderer(taught
     exercises_sync(root=settings.EXERCISES_DIR)
     version = ExerciseVersion.objects.get(id=taught.current_version_id)
     assert version.statement_html != "<p>old</p>" and len(version.hints_html) == 2
+
+
+def test_the_exercise_page_names_the_versions_its_check_was_proven_on(client, taught, settings):
+    import json
+
+    from grader.authoring import proof_path
+
+    path = proof_path(settings.EXERCISES_DIR, taught.slug)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    proof = {"version": taught.current_version.version, "python": "3.13.5", "numpy": "2.2.4", "torch": None}
+    path.write_text(json.dumps({**proof, "checked_at": "2026-11-29T12:00:00Z"}))
+    page = client.get(reverse("catalog:exercise_detail", args=[taught.slug])).content.decode()
+    assert "Python 3.13.5, NumPy 2.2.4 (2026-11-29)" in page and "PyTorch" not in page
+
+    path.write_text(json.dumps({**proof, "version": "an-older-version"}))
+    page = client.get(reverse("catalog:exercise_detail", args=[taught.slug])).content.decode()
+    assert 'id="proof"' not in page  # a proof of another version proves nothing about this one
