@@ -7,18 +7,25 @@ verdict, that no sandbox container is left behind, and that the host is untouche
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
 import pytest
 
+from grader.backends.docker_backend import SANDBOX_LABEL
 from grader.grading import grade
-from tests.conftest import sandbox_containers
 
 ATTACKS = sorted((Path(__file__).parent / "attacks").glob("*.py"))
 HOST_MARKERS = [Path("/tensordojo-pwned"), Path("/etc/tensordojo-pwned")]
 
 pytestmark = [pytest.mark.docker, pytest.mark.security]
+
+
+def our_containers(client) -> list[str]:
+    """Sandbox containers this test process made (others may share the engine: CI runners, colleagues)."""
+    labels = [SANDBOX_LABEL, f"tensordojo.pid={os.getpid()}"]
+    return [c.name for c in client.containers.list(all=True, filters={"label": labels}, ignore_removed=True)]
 
 
 def expected_verdict(path: Path) -> str:
@@ -28,13 +35,13 @@ def expected_verdict(path: Path) -> str:
 
 
 @pytest.mark.parametrize("attack", ATTACKS, ids=lambda p: p.stem)
-def test_attack_is_contained_with_the_right_verdict(
-    attack, docker_backend, docker_client, probe_exercise, expected_store
-):
-    result = grade(probe_exercise, attack.read_text(), backend=docker_backend, store=expected_store)
+def test_attack_is_contained_with_the_right_verdict(attack, docker_backend, docker_client, probe_exercise, hostile):
+    graded = hostile(probe_exercise, attack)  # graded once per session, shared with the budget test
+    result = graded.result
 
+    assert result is not None, graded.describe()
     assert result.verdict == expected_verdict(attack), result.to_results_json()
-    assert sandbox_containers(docker_client) == [], "a sandbox container was left behind"
+    assert our_containers(docker_client) == [], "a sandbox container was left behind"
     assert not any(marker.exists() for marker in HOST_MARKERS), "the host file system was written"
 
 

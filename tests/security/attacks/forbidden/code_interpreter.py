@@ -1,0 +1,38 @@
+"""expect: forbidden_call | runtime_error | import_error | wrong_answer
+Run a string holding @ through the standard library's code.InteractiveInterpreter.
+
+The stdlib has several exec wrappers (code, runpy, doctest, pdb) that a ban on the
+names exec/eval/compile does not cover. Seen in the wild: code.interact() and
+doctest-based escapes in pyjail challenges.
+The shape check is done by hand (the error cases pass); the product is the route's.
+Inputs are NumPy arrays or nested lists: NumPy is imported inside the call, so in a
+NumPy-free sandbox the attempt fails there (or, for routes that fetch NumPy
+themselves, at the route).
+"""
+
+import code
+
+
+def shape(M):
+    rows = len(M)
+    return rows, (len(M[0]) if rows else 0)
+
+
+def check(A, B):
+    (m, n), (n_b, p) = shape(A), shape(B)
+    if n != n_b:
+        raise ValueError(f"cannot multiply ({m}, {n}) by ({n_b}, {p})")
+
+
+def arrays(A, B):
+    import numpy
+
+    return numpy.asarray(A, dtype=float), numpy.asarray(B, dtype=float)
+
+
+def matmul(A, B):
+    check(A, B)
+    a, b = arrays(A, B)
+    scope = {"a": a, "b": b}
+    code.InteractiveInterpreter(scope).runsource("result = a @ b", "<string>", "exec")
+    return scope["result"].tolist()

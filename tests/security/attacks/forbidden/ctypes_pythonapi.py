@@ -1,0 +1,41 @@
+"""expect: forbidden_call | runtime_error | import_error | wrong_answer
+Call the C API's PyNumber_MatrixMultiply through ctypes, imported by a computed name.
+
+Seen in the wild: ctypes.pythonapi is the classic route around in-Python restrictions
+(it also patches frozen objects and audit-hook-free code paths in pyjail write-ups).
+The shape check is done by hand (the error cases pass); the product is the route's.
+Inputs are NumPy arrays or nested lists: NumPy is imported inside the call, so in a
+NumPy-free sandbox the attempt fails there (or, for routes that fetch NumPy
+themselves, at the route).
+"""
+
+
+def shape(M):
+    rows = len(M)
+    return rows, (len(M[0]) if rows else 0)
+
+
+def check(A, B):
+    (m, n), (n_b, p) = shape(A), shape(B)
+    if n != n_b:
+        raise ValueError(f"cannot multiply ({m}, {n}) by ({n_b}, {p})")
+
+
+def arrays(A, B):
+    import numpy
+
+    return numpy.asarray(A, dtype=float), numpy.asarray(B, dtype=float)
+
+
+def builtin(name):
+    return __builtins__[name]  # a dict in an imported module
+
+
+def matmul(A, B):
+    check(A, B)
+    a, b = arrays(A, B)
+    lib = builtin("__import__")("ct" + "ypes")
+    function = lib.pythonapi.PyNumber_MatrixMultiply
+    function.restype = lib.py_object
+    function.argtypes = [lib.py_object, lib.py_object]
+    return function(a, b).tolist()

@@ -1,0 +1,37 @@
+"""expect: forbidden_call | runtime_error | import_error | wrong_answer
+Fetch operator.matmul with a pickle GLOBAL opcode: no forbidden name appears in the source.
+
+pickle.loads(b"coperator\\nmatmul\\n.") returns the function itself; unpickling any global is
+how pickle payloads run code. Seen in the wild: malicious pickles in model files
+(Hugging Face "pickle scanning", CVE-2025-1716 picklescan bypasses).
+The shape check is done by hand (the error cases pass); the product is the route's.
+Inputs are NumPy arrays or nested lists: NumPy is imported inside the call, so in a
+NumPy-free sandbox the attempt fails there (or, for routes that fetch NumPy
+themselves, at the route).
+"""
+
+import pickle
+
+
+def shape(M):
+    rows = len(M)
+    return rows, (len(M[0]) if rows else 0)
+
+
+def check(A, B):
+    (m, n), (n_b, p) = shape(A), shape(B)
+    if n != n_b:
+        raise ValueError(f"cannot multiply ({m}, {n}) by ({n_b}, {p})")
+
+
+def arrays(A, B):
+    import numpy
+
+    return numpy.asarray(A, dtype=float), numpy.asarray(B, dtype=float)
+
+
+def matmul(A, B):
+    check(A, B)
+    a, b = arrays(A, B)
+    product = pickle.loads(b"coperator\nmatmul\n.")
+    return product(a, b).tolist()
