@@ -20,8 +20,9 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q, Sum
 from django.utils import timezone
 from lti_tool.models import Key, LtiLaunch, LtiRegistration
-from lti_tool.utils import get_launch_from_request, sync_data_from_launch
+from lti_tool.utils import DjangoToolConfig, sync_data_from_launch
 from pylti1p3.assignments_grades import AssignmentsGradesService
+from pylti1p3.contrib.django import DjangoCacheDataStorage, DjangoMessageLaunch
 from pylti1p3.deep_link_resource import DeepLinkResource
 from pylti1p3.exception import LtiException, LtiServiceException
 from pylti1p3.grade import Grade
@@ -52,6 +53,7 @@ _REASONS = [
     ("Invalid Nonce", "its nonce was not issued by this tool"),
     ("Could not find registration", "no registered platform has this issuer and client id"),
     ("Unable to find public key", "the platform's key set has no key for its signature"),
+    ("Error during fetch URL", "the platform's key set could not be fetched (its keyset URL)"),
 ]
 
 
@@ -63,6 +65,14 @@ class LaunchRefused(Exception):
 class ScoreValue:
     given: float
     maximum: float
+
+
+class _TimeoutSession(requests.Session):
+    """pylti1p3 makes its requests without a timeout; an LMS that hangs must not hang a worker."""
+
+    def request(self, *args, **kwargs):
+        kwargs.setdefault("timeout", HTTP_TIMEOUT)
+        return super().request(*args, **kwargs)
 
 
 def tool_key() -> Key:
@@ -94,7 +104,14 @@ def launch_validate(request) -> LtiLaunch:
     """Validate an LTI message launch (id_token + state) and record what it tells about the course."""
     tool_key()
     try:
-        lti_launch = get_launch_from_request(request)
+        # lti_tool.utils.get_launch_from_request, with a timeout on the platform key set fetch.
+        message_launch = DjangoMessageLaunch(
+            request,
+            DjangoToolConfig(),
+            launch_data_storage=DjangoCacheDataStorage(),
+            requests_session=_TimeoutSession(),
+        )
+        lti_launch = LtiLaunch(message_launch.validate())
     except (LtiException, KeyError, ValueError) as exc:
         log.info("LTI launch refused", extra={"reason": str(exc)})
         raise LaunchRefused(explain(exc)) from exc
@@ -214,14 +231,6 @@ def score_for(*, user, placement: Placement) -> ScoreValue | None:
     if not bests.exists():
         return None
     return ScoreValue(given=bests.aggregate(total=Sum("score"))["total"] or 0.0, maximum=maximum)
-
-
-class _TimeoutSession(requests.Session):
-    """pylti1p3 makes its requests without a timeout; an LMS that hangs must not hang a worker."""
-
-    def request(self, *args, **kwargs):
-        kwargs.setdefault("timeout", HTTP_TIMEOUT)
-        return super().request(*args, **kwargs)
 
 
 def score_send(target: GradeTarget, submission=None) -> ScoreSend | None:

@@ -181,3 +181,20 @@ def test_a_content_choice_without_a_valid_launch_is_refused(client, lms, registe
 
     assert response.status_code == 403
     assert "expired" in refusal(response)
+
+
+def test_a_launch_post_without_a_token_is_refused_clearly(client, registered):
+    response = client.post(reverse("lti:launch"), {"state": "state-x", "id_token": "not-a-jwt"})
+
+    assert response.status_code == 403
+    assert refusal(response).startswith("The launch was refused")
+
+
+def test_a_platform_whose_key_set_cannot_be_fetched_is_refused_clearly(client, lms, registered):
+    registered.keyset_url = "http://127.0.0.1:9/jwks"  # nothing listens there
+    registered.save()
+
+    response, _ = launch(client, lms, custom=EXERCISE)
+
+    assert response.status_code == 403
+    assert "key set" in refusal(response)
