@@ -61,7 +61,8 @@ def print_result(submission: dict) -> None:
         print(submission.get("error_message", "grading failed on our side"))
         return
     score, max_score = result.get("score", 0), result.get("max_score", 0)
-    print(f"{submission['status']}: {result.get('verdict', '')}  {score:.2f}/{max_score:g}")
+    verdict = str(result.get("verdict", "")).replace("_", " ")  # "wrong_answer" -> "wrong answer"
+    print(f"{submission['status']}: {verdict}  {score:.2f}/{max_score:g}")
     print(result.get("output", ""))
     for test in result.get("tests", []):
         mark = "PASS" if test["status"] == "passed" else "FAIL"
@@ -164,7 +165,7 @@ def cmd_test(client: Client, args) -> int:
     if trial["status"] == "error":
         print(trial.get("error_message") or "the run failed on our side")
         return 1
-    print_result({"status": "trial", "result": trial["result"]})
+    print_result({"status": "run on the visible cases", "result": trial["result"]})
     return 0 if (trial.get("result") or {}).get("verdict") == "accepted" else 2
 
 
