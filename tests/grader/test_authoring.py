@@ -30,3 +30,98 @@ def test_scaffolding_refuses_bad_slugs_and_existing_folders(tmp_path):
     scaffold(tmp_path, "taken")
     with pytest.raises(FileExistsError):
         scaffold(tmp_path, "taken")
+
+
+def _exercise(tmp_path, cases: str, mistakes: dict[str, str]):
+    folder = scaffold(tmp_path, "doubling")
+    (folder / "README.md").write_text("# Doubling\n\nReturn twice x.\n", encoding="utf-8")
+    (folder / "exercise.toml").write_text(
+        (folder / "exercise.toml").read_text(encoding="utf-8").replace("TODO: ", ""), encoding="utf-8"
+    )
+    (folder / "solution.py").write_text("import numpy as np\n\n\ndef solve(x):\n    return np.asarray(x) * 2\n")
+    (folder / "starter.py").write_text("def solve(x):\n    raise NotImplementedError\n", encoding="utf-8")
+    (folder / "cases.py").write_text(cases, encoding="utf-8")
+    for old in (folder / "mistakes").glob("*.py"):
+        old.unlink()
+    for name, text in mistakes.items():
+        (folder / "mistakes" / name).write_text(text, encoding="utf-8")
+    return folder
+
+
+CASES = """import numpy as np
+
+from grader import diagnosis as dx
+from grader.cases import Case
+
+
+def build_cases(rng):
+    return [
+        Case("zeros", "solve", (np.zeros(3),)),
+        Case("ones", "solve", (np.ones(3),)),
+        Case("random", "solve", (rng.standard_normal(4),), visible=False),
+    ]
+
+
+DIAGNOSES = [
+    dx.alternative("returned-x", "You returned x unchanged.", lambda x: x),
+    dx.alternative("added-one", "You added one.", lambda x: x + 1),
+    dx.alternative("tripled", "You tripled it.", lambda x: 3 * x),
+]
+"""
+
+
+def test_check_fails_a_mistake_named_by_another_diagnosis_on_its_first_failure(tmp_path):
+    mistakes = {
+        "same.py": "# expect: returned-x\ndef solve(x):\n    return x\n",
+        "plus.py": "# expect: added-one\ndef solve(x):\n    return x + 1\n",
+        "triple.py": "# expect: tripled\ndef solve(x):\n    return x * 3\n",
+    }
+    # On "twos", x + 1 = 3 = 1.5 x, and a case-specific diagnosis claims it: the check must refuse.
+    cases = CASES.replace(
+        'Case("zeros", "solve", (np.zeros(3),)),',
+        'Case("twos", "solve", (np.full(3, 2.0),), diagnoses=(dx.alternative("wrong-claim", "No.", '
+        "lambda x: x * 1.5),)),",
+    )
+    folder = _exercise(tmp_path, cases, mistakes)
+
+    report = check_exercise(folder, ProcessBackend(allow=True), ExpectedStore(tmp_path / "cache"), seeds=2)
+
+    failed = {step.what: step.detail for step in report.steps if not step.ok}
+    assert "expected diagnosis added-one on its first failing case (twos), got wrong-claim" in failed["mistake plus.py"]
+
+
+def test_check_proves_soundness_on_other_seeds_and_finds_an_unsound_predicate(tmp_path):
+    mistakes = {
+        "same.py": "# expect: returned-x\ndef solve(x):\n    return x\n",
+        "plus.py": "# expect: added-one\ndef solve(x):\n    return x + 1\n",
+        "triple.py": "# expect: tripled\ndef solve(x):\n    return x * 3\n",
+    }
+    unsound = CASES.replace(
+        "DIAGNOSES = [",
+        'DIAGNOSES = [\n    dx.when("always", "Always.", lambda c, g, e, m: True),',
+    )
+    folder = _exercise(tmp_path, unsound, mistakes)
+
+    report = check_exercise(folder, ProcessBackend(allow=True), ExpectedStore(tmp_path / "cache"), seeds=2)
+
+    failed = {step.what: step.detail for step in report.steps if not step.ok}
+    assert "always fires on the reference's output" in failed["soundness"]
+
+
+def test_record_writes_the_versions_the_exercise_was_proven_on(tmp_path):
+    import numpy
+
+    from grader.authoring import read_proof
+
+    mistakes = {
+        "same.py": "# expect: returned-x\ndef solve(x):\n    return x\n",
+        "plus.py": "# expect: added-one\ndef solve(x):\n    return x + 1\n",
+        "triple.py": "# expect: tripled\ndef solve(x):\n    return x * 3\n",
+    }
+    folder = _exercise(tmp_path, CASES, mistakes)
+
+    report = check_exercise(folder, ProcessBackend(allow=True), ExpectedStore(tmp_path / "cache"), seeds=2, record=True)
+
+    assert report.ok, [(s.what, s.detail) for s in report.steps if not s.ok]
+    proof = read_proof(tmp_path, "doubling")
+    assert proof["numpy"] == numpy.__version__ and proof["torch"] is None and proof["backend"] == "process"
