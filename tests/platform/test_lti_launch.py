@@ -198,3 +198,12 @@ def test_a_platform_whose_key_set_cannot_be_fetched_is_refused_clearly(client, l
 
     assert response.status_code == 403
     assert "key set" in refusal(response)
+
+
+def test_a_deployment_that_was_never_registered_is_refused(client, lms, registered):
+    lms.deployment_id = "deployment-nobody-registered"
+
+    response, _ = launch(client, lms, custom=EXERCISE)
+
+    assert response.status_code == 403
+    assert "not activated" in refusal(response)
