@@ -122,6 +122,7 @@ def test_a_track_link_opens_the_track(client, lms, registered, catalogue):
 
     assert response.status_code == 302
     assert response["Location"].endswith(f"#track-{track.slug}")
+    assert f'id="track-{track.slug}"' in client.get(response["Location"]).content.decode()
 
 
 def deep_link_return(client, lms, content: str):
