@@ -120,9 +120,14 @@ def cmd_login(client: Client, args) -> int:
 
 
 def cmd_exercises(client: Client, args) -> int:
-    for exercise in client.call("GET", "/api/exercises?limit=500")["results"]:
-        print(f"{exercise['order']:3} {exercise['slug']:32} {exercise['kind']:12} {exercise['title']}")
-    return 0
+    offset, page = 0, 100  # the API serves at most 200 a page
+    while True:
+        reply = client.call("GET", f"/api/exercises?limit={page}&offset={offset}")
+        for exercise in reply["results"]:
+            print(f"{exercise['order']:3} {exercise['slug']:32} {exercise['kind']:12} {exercise['title']}")
+        offset += page
+        if not reply.get("next") or not reply["results"]:
+            return 0
 
 
 def cmd_starter(client: Client, args) -> int:
