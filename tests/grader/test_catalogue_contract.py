@@ -31,6 +31,15 @@ CONTRACT = {
     "least-squares": {"fit": ["X", "y"]},
     "dtype-device": {"predict": ["X", "W", "b"]},
     "vectorise-pairwise": {"pairwise_sq_dists": ["X", "Y"]},
+    "svd-shapes": {"svd_parts": ["A", "full"], "reconstruct": ["U", "s", "Vt"]},
+    "rank-from-singular-values": {"numerical_rank": ["A", "rtol"]},
+    "fix-the-shapes": {"forward": ["X", "params"]},
+    "dot-vs-matmul": {
+        "dot_shape": ["a_shape", "b_shape"],
+        "matmul_shape": ["a_shape", "b_shape"],
+        "my_dot": ["a", "b"],
+    },
+    "device-mismatch": {"predict": ["X", "model"]},
 }
 
 
@@ -50,12 +59,17 @@ LESSON_ORDER = {
     "dense-layer": 5,
     "fix-broken-layer": 6,
     "count-params": 7,
+    "fix-the-shapes": 8,
     "dtype-device": 9,
+    "device-mismatch": 10,
+    "dot-vs-matmul": 11,
     "stable-softmax": 12,
     "attention-scores": 13,
     "scaled-dot-product-attention": 14,
     "multi-head-attention": 15,
     "attention-torch": 16,
+    "svd-shapes": 17,
+    "rank-from-singular-values": 18,
     "svd-low-rank": 19,
     "pca-via-svd": 20,
     "least-squares": 21,
@@ -66,7 +80,7 @@ LESSON_ORDER = {
 def test_every_catalogue_exercise_exists_in_order():
     exercises = {e.slug: e for e in load_all(ROOT / "exercises")}
     assert set(CONTRACT) <= set(exercises)
-    assert {s: exercises[s].order for s in CONTRACT if s in LESSON_ORDER} == LESSON_ORDER
+    assert {s: exercises[s].order for s in CONTRACT} == LESSON_ORDER
     orders = [e.order for e in exercises.values() if e.track == "matmul-and-linear-maps"]
     assert len(orders) == len(set(orders)), "two exercises share a position in the track"
 
@@ -123,3 +137,48 @@ def test_the_lesson_numbers_we_state_are_right():
     assert np.allclose(s[:2], [25.46, 1.29], atol=0.01) and s[2] < 1e-12
     rank1 = load_module(ROOT / "exercises" / "svd-low-rank" / "solution.py").low_rank(A, 1)
     assert abs(np.abs(A - rank1).max() - 0.81) < 0.01
+
+
+def test_dot_vs_matmul_cases_agree_with_numpy_itself():
+    exercise = load_exercise(ROOT / "exercises" / "dot-vs-matmul")
+    solution = load_module(exercise.path / "solution.py")
+    for case in exercise.build_cases():
+        a, b = case.args
+        if case.entry == "my_dot":
+            try:
+                truth = np.dot(a, b)
+            except ValueError:
+                assert case.expect_error, case.name
+                continue
+            assert np.allclose(solution.my_dot(a, b), truth) and np.shape(solution.my_dot(a, b)) == np.shape(truth)
+            continue
+        numpy_op = np.dot if case.entry == "dot_shape" else np.matmul
+        try:
+            truth = numpy_op(np.zeros(a), np.zeros(b)).shape
+        except ValueError:
+            truth = None
+        if case.expect_error:
+            assert truth is None, case.name
+            with pytest.raises(ValueError):
+                getattr(solution, case.entry)(a, b)
+        else:
+            assert getattr(solution, case.entry)(a, b) == truth, case.name
+
+
+def test_the_default_rank_tolerance_is_numpys():
+    exercise = load_exercise(ROOT / "exercises" / "rank-from-singular-values")
+    solution = load_module(exercise.path / "solution.py")
+    for case in exercise.build_cases():
+        assert solution.numerical_rank(*case.args, **case.kwargs) == np.linalg.matrix_rank(*case.args, **case.kwargs)
+    assert solution.numerical_rank(np.arange(1.0, 13.0).reshape(4, 3)) == 2
+
+
+def test_every_exercise_practises_a_lesson_section_and_every_section_has_exercises():
+    from grader.exercise import lesson_sections
+
+    exercises = load_all(ROOT / "exercises")
+    sections = lesson_sections(ROOT / "exercises", exercises)
+    assert [s.order for s in sections] == list(range(1, len(sections) + 1))
+    assert all(e.lesson in {s.anchor for s in sections} for e in exercises)
+    assert all(s.exercises for s in sections)
+    assert all(e.minutes and set(e.prerequisites) <= {x.slug for x in exercises} for e in exercises)
