@@ -50,6 +50,37 @@ def describe_exception(exc: BaseException, forbidden_type) -> dict:
     }
 
 
+def _trap(dotted: str, modules: dict, error) -> None:
+    """Replace ``a.b.c`` (and every module attribute bound to the same object) by a refusal.
+
+    A second line behind the source check, for the plain spellings it cannot follow
+    (``library = [np][0]; library.matmul(...)``); C types cannot be patched.
+    """
+    root, *path = dotted.split(".")
+    owner = modules.get(root)
+    if owner is None or not path:
+        return
+    for part in path[:-1]:
+        owner = getattr(owner, part, None)
+        if owner is None:
+            return
+    name = path[-1]
+    original = getattr(owner, name, None)
+    if original is None:
+        return
+
+    def refuse(*args, **kwargs):
+        raise error(f"{dotted} is not allowed in this exercise")
+
+    targets = [owner] + [m for key, m in list(sys.modules.items()) if key.split(".")[0] == root and m is not None]
+    for target in targets:
+        try:
+            if getattr(target, name, None) is original:
+                setattr(target, name, refuse)
+        except (AttributeError, TypeError):
+            pass
+
+
 def _reset_signals() -> None:
     """The supervisor ignores every signal; its child must not inherit that."""
     for number in range(1, signal.NSIG):
@@ -90,7 +121,12 @@ def main() -> None:
         torch.set_num_threads(max(1, int(config.get("cpus", 1))))
     import guard
 
-    guard.install(Rules.from_dict(config.get("rules", {})), guard.trusted_roots((HERE,)))
+    rules = Rules.from_dict(config.get("rules", {}))
+    loaded = {name: sys.modules[name] for name in ("numpy", "torch") if name in sys.modules}
+    traps = list(rules.calls) + [f"torch.Tensor.{m}" for m in rules.methods if "torch" in loaded]
+    for dotted in traps:
+        _trap(dotted, loaded, guard.ForbiddenCallError)
+    guard.install(rules, guard.trusted_roots((HERE,)))
     forbidden_type = guard.ForbiddenCallError
     write_frame(result_fd, {"type": "booted"})
 
