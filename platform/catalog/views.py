@@ -96,6 +96,24 @@ def explanation(request, slug: str):
     )
 
 
+def lesson_section(request, anchor: str):
+    sections = list(lesson_sections())
+    index = next((i for i, s in enumerate(sections) if s.anchor == anchor), None)
+    if index is None:
+        raise Http404("No such lesson section.")
+    section = sections[index]
+    return render(
+        request,
+        "catalog/lesson_section.html",
+        {
+            "section": section,
+            "previous": sections[index - 1] if index > 0 else None,
+            "next": sections[index + 1] if index + 1 < len(sections) else None,
+            "titles": exercise_titles(slugs=section.exercises),
+        },
+    )
+
+
 def lesson(request):
     sections = list(lesson_sections())
     slugs = [slug for section in sections for slug in section.exercises]

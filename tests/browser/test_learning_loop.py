@@ -211,6 +211,13 @@ def test_the_loop_at_phone_size_fits_the_screen(loop_site, phone):
     no_sideways_scroll(page)
     shoot(page, "phone-exercise")
 
+    page.tap("#lesson-link")  # the statement links to the lesson section it practises
+    page.wait_for_selector(f".practise a[href$='/exercises/{EXERCISE}/']")  # and the section links back
+    no_sideways_scroll(page)
+    shoot(page, "phone-lesson-section")
+    page.go_back()
+    page.wait_for_selector(".CodeMirror")
+
     page.evaluate("c => document.querySelector('.CodeMirror').CodeMirror.setValue(c)", WRONG)
     page.tap("#run-button")
     page.wait_for_selector("#trial-card[data-finished='1']", timeout=60_000)

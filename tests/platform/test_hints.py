@@ -138,13 +138,20 @@ def test_a_passed_deadline_is_shown_before_submitting(client, learner, cohort, t
 
 def test_the_statement_links_to_the_lesson_section_it_practises(client, taught):
     page = client.get(reverse("catalog:exercise_detail", args=[taught.slug])).content.decode()
-    assert f'href="{reverse("catalog:lesson")}#doubling"' in page and "Doubling things" in page
+    assert f'href="{reverse("catalog:lesson_section", args=["doubling"])}"' in page and "Doubling things" in page
 
 
 def test_each_lesson_section_is_anchored_and_links_to_its_exercises(client, taught):
     page = client.get(reverse("catalog:lesson")).content.decode()
     assert 'id="doubling"' in page and "Scaling a vector multiplies each entry" in page
     assert f'href="{reverse("catalog:exercise_detail", args=[taught.slug])}"' in page
+
+
+def test_each_lesson_section_has_its_own_page_that_links_to_its_exercises(client, taught):
+    page = client.get(reverse("catalog:lesson_section", args=["doubling"])).content.decode()
+    assert "Doubling things" in page and "Scaling a vector multiplies each entry" in page
+    assert f'href="{reverse("catalog:exercise_detail", args=[taught.slug])}"' in page
+    assert client.get(reverse("catalog:lesson_section", args=["no-such-section"])).status_code == 404
 
 
 def test_the_track_page_shows_prerequisites_and_estimated_minutes(client, taught):
