@@ -1,5 +1,7 @@
 """Ranking rule: score first, then (performance) the best time, then who got there first."""
 
+import pytest
+
 from leaderboards.selectors import leaderboard, rank_of
 from submissions.services import submission_create
 from tests.platform.conftest import graded
@@ -78,3 +80,61 @@ def test_rebuild_recomputes_rows_left_by_the_old_rules(learner, cohort, catalogu
 
     assert leaderboard(exercise=exercise, cohort=cohort)[0].score == 10
     assert leaderboard(exercise=exercise)[0].score == 10
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_workers_folding_one_learners_attempts_at_once_both_count(
+    learner, cohort, catalogue, sent_tasks, monkeypatch
+):
+    import threading
+
+    from django.db import connection, transaction
+    from django.utils import timezone
+
+    from cohorts.services import cohort_join
+    from leaderboards import services
+    from leaderboards.models import BestResult
+    from submissions.models import Submission
+
+    if connection.vendor != "postgresql":
+        pytest.skip("this is about row locks between database sessions; SQLite runs one writer at a time")
+    cohort_join(user=learner, code=cohort.join_code)
+    exercise = catalogue["sandbox-probe"]
+    submissions = [submission_create(user=learner, exercise=exercise, source=CODE) for _ in range(2)]
+    barrier = threading.Barrier(2)
+    errors = []
+    # The bad interleaving, made certain: each worker reads the submissions before either writes a row.
+    summary, seen = services._summary, threading.local()
+
+    def summary_then_wait(candidates):
+        values = summary(candidates)
+        if not getattr(seen, "waited", False):
+            seen.waited = True
+            barrier.wait(timeout=10)
+        return values
+
+    monkeypatch.setattr(services, "_summary", summary_then_wait)
+
+    def worker(submission, score):
+        """What a grading worker's transaction does at the end: store the grade, fold it into the boards."""
+        try:
+            with transaction.atomic():
+                Submission.objects.filter(pk=submission.pk).update(
+                    status=Submission.GRADED, score=score, graded_at=timezone.now()
+                )
+                services.best_result_update(submission=Submission.objects.get(pk=submission.pk))
+        except Exception as exc:  # reported below, in the test's thread
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker, args=pair) for pair in zip(submissions, (4.0, 10.0), strict=True)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+
+    assert errors == []
+    for scope in (None, cohort.id):
+        row = BestResult.objects.get(user=learner, exercise=exercise, cohort_id=scope)
+        assert (row.score, row.attempts) == (10.0, 2)
