@@ -152,6 +152,7 @@ class Cell:
     max_score: float | None = None
     attempts: int = 0
     last_activity: datetime | None = None
+    hints: int = 0  # hints the learner opened (catalog.HintUnlock); never part of the score
 
 
 @dataclass
@@ -186,13 +187,22 @@ def cohort_grid(*, cohort: Cohort, search: str = "", only_exercise: str = "") ->
     grades = cohort_grades(
         cohort=cohort, user_ids=[m.user_id for m in members], exercise_ids=[link.exercise_id for link in links]
     )
+    from catalog.selectors import hint_use_for
+
+    hints = hint_use_for(user_ids=[m.user_id for m in members], exercise_ids=[link.exercise_id for link in links])
     rows = []
     for member in members:
         profile = getattr(member.user, "profile", None)
         row = LearnerRow(member.user_id, member.user.username, profile.public_name if profile else member.user.username)
         for link in links:
             grade = grades.get((member.user_id, link.exercise_id), Grade())
-            cell = Cell(grade.score, link.exercise.points, grade.attempts, grade.last_activity)
+            cell = Cell(
+                grade.score,
+                link.exercise.points,
+                grade.attempts,
+                grade.last_activity,
+                hints=hints.get((member.user_id, link.exercise_id), 0),
+            )
             row.cells.append(cell)
             row.total += cell.score or 0.0
             if cell.last_activity and (row.last_activity is None or cell.last_activity > row.last_activity):

@@ -198,3 +198,14 @@ def test_the_exercise_page_names_the_versions_its_check_was_proven_on(client, ta
     path.write_text(json.dumps({**proof, "version": "an-older-version"}))
     page = client.get(reverse("catalog:exercise_detail", args=[taught.slug])).content.decode()
     assert 'id="proof"' not in page  # a proof of another version proves nothing about this one
+
+
+def test_instructors_see_hint_use_in_the_cohort_grid(client, instructor, learner, cohort, taught, sent_tasks):
+    from cohorts.services import cohort_join
+
+    cohort_join(user=learner, code=cohort.join_code)
+    attempt(learner, taught, "wrong_answer", 0.0)
+    hint_unlock(user=learner, exercise=taught)
+    client.force_login(instructor)
+    page = client.get(reverse("cohorts:detail", args=[cohort.id])).content.decode()
+    assert 'title="1 hint opened">💡1</span>' in page
