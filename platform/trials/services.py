@@ -164,9 +164,8 @@ def visible_cases_build(*, version_id: int, backend=None) -> VisibleCaseSet | No
     folder = exercise_folder(version.exercise.slug)
     if folder.version != version.version:  # the folder moved on; the current version gets its own set
         return None
-    expected = expected_store().get(
-        folder, backend or sandbox_backend(), pool_index=0
-    )  # visible cases: same in every pool
+    # Visible cases are the same in every pool of hidden cases: pool 0's reference run serves them.
+    expected = expected_store().get(folder, backend or sandbox_backend(), pool_index=0)
     ids = expected.packed.ids
     cases = []
     for case in expected.packed.cases:
