@@ -1,13 +1,12 @@
 """The REST API: thin views that parse input, call one service or selector, serialise."""
 
-from django.core.exceptions import PermissionDenied
-from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import generics, status
-from rest_framework.exceptions import NotFound, Throttled, ValidationError
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import generics, serializers, status
+from rest_framework.exceptions import NotFound, PermissionDenied, Throttled, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from api.schema import ERROR
 from api.serializers import (
     ExerciseDetailSerializer,
     ExerciseSerializer,
@@ -35,19 +34,39 @@ class ExerciseDetail(generics.RetrieveAPIView):
     queryset = Exercise.objects.filter(is_active=True).select_related("track", "current_version")
 
 
-class SubmissionListCreate(APIView):
-    @extend_schema(
-        parameters=[OpenApiParameter("exercise", str, description="only this exercise")],
-        responses=SubmissionSerializer(many=True),
+class SubmissionListQuery(serializers.Serializer):
+    exercise = serializers.SlugField(required=False, max_length=100, help_text="only this exercise")
+
+
+class LeaderboardQuery(serializers.Serializer):
+    cohort = serializers.IntegerField(
+        required=False, min_value=1, max_value=2**63 - 1, help_text="a cohort you belong to"
     )
+
+
+def _query(serializer_class, request) -> dict:
+    """The validated query parameters; a malformed one is a 400 that names it."""
+    query = serializer_class(data=request.query_params)
+    query.is_valid(raise_exception=True)
+    return query.validated_data
+
+
+class SubmissionListCreate(APIView):
+    @extend_schema(parameters=[SubmissionListQuery], responses=SubmissionSerializer(many=True))
     def get(self, request):
+        """Your 100 latest submissions, newest first."""
+        exercise = _query(SubmissionListQuery, request).get("exercise")
         query = Submission.objects.filter(user=request.user).select_related("exercise")
-        if request.query_params.get("exercise"):
-            query = query.filter(exercise__slug=request.query_params["exercise"])
+        if exercise:
+            query = query.filter(exercise__slug=exercise)
         return Response(SubmissionSerializer(query[:100], many=True).data)
 
-    @extend_schema(request=SubmissionCreateSerializer, responses={201: SubmissionSerializer})
+    @extend_schema(
+        request=SubmissionCreateSerializer,
+        responses={201: SubmissionSerializer, 404: OpenApiResponse(ERROR, description="No such exercise")},
+    )
     def post(self, request):
+        """Submit code for grading; poll the submission until `status` is graded or error."""
         data = SubmissionCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         exercise = Exercise.objects.filter(slug=data.validated_data["exercise"], is_active=True).first()
@@ -65,22 +84,32 @@ class SubmissionListCreate(APIView):
 class SubmissionDetail(APIView):
     @extend_schema(responses=SubmissionSerializer)
     def get(self, request, submission_id):
-        submission = get_object_or_404(Submission.objects.select_related("exercise"), id=submission_id)
-        if not can_view_submission(user=request.user, submission=submission):
+        """One submission: yours, or a learner's of a cohort you teach."""
+        submission = Submission.objects.select_related("exercise").filter(id=submission_id).first()
+        if submission is None or not can_view_submission(user=request.user, submission=submission):
             raise NotFound("No such submission.")
         return Response(SubmissionSerializer(submission).data)
 
 
 class Leaderboard(APIView):
     @extend_schema(
-        parameters=[OpenApiParameter("cohort", int, description="a cohort you belong to")],
-        responses=LeaderboardRowSerializer(many=True),
+        parameters=[LeaderboardQuery],
+        responses={
+            200: LeaderboardRowSerializer(many=True),
+            403: OpenApiResponse(ERROR, description="Not a member of that cohort"),
+        },
     )
     def get(self, request, slug):
-        exercise = get_object_or_404(Exercise, slug=slug)
+        """The exercise's board (of one cohort with `?cohort=`): score, then time, then who was first."""
+        cohort_id = _query(LeaderboardQuery, request).get("cohort")
+        exercise = Exercise.objects.filter(slug=slug).first()
+        if exercise is None:
+            raise NotFound("No such exercise.")
         cohort = None
-        if request.query_params.get("cohort"):
-            cohort = get_object_or_404(Cohort, id=request.query_params["cohort"])
+        if cohort_id is not None:
+            cohort = Cohort.objects.filter(id=cohort_id).first()
+            if cohort is None:
+                raise NotFound("No such cohort.")
             if not is_member(user=request.user, cohort=cohort):
                 raise PermissionDenied("Not a member of that cohort.")
         rows = leaderboard(exercise=exercise, cohort=cohort, me=request.user)

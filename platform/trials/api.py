@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers
 from rest_framework.exceptions import NotFound, Throttled, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from api.schema import ERROR
 from catalog.models import Exercise
 from trials.selectors import trial_get
 from trials.services import (
@@ -37,6 +39,13 @@ def trial_json(trial) -> dict:
 
 
 class TrialCreate(APIView):
+    @extend_schema(
+        request=TrialCreateSerializer,
+        responses={
+            201: OpenApiResponse(description="The run, queued"),
+            404: OpenApiResponse(ERROR, "No such exercise"),
+        },
+    )
     def post(self, request):
         data = TrialCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -63,6 +72,12 @@ class TrialDetail(APIView):
 class VisibleCases(APIView):
     """The visible cases' inputs and the reference's outputs (public anyway); never a hidden case."""
 
+    @extend_schema(
+        responses={
+            200: OpenApiResponse(description="The visible cases"),
+            202: OpenApiResponse(description="Being prepared: retry after Retry-After seconds"),
+        }
+    )
     def get(self, request, slug):
         exercise = Exercise.objects.filter(slug=slug, is_active=True).select_related("current_version").first()
         if exercise is None or exercise.current_version is None:

@@ -69,3 +69,22 @@ def test_leaderboards_over_the_api(api, catalogue):
 def test_the_openapi_schema_describes_the_api(api):
     schema = api.get("/api/schema", HTTP_ACCEPT="application/json").json()
     assert {"/api/token", "/api/submissions", "/api/exercises/{slug}"} <= set(schema["paths"])
+
+
+def test_malformed_query_parameters_are_400s_that_name_them(api, catalogue):
+    assert "cohort" in api.get("/api/leaderboards/sandbox-probe?cohort=abc").json()
+    assert api.get("/api/leaderboards/sandbox-probe?cohort=99999999999999999999999").status_code == 400
+    assert "exercise" in api.get("/api/submissions?exercise=not%20a%20slug").json()
+    assert api.get("/api/exercises?offset=-1").status_code == 400
+
+
+def test_an_unknown_cohort_is_a_404_and_a_foreign_one_a_403(api, catalogue, cohort):
+    assert api.get("/api/leaderboards/sandbox-probe?cohort=424242").status_code == 404
+    assert api.get(f"/api/leaderboards/sandbox-probe?cohort={cohort.id}").status_code == 403
+
+
+def test_the_schema_documents_the_error_statuses_of_each_operation(api):
+    paths = api.get("/api/schema", HTTP_ACCEPT="application/json").json()["paths"]
+    assert set(paths["/api/submissions"]["post"]["responses"]) == {"201", "400", "401", "404", "429"}
+    assert set(paths["/api/leaderboards/{slug}"]["get"]["responses"]) == {"200", "400", "401", "403", "404"}
+    assert set(paths["/api/token"]["post"]["responses"]) == {"200", "400", "429"}
