@@ -22,6 +22,14 @@ class Profile(models.Model):
     def __str__(self) -> str:
         return self.public_name
 
+    def save(self, *args, **kwargs):
+        # The comparison key follows the name on every path (services, admin, shell).
+        self.display_key = display_key(self.display_name)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "display_name" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "display_key"}
+        super().save(*args, **kwargs)
+
     @property
     def public_name(self) -> str:
         return self.display_name or f"learner-{self.user_id}"

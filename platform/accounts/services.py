@@ -19,9 +19,7 @@ def user_create(
 ) -> User:
     display_name = display_name_clean(display_name)
     user = User.objects.create_user(username=username, email=email, password=password)
-    Profile.objects.create(
-        user=user, is_instructor=is_instructor, display_name=display_name, display_key=display_key(display_name)
-    )
+    Profile.objects.create(user=user, is_instructor=is_instructor, display_name=display_name)
     return user
 
 
@@ -54,8 +52,7 @@ def profile_update(*, user, display_name: str) -> Profile:
     display_name = display_name_clean(display_name, user=user)
     profile = profile_get(user=user)
     profile.display_name = display_name
-    profile.display_key = display_key(display_name)
-    profile.save(update_fields=["display_name", "display_key"])
+    profile.save(update_fields=["display_name"])
     return profile
 
 

@@ -45,3 +45,21 @@ def test_the_profile_page_says_why_and_keeps_the_old_name(client, make_user):
     assert response.status_code == 200 and "reserved" in response.content.decode()
     user.profile.refresh_from_db()
     assert user.profile.display_name == "Matrix Cat"
+
+
+def test_the_admin_applies_the_same_rules(admin_client, make_user):
+    make_user("cat", display_name="Matrix Cat")
+    other = make_user("dog")
+    url = reverse("admin:accounts_profile_change", args=[other.profile.pk])
+    response = admin_client.post(url, {"user": other.pk, "display_name": "matrix  CAT", "is_instructor": ""})
+    assert response.status_code == 200 and "taken" in response.content.decode()
+    other.profile.refresh_from_db()
+    assert other.profile.display_name == ""
+
+
+def test_the_comparison_key_follows_the_name_on_every_save(make_user, learner):
+    user = make_user("cat")
+    user.profile.display_name = "Matrix Cat"
+    user.profile.save()  # not through the service: a shell, a data migration
+    with pytest.raises(ValidationError, match="taken"):
+        profile_update(user=learner, display_name="matrix cat")
