@@ -105,9 +105,9 @@ def check_exercise(
         report.add("format", False, str(exc))
         return report
     report.add("format", True, f"{len(exercise.build_cases())} cases")
-    for name in ("exercise.toml", "README.md", "starter.py", "solution.py", "cases.py"):
-        text = (exercise.path / name).read_text(encoding="utf-8")
-        if TODO.search(text):
+    for name in ("exercise.toml", "README.md", "starter.py", "solution.py", "cases.py", "hints.md", "explanation.md"):
+        file = exercise.path / name
+        if file.is_file() and TODO.search(file.read_text(encoding="utf-8")):
             report.add("todo", False, f"{name} still contains TODO: replace it with the real content")
     store = store or ExpectedStore()
     if _check_reference(report, exercise, backend, store):  # the rest is measured against it
@@ -517,6 +517,18 @@ DIAGNOSES = [
     dx.alternative("forgot-double", "You returned x unchanged: multiply by two.", lambda x: x),
 ]
 ''',
+    "hints.md": """# Hints
+
+## TODO: a first nudge
+TODO: where to look first — never the answer.
+
+## TODO: nearly there
+TODO: the last step, still without the full code.
+""",
+    "explanation.md": """# TODO: title
+
+TODO: the idea, the usual mistakes (one per file in mistakes/), and a worked solution.
+""",
     "mistakes/forgot_double.py": """# expect: forgot-double
 def solve(x):
     return x

@@ -41,6 +41,8 @@ def _exercise(tmp_path, cases: str, mistakes: dict[str, str]):
     (folder / "solution.py").write_text("import numpy as np\n\n\ndef solve(x):\n    return np.asarray(x) * 2\n")
     (folder / "starter.py").write_text("def solve(x):\n    raise NotImplementedError\n", encoding="utf-8")
     (folder / "cases.py").write_text(cases, encoding="utf-8")
+    (folder / "hints.md").write_text("## Twice\nMultiply by two.\n", encoding="utf-8")
+    (folder / "explanation.md").write_text("Return 2 * x.\n", encoding="utf-8")
     for old in (folder / "mistakes").glob("*.py"):
         old.unlink()
     for name, text in mistakes.items():
