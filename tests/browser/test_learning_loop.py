@@ -263,3 +263,15 @@ def test_a_refused_submission_keeps_the_draft_even_across_a_reload(loop_site, pa
     page.click("#submit-button")
     page.wait_for_selector(".messages .error")
     assert editor_text(page) == huge  # the refused code is still there to fix
+
+
+def test_a_refused_run_says_why_and_keeps_the_code(loop_site, page, settings):
+    settings.TRIAL_RATE_LIMIT = "0/60"  # every run refused
+    log_in(page, loop_site, "ray")
+    page.goto(f"{loop_site}/exercises/{EXERCISE}/")
+    page.wait_for_selector(".CodeMirror")
+    page.evaluate("c => document.querySelector('.CodeMirror').CodeMirror.setValue(c)", WRONG)
+    page.click("#run-button")
+    page.wait_for_selector("#trial-result .error-box")
+    assert "Too many runs" in page.locator("#trial-result").inner_text()
+    assert editor_text(page) == WRONG and page.locator("#run-button").is_enabled()
