@@ -27,13 +27,14 @@ EXERCISES = ROOT / "exercises"
 SLUGS = sorted(p.name for p in EXERCISES.iterdir() if (p / "exercise.toml").is_file())
 
 
-def _modules(slug: str) -> list[str]:
+def _toml(slug: str) -> dict:
     """Read without loading: a broken folder fails its own test, not the collection of all."""
-    return tomllib.loads((EXERCISES / slug / "exercise.toml").read_text(encoding="utf-8")).get("modules", [])
+    return tomllib.loads((EXERCISES / slug / "exercise.toml").read_text(encoding="utf-8"))
 
 
-HERE_SLUGS = [s for s in SLUGS if importable(_modules(s))]
-SANDBOX_SLUGS = [s for s in SLUGS if s not in HERE_SLUGS]
+HERE_SLUGS = [s for s in SLUGS if importable(_toml(s).get("modules", []))]
+# GPU exercises run in images of their own (exercises check proves them through their backend).
+SANDBOX_SLUGS = [s for s in SLUGS if s not in HERE_SLUGS and not _toml(s).get("gpu", False)]
 SANDBOX_IMAGE = os.environ.get("SANDBOX_IMAGE", "tensordojo/sandbox:latest")
 
 
