@@ -136,7 +136,11 @@ def _check_reference(report: CheckReport, exercise: Exercise, backend, store) ->
 
 
 def _check_starter(report: CheckReport, exercise: Exercise, backend, store) -> None:
-    result = grade(exercise, exercise.starter, backend=backend, store=store)
+    try:
+        result = grade(exercise, exercise.starter, backend=backend, store=store)
+    except Exception as exc:  # say what is wrong and go on to the mistakes
+        report.add("starter", False, f"could not be graded: {type(exc).__name__}: {exc}"[:300])
+        return
     report.add(
         "starter",
         result.verdict != "accepted",
@@ -459,7 +463,11 @@ def read_proof(exercises_root: Path, slug: str) -> dict | None:
 
 
 def _record_proof(report: CheckReport, exercise: Exercise, backend, store) -> None:
-    versions = sandbox_versions(exercise, backend, store)
+    try:
+        versions = sandbox_versions(exercise, backend, store)
+    except Exception as exc:  # nothing is recorded rather than a guess
+        report.add("versions", False, f"could not read the sandbox's versions: {type(exc).__name__}: {exc}"[:300])
+        return
     proof = {
         "slug": exercise.slug,
         "version": exercise.version,
