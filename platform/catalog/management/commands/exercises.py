@@ -10,7 +10,7 @@ from django.core.management.base import BaseCommand, CommandError
 from catalog.services import exercises_sync
 from config.grader import sandbox_backend
 from grader.authoring import check_exercise, scaffold
-from grader.exercise import ExerciseFormatError
+from grader.exercise import ExerciseFormatError, exercise_folders
 
 
 class Command(BaseCommand):
@@ -62,9 +62,7 @@ class Command(BaseCommand):
         )
 
     def _check(self, root: Path, options) -> None:
-        slugs = options["slugs"] or sorted(
-            p.name for p in root.iterdir() if p.is_dir() and not p.name.startswith((".", "_"))
-        )
+        slugs = options["slugs"] or [p.name for p in exercise_folders(root)]
         backend = sandbox_backend(options["backend"])
         reports = []
         header = f"{'exercise':32} {'format':7} {'reference':10} {'starter':8} {'mistakes':9} {'sound':6} {'time':>6}"
