@@ -8,8 +8,8 @@ from rest_framework.exceptions import NotFound, Throttled, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from api.schema import ERROR
 from catalog.models import Exercise
+from trials.models import TrialRun
 from trials.selectors import trial_get
 from trials.services import (
     TrialRateLimited,
@@ -25,28 +25,46 @@ class TrialCreateSerializer(serializers.Serializer):
     source = serializers.CharField(allow_blank=True, trim_whitespace=False)
 
 
-def trial_json(trial) -> dict:
-    return {
-        "id": str(trial.id),
-        "exercise": trial.exercise.slug,
-        "status": trial.status,
-        "finished": trial.is_finished,
-        "counts": False,  # a trial is never an attempt
-        "result": trial.result,
-        "error_message": trial.error_message,
-        "created_at": trial.created_at.isoformat(),
-    }
+class TrialSerializer(serializers.ModelSerializer):
+    exercise = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    finished = serializers.BooleanField(source="is_finished", read_only=True)
+    counts = serializers.SerializerMethodField(help_text="Always false: a run is never an attempt.")
+    result = serializers.JSONField(read_only=True, help_text="results.json over the visible cases only.")
+
+    class Meta:
+        model = TrialRun
+        fields = ["id", "exercise", "status", "finished", "counts", "result", "error_message", "created_at"]
+
+    def get_counts(self, trial) -> bool:
+        return False
+
+
+class VisibleCasesSerializer(serializers.Serializer):
+    status = serializers.CharField(help_text="ready")
+    exercise = serializers.SlugField()
+    version = serializers.CharField()
+    entry_points = serializers.ListField(child=serializers.CharField())
+    modules = serializers.ListField(child=serializers.CharField())
+    cases = serializers.ListField(
+        child=serializers.JSONField(),
+        help_text="Visible cases only: name, entry, args, kwargs, expected (or expect_error), rtol, atol; "
+        "arrays as base64 .npy ({'$ndarray': ...}).",
+    )
+
+
+PREPARING = {
+    "type": "object",
+    "properties": {"status": {"type": "string", "enum": ["preparing"]}, "detail": {"type": "string"}},
+}
 
 
 class TrialCreate(APIView):
     @extend_schema(
         request=TrialCreateSerializer,
-        responses={
-            201: OpenApiResponse(description="The run, queued"),
-            404: OpenApiResponse(ERROR, "No such exercise"),
-        },
+        responses={201: TrialSerializer, 404: OpenApiResponse(description="No such exercise")},
     )
     def post(self, request):
+        """Run code on the visible cases only; poll the run until `finished`. It counts for nothing."""
         data = TrialCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         exercise = Exercise.objects.filter(slug=data.validated_data["exercise"], is_active=True).first()
@@ -58,27 +76,28 @@ class TrialCreate(APIView):
             raise Throttled(wait=exc.retry_after, detail=str(exc)) from exc
         except TrialRejected as exc:
             raise ValidationError({"source": [str(exc)]}) from exc
-        return Response(trial_json(trial), status=201)
+        return Response(TrialSerializer(trial).data, status=201)
 
 
 class TrialDetail(APIView):
+    @extend_schema(responses=TrialSerializer)
     def get(self, request, trial_id):
+        """One of your runs."""
         trial = trial_get(user=request.user, trial_id=trial_id)
         if trial is None:
             raise NotFound("No such run.")
-        return Response(trial_json(trial_give_up_if_stale(trial)))
+        return Response(TrialSerializer(trial_give_up_if_stale(trial)).data)
 
 
 class VisibleCases(APIView):
-    """The visible cases' inputs and the reference's outputs (public anyway); never a hidden case."""
-
     @extend_schema(
         responses={
-            200: OpenApiResponse(description="The visible cases"),
-            202: OpenApiResponse(description="Being prepared: retry after Retry-After seconds"),
+            200: VisibleCasesSerializer,
+            202: OpenApiResponse(PREPARING, description="A worker is preparing them; retry in a few seconds"),
         }
     )
     def get(self, request, slug):
+        """The visible cases' inputs and the reference's outputs (public anyway); never a hidden case."""
         exercise = Exercise.objects.filter(slug=slug, is_active=True).select_related("current_version").first()
         if exercise is None or exercise.current_version is None:
             raise NotFound("No such exercise.")
@@ -90,13 +109,12 @@ class VisibleCases(APIView):
                 headers={"Retry-After": "3"},
             )
         version = exercise.current_version
-        return Response(
-            {
-                "status": "ready",
-                "exercise": exercise.slug,
-                "version": version.version,
-                "entry_points": exercise.entry_points,
-                "modules": version.config.get("modules", []),
-                "cases": found.cases,
-            }
-        )
+        body = {
+            "status": "ready",
+            "exercise": exercise.slug,
+            "version": version.version,
+            "entry_points": exercise.entry_points,
+            "modules": version.config.get("modules", []),
+            "cases": found.cases,
+        }
+        return Response(VisibleCasesSerializer(body).data)

@@ -183,3 +183,10 @@ def test_a_trial_no_worker_finished_ends_as_our_error_instead_of_waiting_forever
     client.force_login(learner)
     status = client.get(reverse("trials:status", args=[trial.id])).json()
     assert status["finished"] and status["status"] == "error"
+
+
+def test_the_openapi_schema_describes_the_trial_endpoints(client, learner):
+    client.force_login(learner)
+    paths = client.get("/api/schema", HTTP_ACCEPT="application/json").json()["paths"]
+    assert set(paths["/api/trials"]["post"]["responses"]) >= {"201", "400", "429"}
+    assert set(paths["/api/exercises/{slug}/visible-cases"]["get"]["responses"]) >= {"200", "202", "404"}
