@@ -32,7 +32,12 @@ def track_list_view(request):
     return render(
         request,
         "catalog/track_list.html",
-        {"tracks": tracks, "progress": progress_for(user=request.user), "titles": exercise_titles(slugs=slugs)},
+        {
+            "tracks": tracks,
+            "progress": progress_for(user=request.user),
+            "titles": exercise_titles(slugs=slugs),
+            "sections": {section.anchor: section.title for section in lesson_sections()},
+        },
     )
 
 

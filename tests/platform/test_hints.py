@@ -157,6 +157,7 @@ def test_each_lesson_section_has_its_own_page_that_links_to_its_exercises(client
 def test_the_track_page_shows_prerequisites_and_estimated_minutes(client, taught):
     page = client.get(reverse("catalog:track_list")).content.decode()
     assert "about 7 min" in page
+    assert f'Lesson: <a href="{reverse("catalog:lesson_section", args=["doubling"])}">Doubling things</a>' in page
     assert f'Do first: <a href="{reverse("catalog:exercise_detail", args=["timing-probe"])}">' in page
 
 
