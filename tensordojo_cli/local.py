@@ -96,6 +96,12 @@ def compare(got, expected, case: dict) -> str | None:
         return None
     if expected is None or isinstance(expected, (bool, str)):
         return None if got == expected else f"expected {expected!r}, got {got!r}"
+    if (
+        case.get("strict_dtype")
+        and hasattr(expected, "dtype")
+        and str(getattr(got, "dtype", "")) != str(expected.dtype)
+    ):
+        return f"dtype {getattr(got, 'dtype', type(got).__name__)}, expected {expected.dtype}"
     try:
         g, e = _to_numpy(got).astype(float), _to_numpy(expected).astype(float)
     except (TypeError, ValueError):

@@ -70,3 +70,16 @@ def test_cli_test_local_works_offline_once_the_cases_are_fetched(cli, tmp_path, 
     assert main(cli + ["test", "--local", "sandbox-probe", write(tmp_path, RIGHT)]) == 0
     offline = ["--url", "http://127.0.0.1:9"]  # nothing listens there
     assert main(offline + ["test", "--local", "sandbox-probe", write(tmp_path, RIGHT)]) == 0
+
+
+def test_the_offline_comparison_follows_the_case_rules():
+    import numpy as np
+
+    from tensordojo_cli.local import compare
+
+    expected = np.array([[1.0, 0.0], [0.0, 1.0]])
+    assert compare(expected + 1e-9, expected, {"rtol": 1e-6, "atol": 1e-8}) is None
+    assert "shape (2,), expected (2, 2)" in compare(np.zeros(2), expected, {})
+    assert compare(-expected, expected, {"sign_invariant_axis": 0}) is None  # singular vectors may flip
+    assert "dtype float32" in compare(expected.astype(np.float32), expected, {"strict_dtype": True})
+    assert "item 1" in compare((1.0, 3.0), (1.0, 2.0), {})
