@@ -77,16 +77,19 @@ def instructor_sees_submission(*, user, submission: Submission) -> bool:
 
 
 def is_member(*, user, cohort: Cohort) -> bool:
+    """Any role: learners and instructors see the cohort's page and boards."""
     return user.is_authenticated and Membership.objects.filter(cohort=cohort, user=user).exists()
 
 
 def is_learner(*, user, cohort: Cohort) -> bool:
+    """A learner of the cohort (whose work the counting rule counts)."""
     return (
         user.is_authenticated and Membership.objects.filter(cohort=cohort, user=user, role=Membership.LEARNER).exists()
     )
 
 
 def is_cohort_instructor(*, user, cohort: Cohort) -> bool:
+    """One of the cohort's instructors, or staff."""
     return user.is_authenticated and (
         user.is_staff or Membership.objects.filter(cohort=cohort, user=user, role=Membership.INSTRUCTOR).exists()
     )
@@ -109,6 +112,7 @@ def cohorts_for_user(*, user) -> QuerySet[Cohort]:
 
 
 def learner_count(*, cohort: Cohort) -> int:
+    """How many learners the cohort has (instructors not counted)."""
     return Membership.objects.filter(cohort=cohort, role=Membership.LEARNER).count()
 
 

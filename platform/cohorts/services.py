@@ -40,6 +40,7 @@ def cohort_recount(*, cohort: Cohort, user_ids: list[int] | None = None, exercis
 
 @transaction.atomic
 def cohort_create(*, user, name: str, starts_at, ends_at=None, exercises=None) -> Cohort:
+    """A new cohort run by `user`, with a fresh join code and the chosen exercises (none chosen: all)."""
     if not is_instructor(user):
         raise PermissionDenied("Only instructors can create cohorts.")
     if not name.strip():
@@ -62,6 +63,7 @@ def cohort_create(*, user, name: str, starts_at, ends_at=None, exercises=None) -
 
 
 def cohort_join(*, user, code: str) -> Cohort:
+    """Join as a learner by code (idempotent); work made before joining counts from now on."""
     cohort = Cohort.objects.filter(join_code=code.strip().upper()).first()
     if cohort is None:
         raise ValidationError("No cohort has that join code.")
@@ -80,8 +82,11 @@ def _require_instructor(user, cohort: Cohort) -> None:
 
 
 def cohort_set_deadline(*, user, cohort: Cohort, exercise: Exercise, deadline) -> CohortExercise:
+    """Set (or, with None, remove) an exercise's deadline in the cohort, and recount what it changes."""
     _require_instructor(user, cohort)
-    link, _ = CohortExercise.objects.get_or_create(cohort=cohort, exercise=exercise)
+    link = CohortExercise.objects.filter(cohort=cohort, exercise=exercise).first()
+    if link is None:  # a deadline never adds an exercise to a cohort behind the instructor's back
+        raise ValidationError(f"{exercise.title} is not an exercise of {cohort.name}.")
     link.deadline = deadline
     link.save(update_fields=["deadline"])
     cohort_recount(cohort=cohort, exercise_ids=[exercise.id])
