@@ -2,8 +2,10 @@
 
 /metrics needs `Authorization: Bearer <METRICS_TOKEN>`, or, with no token configured,
 a caller on this machine (loopback). /healthz tells anyone whether the service is up
-({"status": "ok"|"degraded"}, 200 or 503, enough for a load balancer); the per-service
-detail (errors, worker names, engine versions) is for staff or the metrics token.
+({"status": "ok"|"degraded"}, 200 or 503, enough for a load balancer; cached a few
+seconds, so anonymous polling cannot make us ping every worker at will); the
+per-service detail (errors, worker names, engine versions) is for staff or the
+metrics token, and always fresh.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import hmac
 import ipaddress
 
 from django.conf import settings
+from django.core.cache import cache
 from django.http import HttpResponse, JsonResponse
 from django.views.decorators.http import require_GET
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
@@ -38,13 +41,20 @@ def may_read_operator_detail(request) -> bool:
     return _has_metrics_token(request) or (request.user.is_authenticated and request.user.is_staff)
 
 
+ANONYMOUS_HEALTH_TTL = 5  # seconds: load balancers poll; each check pings every worker
+
+
 @require_GET
 def healthz(request):
-    report = health_report()
-    body = {"status": "ok" if report["ok"] else "degraded"}
     if may_read_operator_detail(request):
-        body.update(report)
-    return JsonResponse(body, status=200 if report["ok"] else 503)
+        report = health_report()
+        body = {"status": "ok" if report["ok"] else "degraded", **report}
+        return JsonResponse(body, status=200 if report["ok"] else 503)
+    ok = cache.get("healthz:ok")
+    if ok is None:
+        ok = health_report()["ok"]
+        cache.set("healthz:ok", ok, timeout=ANONYMOUS_HEALTH_TTL)
+    return JsonResponse({"status": "ok" if ok else "degraded"}, status=200 if ok else 503)
 
 
 @require_GET

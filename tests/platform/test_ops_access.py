@@ -40,3 +40,20 @@ def test_metrics_with_a_token_need_it_even_from_loopback(client, db, settings):
     assert client.get(reverse("metrics"), HTTP_AUTHORIZATION="Bearer nope").status_code == 401
     ok = client.get(reverse("metrics"), REMOTE_ADDR="203.0.113.9", HTTP_AUTHORIZATION="Bearer s3cret-token")
     assert ok.status_code == 200 and b"tensordojo_submissions" in ok.content
+
+
+def test_anonymous_polling_reuses_a_recent_check_and_operators_get_a_fresh_one(client, make_user, monkeypatch):
+    from ops import views
+
+    calls = []
+    monkeypatch.setattr(views, "health_report", lambda: calls.append(1) or {"ok": True, "checks": {}})
+    for _ in range(3):
+        assert client.get(reverse("healthz")).json() == {"status": "ok"}
+    assert len(calls) == 1
+
+    staff = make_user("operator")
+    staff.is_staff = True
+    staff.save()
+    client.force_login(staff)
+    client.get(reverse("healthz"))
+    assert len(calls) == 2
