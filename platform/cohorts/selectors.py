@@ -157,6 +157,7 @@ class Cell:
     attempts: int = 0
     last_activity: datetime | None = None
     hints: int = 0  # hints the learner opened (catalog.HintUnlock); never part of the score
+    solved: bool = False  # is_solved: the same test as the solve rate
 
 
 @dataclass
@@ -206,6 +207,7 @@ def cohort_grid(*, cohort: Cohort, search: str = "", only_exercise: str = "") ->
                 grade.attempts,
                 grade.last_activity,
                 hints=hints.get((member.user_id, link.exercise_id), 0),
+                solved=is_solved(grade, link.exercise),
             )
             row.cells.append(cell)
             row.total += cell.score or 0.0

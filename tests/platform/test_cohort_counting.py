@@ -247,3 +247,15 @@ def test_removing_a_learner_in_the_admin_takes_them_off_the_board(admin_client, 
     assert response.status_code == 302, response.content.decode()[-2000:]
     assert not cohort.memberships.filter(user=learner).exists()
     assert leaderboard(exercise=exercise, cohort=cohort) == []
+
+
+def test_the_grid_marks_a_cell_full_exactly_when_the_solve_rate_counts_it(
+    instructor, learner, cohort, exercise, sent_tasks
+):
+    cohort_join(user=learner, code=cohort.join_code)
+    submit_at(learner, exercise, score=exercise.points - 1e-12, when=timezone.now())  # float noise in a sum
+
+    links, rows = cohort_grid(cohort=cohort)
+    cell = rows[0].cells[[link.exercise_id for link in links].index(exercise.id)]
+
+    assert cell.solved is True and exercise_stats(cohort=cohort, exercise=exercise)["solved"] == 1
