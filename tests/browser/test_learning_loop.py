@@ -275,3 +275,26 @@ def test_a_refused_run_says_why_and_keeps_the_code(loop_site, page, settings):
     page.wait_for_selector("#trial-result .error-box")
     assert "Too many runs" in page.locator("#trial-result").inner_text()
     assert editor_text(page) == WRONG and page.locator("#run-button").is_enabled()
+
+
+def test_the_other_pages_fit_a_phone_too(loop_site, phone):
+    from django.utils import timezone
+
+    from accounts.services import user_create
+    from cohorts.services import cohort_create, cohort_join
+
+    page = phone
+    for path in ("/accounts/login/", "/accounts/signup/", f"/exercises/{EXERCISE}/", "/lesson/"):
+        page.goto(loop_site + path)
+        no_sideways_scroll(page)
+
+    teacher = log_in(page, loop_site, "tess")
+    teacher.profile.is_instructor = True
+    teacher.profile.save()
+    cohort = cohort_create(user=teacher, name="Evening class", starts_at=timezone.now() - timezone.timedelta(days=1))
+    learner = user_create(username="a-learner-with-a-long-name", email="l@example.com", password="a-long-password-1")
+    cohort_join(user=learner, code=cohort.join_code)
+    page.goto(f"{loop_site}/cohorts/{cohort.id}/")
+    page.wait_for_selector("table.grid")
+    no_sideways_scroll(page)  # wide tables scroll inside their box, not the page
+    shoot(page, "phone-cohort")
