@@ -37,6 +37,7 @@ import json
 import os
 import re
 import select
+import shutil
 import signal
 import subprocess
 import sys
@@ -52,7 +53,7 @@ from frames import FrameError, FrameReader, FrameTooLarge, encode_frame, split_b
 
 REPORT_FORMAT = 2
 MAX_JOB_BYTES = 256 << 20
-MAX_RESTARTS = 16
+MAX_RESTARTS = 4  # a fresh interpreter per restart costs a start-up: crash loops end early
 BOOT_S = 60.0  # starting an interpreter and importing NumPy/PyTorch: ours, not the learner's time
 EXIT_GRACE_S = 1.0
 HARD_STOP_S = 8.0
@@ -384,6 +385,20 @@ def kill_everything(pid: int) -> None:
             pass
 
 
+def clear_scratch() -> None:
+    """Empty the container's /tmp between children: a later phase starts clean, with its memory back."""
+    if os.getpid() != 1 or os.getcwd() != "/tmp":
+        return
+    for entry in os.scandir("/tmp"):
+        try:
+            if entry.is_dir(follow_symlinks=False):
+                shutil.rmtree(entry.path, ignore_errors=True)
+            else:
+                os.unlink(entry.path)
+        except OSError:
+            pass
+
+
 def reap_all(until: float) -> None:
     if os.getpid() != 1:
         return
@@ -440,6 +455,8 @@ class Run:
         }
         self.blobs: dict[str, bytes] = {}
         self.result_room = int(limits["result_max_bytes"])
+        self.interfered = False  # the learner's process broke the protocol: nothing more is run
+        self.learner_ran = False  # learner code has run in this container (it may have left traces)
 
     def run(self) -> None:
         started = time.monotonic()
@@ -458,9 +475,9 @@ class Run:
                     self._give_up(pending, "too_many_crashes")
                     break
                 children += 1
-                self._run_child(pending, output)
+                self._run_child(pending, output, first=children == 1)
             if self.stopped():
-                self._give_up(pending, "import_error" if self.report["import_error"] else "harness")
+                self._give_up(pending, self._stop_cause())
             self.report["phases"][phase["name"]] = {
                 "output": output.data.decode("utf-8", errors="replace"),
                 "output_bytes": output.total,
@@ -470,25 +487,43 @@ class Run:
         self.report["elapsed_s"] = time.monotonic() - started
 
     def stopped(self) -> bool:
-        return bool(self.report["import_error"] or self.report["harness_errors"])
+        return bool(self.report["import_error"] or self.report["harness_errors"] or self.interfered)
+
+    def _stop_cause(self) -> str:
+        if self.report["import_error"]:
+            return "import_error"
+        return "protocol" if self.interfered else "harness"
 
     def _give_up(self, pending: list, cause: str) -> None:
         for case_id in pending:
             self.report["cases"][case_id] = {"status": "not_run", "cause": cause}
         pending.clear()
 
-    def _run_child(self, pending: list, output: Output) -> None:
+    def _run_child(self, pending: list, output: Output, first: bool) -> None:
+        """One child for the pending cases of a phase, until they are done or it fails.
+
+        The first child's start-up time is given back to the learner; a restart after a
+        crash is paid from the learner's time, and a start cut short by the hard stop is
+        the learner's time limit, not our failure.
+        """
         booting = time.monotonic()
         child = Child(self.config, self.source, output, self.result_room)
         cause = None
         try:
+            boot_deadline = booting + BOOT_S if first else min(booting + BOOT_S, self.budget.deadline)
             try:
-                meta, _, _ = child.exchange(min(booting + BOOT_S, self.budget.hard))
-            except (TimeoutError, Protocol, OverflowError) as exc:
+                meta, _, _ = child.exchange(min(boot_deadline, self.budget.hard))
+            except TimeoutError as exc:
+                if min(boot_deadline, self.budget.hard) < booting + BOOT_S:
+                    raise TimeoutError from exc  # the learner's time ran out while we restarted
+                raise Boot("the runner did not start in time") from exc
+            except (Protocol, OverflowError) as exc:
                 raise Boot(f"the runner did not start: {type(exc).__name__} {exc}") from exc
             if meta.get("type") != "booted":
                 raise Boot(f"the runner did not start: {str(meta)[:300]}")
-            self.budget.give_back(time.monotonic() - booting)
+            self.learner_ran = True
+            if first:
+                self.budget.give_back(time.monotonic() - booting)
             meta, _, _ = child.exchange(self.budget.deadline)
             if meta.get("type") == "import_error" and isinstance(meta.get("error"), dict):
                 self.report["import_error"] = meta["error"]
@@ -500,7 +535,11 @@ class Run:
                 self.report["cases"][case_id] = self._run_case(child, self.cases[case_id])
                 pending.pop(0)
         except Boot as exc:
-            self.report["harness_errors"].append(str(exc)[:2000])
+            if not self.learner_ran:
+                self.report["harness_errors"].append(str(exc)[:2000])  # nothing of the learner's had run: ours
+            else:  # the learner's earlier code may have caused it (a full /tmp, leftovers): theirs
+                child.poll(time.monotonic() + 0.2)
+                cause = child.death_cause() if child.status is not None else "crashed_at_start"
         except TimeoutError:
             cause = "time_limit"
         except OverflowError as exc:
@@ -508,8 +547,10 @@ class Run:
         except Protocol:
             child.poll(time.monotonic() + 0.2)  # a child that died reads as a closed pipe
             cause = child.death_cause() if child.status is not None else "protocol"
+            self.interfered = cause == "protocol"
         finally:
             child.close(gently=cause is None)
+            clear_scratch()
         if cause is not None:
             self.report["limits_hit"].append(cause)
             if pending:
