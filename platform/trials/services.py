@@ -33,6 +33,7 @@ from trials.models import TrialRun, TrialStatus, VisibleCaseSet
 
 log = logging.getLogger("tensordojo.trials")
 
+KEEP_RUNS = timezone.timedelta(days=1)
 OUR_SIDE = "We could not run your code just now (a problem on our side, not in your code). Try again in a moment."
 
 
@@ -78,6 +79,8 @@ def trial_create(*, user, exercise: Exercise, source: str) -> TrialRun:
         raise TrialRejected("This exercise is not open.")
     _rate_limit(user.id)
     with transaction.atomic():
+        # Runs are scratch work: the learner's runs older than a day go (no table grows without bound).
+        TrialRun.objects.filter(user=user, created_at__lt=timezone.now() - KEEP_RUNS).delete()
         trial = TrialRun.objects.create(user=user, exercise=exercise, source=source)
         transaction.on_commit(lambda: enqueue(trial))
     return trial

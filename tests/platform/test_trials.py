@@ -190,3 +190,13 @@ def test_the_openapi_schema_describes_the_trial_endpoints(client, learner):
     paths = client.get("/api/schema", HTTP_ACCEPT="application/json").json()["paths"]
     assert set(paths["/api/trials"]["post"]["responses"]) >= {"201", "400", "429"}
     assert set(paths["/api/exercises/{slug}/visible-cases"]["get"]["responses"]) >= {"200", "202", "404"}
+
+
+def test_a_learners_runs_older_than_a_day_are_dropped_at_the_next_run(learner, make_user, catalogue, sent_trials):
+    from django.utils import timezone
+
+    old = trial_create(user=learner, exercise=catalogue["sandbox-probe"], source=RIGHT)
+    someone_elses = trial_create(user=make_user("bo"), exercise=catalogue["sandbox-probe"], source=RIGHT)
+    TrialRun.objects.update(created_at=timezone.now() - timezone.timedelta(days=2))
+    new = trial_create(user=learner, exercise=catalogue["sandbox-probe"], source=RIGHT)
+    assert set(TrialRun.objects.values_list("id", flat=True)) == {someone_elses.id, new.id} and old.id != new.id
