@@ -54,6 +54,7 @@ class Submission(models.Model):
     attempts = models.PositiveIntegerField(default=0, help_text="Claims by a worker, over all gradings.")
     worker = models.CharField(max_length=200, blank=True)
     heartbeat_at = models.DateTimeField(null=True, blank=True, help_text="Last sign of life of its worker.")
+    sent_at = models.DateTimeField(null=True, blank=True, help_text="Last time its task was sent (for the sweep).")
     # The six timestamps of the current grading's journey.
     created_at = models.DateTimeField(default=timezone.now)
     queued_at = models.DateTimeField(null=True, blank=True)
@@ -67,6 +68,7 @@ class Submission(models.Model):
         indexes = [
             models.Index(fields=["user", "exercise", "-created_at"]),
             models.Index(fields=["status", "queued_at"]),
+            models.Index(fields=["status", "sent_at"]),
             models.Index(fields=["exercise", "status"]),
             models.Index(fields=["cohort", "exercise"]),
         ]

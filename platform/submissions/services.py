@@ -60,7 +60,8 @@ class IllegalTransition(Exception):
 
 def _locked(submission_id) -> Submission:
     """The row, locked until the end of the caller's transaction (which must be open)."""
-    submission = Submission.objects.select_for_update().select_related("exercise").get(id=submission_id)
+    # of=self: lock the submission's row only, never the exercise row every grading of it joins.
+    submission = Submission.objects.select_for_update(of=("self",)).select_related("exercise").get(id=submission_id)
     setattr(submission, _LOCKED, True)
     return submission
 
@@ -159,6 +160,8 @@ def enqueue(submission: Submission, *, countdown: float | None = None) -> bool:
             "enqueue failed; the sweep will retry", extra={"submission_id": str(submission.id), "error": str(exc)[:200]}
         )
         return False
+    # Bookkeeping for the sweep only (no status change): queued_at stays the honest start of the wait.
+    Submission.objects.filter(id=submission.id, status=Status.QUEUED).update(sent_at=timezone.now())
     log.info("submission enqueued", extra={"submission_id": str(submission.id), "queue": queue})
     return True
 
@@ -328,9 +331,8 @@ def submission_requeue(*, submission_id, attempt: int | None, reason: str) -> bo
         if submission.status != Status.RUNNING or (attempt is not None and submission.attempts != attempt):
             return False
         _move(submission, Status.QUEUED)
-        submission.error_message = reason[:2000]
-        submission.queued_at = timezone.now()
-        submission.save(update_fields=["status", "error_message", "queued_at"])
+        submission.error_message = reason[:2000]  # queued_at stays: the queue time is the grading's whole wait
+        submission.save(update_fields=["status", "error_message"])
     log.warning("requeued", extra={"submission_id": str(submission_id), "reason": reason[:200]})
     return True
 
@@ -407,13 +409,10 @@ def submissions_sweep(*, queued_after_s: int | None = None) -> dict:
             counts["requeued"] += 1
             # Its message may be held unacknowledged by the dead worker until the visibility timeout.
             enqueue(Submission.objects.select_related("exercise").get(id=submission_id))
-    stale_queued = Submission.objects.filter(
-        status=Status.QUEUED, queued_at__lt=now - timezone.timedelta(seconds=queued_after_s)
-    ).select_related("exercise")
+    not_sent_lately = Q(sent_at__isnull=True) | Q(sent_at__lt=now - timezone.timedelta(seconds=queued_after_s))
+    stale_queued = Submission.objects.filter(not_sent_lately, status=Status.QUEUED).select_related("exercise")
     for submission in stale_queued[:1000]:
-        if enqueue(submission):
-            Submission.objects.filter(id=submission.id, status=Status.QUEUED).update(queued_at=now)
-            counts["resent"] += 1
+        counts["resent"] += enqueue(submission)
     return counts
 
 

@@ -222,12 +222,33 @@ def test_the_sweep_resends_forgotten_submissions(learner, catalogue, sent_tasks,
     from django.utils import timezone
 
     submission = submission_create(user=learner, exercise=catalogue["sandbox-probe"], source=CODE)
-    Submission.objects.filter(id=submission.id).update(queued_at=timezone.now() - timezone.timedelta(hours=1))
+    an_hour_ago = timezone.now() - timezone.timedelta(hours=1)
+    Submission.objects.filter(id=submission.id).update(queued_at=an_hour_ago, sent_at=an_hour_ago)
     sent_tasks.clear()
 
     counts = submissions_sweep(queued_after_s=60)
 
     assert counts["resent"] == 1 and sent_tasks == [(str(submission.id), "cpu")]
+    assert Submission.objects.get(id=submission.id).queued_at == an_hour_ago  # the wait is not rewritten
+
+
+def test_the_sweep_leaves_alone_what_was_sent_lately(
+    learner, catalogue, sent_tasks, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        submission_create(user=learner, exercise=catalogue["sandbox-probe"], source=CODE)
+    sent_tasks.clear()
+
+    assert submissions_sweep(queued_after_s=60)["resent"] == 0 and sent_tasks == []
+
+
+def test_a_retry_keeps_the_time_the_grading_was_queued(learner, catalogue, sent_tasks):
+    submission = submission_create(user=learner, exercise=catalogue["sandbox-probe"], source=CODE)
+    claim = submission_start(submission_id=submission.id, worker="w1")
+
+    submission_requeue(submission_id=submission.id, attempt=claim.attempt, reason="engine down")
+
+    assert Submission.objects.get(id=submission.id).queued_at == submission.queued_at
 
 
 def test_the_sweep_requeues_submissions_whose_worker_died(learner, catalogue, sent_tasks, settings):
