@@ -260,6 +260,11 @@ GRADER_BACKEND = env("GRADER_BACKEND", "docker")  # process: the unsafe local ba
 SANDBOX_IMAGE = env("SANDBOX_IMAGE", "tensordojo/sandbox:latest")
 SANDBOX_STDLIB_IMAGE = env("SANDBOX_STDLIB_IMAGE", "tensordojo/sandbox-stdlib:latest")  # no NumPy inside
 SANDBOX_RUNTIME = env("SANDBOX_RUNTIME", "")  # the engine's OCI runtime; "runsc" for gVisor, "" for its default
+# Warm pool (grader/backends/pool.py): sandboxes pre-started per worker process, per image kind. Off under test
+# so tests count containers exactly. Max age stays below the sweep's GRADING_HARD_TIME_LIMIT + 60.
+SANDBOX_POOL = env("SANDBOX_POOL", "" if ENVIRONMENT == "test" else "stdlib=1,numpy=1,triton=0")
+SANDBOX_POOL_MAX_AGE = float(env("SANDBOX_POOL_MAX_AGE", "300"))
+SANDBOX_POOL_IDLE = float(env("SANDBOX_POOL_IDLE", "600"))  # no request of a kind this long: its pool empties
 HEALTH_SANDBOX = env("TENSORDOJO_HEALTH_SANDBOX", "local")  # local: this machine's engine; workers: ask them
 
 LOGGING = {

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import threading
 
+from celery.signals import worker_process_init, worker_process_shutdown
 from django.conf import settings
 from django.db import DatabaseError, connection
 from django.utils import timezone
@@ -17,11 +18,45 @@ from django.utils import timezone
 from catalog.models import ExerciseVersion
 from catalog.services import exercise_folder
 from config.grader import sandbox_backend
-from grader.backends import SandboxUnavailable
+from grader.backends import Backend, SandboxUnavailable
+from grader.backends.pool import WarmPool, parse_sizes
 from grader.grading import InternalGradingError, grade
 from submissions import services
 
 log = logging.getLogger("tensordojo.grading")
+
+
+_pool: WarmPool | None = None  # this worker process's warm pool (one per prefork child)
+
+
+def worker_backend() -> Backend:
+    """The backend gradings use in this process: its warm pool when one runs, else a fresh cold backend."""
+    return _pool if _pool is not None else sandbox_backend()
+
+
+@worker_process_init.connect
+def start_pool(**kwargs) -> WarmPool | None:
+    """In each worker process after the fork: pre-start sandboxes (settings.SANDBOX_POOL), Docker only.
+
+    The backend is built here, in the child, so no Docker client crosses the fork.
+    """
+    global _pool
+    sizes = parse_sizes(settings.SANDBOX_POOL)
+    if settings.GRADER_BACKEND != "docker" or not any(sizes.values()):
+        return None
+    _pool = WarmPool(
+        sandbox_backend(), sizes, max_age_s=settings.SANDBOX_POOL_MAX_AGE, idle_s=settings.SANDBOX_POOL_IDLE
+    )
+    return _pool
+
+
+@worker_process_shutdown.connect
+def stop_pool(**kwargs) -> None:
+    """Destroy the sandboxes still waiting in this process's pool."""
+    global _pool
+    pool, _pool = _pool, None
+    if pool is not None:
+        pool.stop()
 
 
 class RetryableGradingError(Exception):
@@ -84,7 +119,7 @@ def _grade_claimed(claim, backend) -> str:
         folder = exercise_folder(submission.exercise.slug)
         version = ExerciseVersion.objects.filter(exercise=submission.exercise, version=folder.version).first()
         sandbox_started = timezone.now()
-        result = grade(folder, submission.source, backend=backend or sandbox_backend())
+        result = grade(folder, submission.source, backend=backend or worker_backend())
         services.submission_mark_sandbox(
             submission_id=submission.id, attempt=claim.attempt, started_at=sandbox_started, finished_at=timezone.now()
         )
