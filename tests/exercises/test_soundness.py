@@ -53,6 +53,7 @@ def _sandbox_image_present() -> bool:
     return subprocess.run(["docker", "image", "inspect", SANDBOX_IMAGE], capture_output=True).returncode == 0
 
 
+@pytest.mark.docker  # runs the sandbox image: `make check` leaves it to `make test`
 @pytest.mark.skipif(not SANDBOX_SLUGS, reason="every exercise's modules are importable here")
 def test_pytorch_exercises_are_sound_and_accept_their_variants_in_the_sandbox_image():
     require(_sandbox_image_present(), f"the sandbox image {SANDBOX_IMAGE} is needed to run PyTorch here")
