@@ -320,7 +320,7 @@ def _error(error) -> ErrorRecord | None:
         return None
     if not (isinstance(lines, list) and all(type(n) is int and 0 < n < 10**7 for n in lines)):
         return None
-    return ErrorRecord(kind[:100], message[:2000], forbidden, tuple(lines[-10:]))
+    return ErrorRecord(clean_text(kind[:100]), clean_text(message[:2000]), forbidden, tuple(lines[-10:]))
 
 
 def _phase(phase) -> PhaseRecord:
@@ -329,7 +329,12 @@ def _phase(phase) -> PhaseRecord:
     truncated, restarts = phase.get("output_truncated", False), phase.get("restarts", 0)
     _expect(isinstance(output, str) and type(size) is int and isinstance(truncated, bool), "a phase is malformed")
     _expect(type(restarts) is int, "a phase is malformed")
-    return PhaseRecord(output, size, truncated, restarts)
+    return PhaseRecord(clean_text(output), size, truncated, restarts)
+
+
+def clean_text(text: str) -> str:
+    """Learner text made storable anywhere: no NUL characters, no lone surrogates."""
+    return text.replace("\x00", "\ufffd").encode("utf-8", errors="replace").decode("utf-8")
 
 
 def _load_array(content: bytes) -> np.ndarray:

@@ -53,6 +53,7 @@ def write_frame(fd: int, meta: dict, payload: bytes | memoryview | list = b"") -
 
 
 def _write_all(fd: int, data) -> None:
+    os.set_blocking(fd, True)  # the learner's code may have made our descriptor non-blocking
     view = memoryview(data).cast("B")
     while view:
         written = os.write(fd, view)
@@ -72,6 +73,7 @@ def read_frame(fd: int, max_payload: int = 1 << 31) -> tuple[dict, bytes] | None
 
 
 def _read_exact(fd: int, size: int, eof_ok: bool = False):
+    os.set_blocking(fd, True)  # the learner's code may have made our descriptor non-blocking
     chunks, remaining = [], size
     while remaining:
         chunk = os.read(fd, min(remaining, 1 << 20))

@@ -58,6 +58,7 @@ BOOT_S = 60.0  # starting an interpreter and importing NumPy/PyTorch: ours, not 
 EXIT_GRACE_S = 1.0
 HARD_STOP_S = 8.0
 PIPE_BYTES = 1 << 20
+JSON_BUDGET = 4 << 20  # the learner's JSON values, all calls together (arrays count against the result limit)
 JOB_MEMBER = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")
 CHILD_BLOB = re.compile(r"^[A-Za-z0-9]{1,16}$")
 RESULT_KEYS = {"type", "status", "value", "error", "message", "blobs"}
@@ -455,6 +456,7 @@ class Run:
         }
         self.blobs: dict[str, bytes] = {}
         self.result_room = int(limits["result_max_bytes"])
+        self.json_room = JSON_BUDGET
         self.interfered = False  # the learner's process broke the protocol: nothing more is run
         self.learner_ran = False  # learner code has run in this container (it may have left traces)
 
@@ -589,6 +591,9 @@ class Run:
         answer, body, seconds = child.exchange(self.budget.deadline, request)
         record, blobs = check_result(answer, body)
         if index is not None:  # a warm-up's value is not kept
+            self.json_room -= len(json.dumps(record))
+            if self.json_room < 0:
+                raise OverflowError("result_limit")
             for name, blob in blobs.items():
                 self.blobs[f"{case['id']}.{index}.{name}"] = blob
                 self.result_room -= len(blob)
