@@ -27,6 +27,7 @@ import re
 import shutil
 import subprocess
 import time
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
@@ -313,6 +314,12 @@ def soundness_problems(exercise: Exercise, seed: int) -> list[str]:
 
     No diagnosis may fire on the reference's own output, and each mistake file must be named by its
     own diagnosis on the first case where it fails."""
+    with warnings.catch_warnings(), np.errstate(all="ignore"):  # mistakes overflow on purpose
+        warnings.simplefilter("ignore")
+        return _soundness_problems(exercise, seed)
+
+
+def _soundness_problems(exercise: Exercise, seed: int) -> list[str]:
     problems = []
     cases = cases_for_seed(exercise, seed)
     solution = load_module(exercise.path / "solution.py")
