@@ -8,5 +8,6 @@ say "lint (ruff)"
 "$VENV/bin/ruff" check .
 "$VENV/bin/ruff" format --check --quiet . || { echo "run: .venv/bin/ruff format ."; exit 1; }
 say "golden, unit and platform tests"
-"$VENV/bin/pytest" -q -p no:cacheprovider \
+# -n auto: one pytest worker per core (pytest-xdist); each has its own test database.
+"$VENV/bin/pytest" -q -p no:cacheprovider -n auto \
     -m "not (docker or redis or browser or security or fault or compose or drain)" "$@"
