@@ -182,3 +182,11 @@ def test_every_exercise_practises_a_lesson_section_and_every_section_has_exercis
     assert all(e.lesson in {s.anchor for s in sections} for e in exercises)
     assert all(s.exercises for s in sections)
     assert all(e.minutes and set(e.prerequisites) <= {x.slug for x in exercises} for e in exercises)
+
+
+def test_the_lesson_pages_state_the_computed_numbers_not_the_curriculums_slips():
+    text = "\n".join(p.read_text() for p in sorted((ROOT / "exercises" / "lesson").glob("*.md")))
+    for right in ("2,433", "225", "134,145", "3,361", "25.46", "1.29", "0.81", "99.74", "33{,}554{,}432"):
+        assert right in text, right
+    for slip in ("2,369", "133,889", "4,257", "1.72"):
+        assert slip not in text, slip
