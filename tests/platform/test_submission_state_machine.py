@@ -321,3 +321,32 @@ def test_the_task_fails_the_submission_when_its_infrastructure_budget_is_spent(
     assert outcome == "error"
     submission.refresh_from_db()
     assert submission.status == Submission.ERROR and "engine down" in submission.error_message
+
+
+def test_a_worker_start_resends_queued_work_and_takes_back_what_a_silent_worker_held(
+    learner, catalogue, monkeypatch, settings
+):
+    from django.utils import timezone
+
+    from config.celery import app
+    from submissions.services import submissions_resend_unfinished
+
+    settings.GRADING_HEARTBEAT_STALE = 30
+    sent = {}
+    monkeypatch.setattr(app, "send_task", lambda name, args, **options: sent.update({args[0]: options["countdown"]}))
+    exercise = catalogue["sandbox-probe"]
+    queued, silent, alive, done = (submission_create(user=learner, exercise=exercise, source=CODE) for _ in range(4))
+    for running in (silent, alive):
+        submission_start(submission_id=running.id, worker="w")
+    Submission.objects.filter(id=silent.id).update(heartbeat_at=timezone.now() - timezone.timedelta(minutes=5))
+    Submission.objects.filter(id=alive.id).update(heartbeat_at=timezone.now() - timezone.timedelta(seconds=10))
+    graded(done, score=10)
+    sent.clear()
+
+    counts = submissions_resend_unfinished()
+
+    assert counts == {"resent": 2, "requeued": 1, "delayed": 1}
+    assert sent[str(queued.id)] is None and sent[str(silent.id)] is None
+    assert 15 < sent[str(alive.id)] <= 21  # when its heartbeat would be stale: a dead worker is taken over then
+    assert str(done.id) not in sent
+    assert Submission.objects.get(id=silent.id).status == Submission.QUEUED
