@@ -1,0 +1,42 @@
+"""Small pieces of the supervisor that must never raise on what a learner can cause."""
+
+from __future__ import annotations
+
+import signal
+
+import pytest
+
+from grader.harness import supervisor
+from grader.harness.frames import FrameError, FrameReader, FrameTooLarge, encode_frame, split_blobs
+
+
+def test_every_signal_number_has_a_name_real_time_ones_included():
+    assert supervisor.signal_name(signal.SIGSEGV) == "SIGSEGV"
+    assert supervisor.signal_name(signal.SIGRTMIN + 6) == "SIGRTMIN+6"
+    assert supervisor.signal_name(200) == "SIG200"
+
+
+def test_a_result_frame_with_an_unexpected_key_is_a_protocol_violation():
+    with pytest.raises(supervisor.Protocol):
+        supervisor.check_result({"type": "result", "status": "returned", "case": "c1"}, b"")
+
+
+def test_blobs_must_add_up_to_the_payload_exactly():
+    meta = {"blobs": [["b0", 3]]}
+    assert split_blobs(meta, b"abc", str.isalnum) == {"b0": b"abc"}
+    for payload in (b"ab", b"abcd"):
+        with pytest.raises(FrameError):
+            split_blobs(meta, payload, str.isalnum)
+
+
+def test_the_frame_reader_refuses_a_payload_over_its_budget_before_buffering_it():
+    reader = FrameReader(max_payload=10)
+    reader.feed(encode_frame({"type": "result"}, payload_len=1 << 30))
+    with pytest.raises(FrameTooLarge):
+        reader.next_frame()
+
+
+def test_the_learners_time_is_given_back_only_up_to_the_hard_stop():
+    budget = supervisor.Budget(wall_s=1.0, hard_s=2.0)
+    budget.give_back(5.0)
+    assert budget.deadline == budget.hard
