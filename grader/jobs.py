@@ -19,17 +19,21 @@ import numpy as np
 
 from grader.cases import Case
 from grader.exercise import Exercise, ExerciseFormatError
+from grader.gpu import cpu_correctness
 from grader.limits import Limits
 from grader.protocol import ArgumentPacker, build_job
 from grader.source_checks import rules_of
 
 VISIBLE, HIDDEN, TIMED, REFERENCE = "visible", "hidden", "timed", "reference"
 NUMPY_SANDBOX, STDLIB_SANDBOX = "numpy", "stdlib"
+TRITON_SANDBOX = "triton"  # GPU exercises: the GPU image on GPU workers, the interpreter image elsewhere
 DEFAULT_POOL_SIZE = 8
 
 
 def sandbox_kind(exercise: Exercise) -> str:
     """Which sandbox image an exercise runs in: one without NumPy unless its ``modules`` name it."""
+    if exercise.gpu:
+        return TRITON_SANDBOX
     return NUMPY_SANDBOX if {"numpy", "torch"} & set(exercise.modules) else STDLIB_SANDBOX
 
 
@@ -39,8 +43,11 @@ def case_seed(exercise: Exercise, pool_index: int, secret: str = "") -> int:
     return int.from_bytes(digest[:8], "big")
 
 
-def build_pool_cases(exercise: Exercise, pool_index: int, secret: str = "") -> list[Case]:
-    """Visible cases from the exercise's seed, hidden and timed ones from the pool seed."""
+def build_pool_cases(exercise: Exercise, pool_index: int, secret: str = "", on_gpu: bool = True) -> list[Case]:
+    """Visible cases from the exercise's seed, hidden and timed ones from the pool seed.
+
+    ``on_gpu=False``: a GPU exercise graded without a GPU (grader.gpu.cpu_correctness).
+    """
     base = exercise.build_cases()
     builder = exercise.cases_module().build_cases
     drawn = list(builder(np.random.default_rng(case_seed(exercise, pool_index, secret))))
@@ -48,7 +55,8 @@ def build_pool_cases(exercise: Exercise, pool_index: int, secret: str = "") -> l
         raise ExerciseFormatError(
             exercise.path / "cases.py", "build_cases", "must return the same case names for every seed"
         )
-    return [b if b.visible and not b.is_timed else d for b, d in zip(base, drawn, strict=True)]
+    cases = [b if b.visible and not b.is_timed else d for b, d in zip(base, drawn, strict=True)]
+    return cases if on_gpu else cpu_correctness(cases)
 
 
 @dataclass

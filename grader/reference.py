@@ -18,6 +18,7 @@ from pathlib import Path
 
 from grader.backends.base import Backend, SandboxUnavailable, run_job
 from grader.exercise import Exercise
+from grader.gpu import runs_on_gpu
 from grader.jobs import (
     DEFAULT_POOL_SIZE,
     PackedCases,
@@ -79,7 +80,8 @@ class ExpectedStore:
 
     def key(self, exercise: Exercise, backend: Backend, pool_index: int) -> str:
         image = backend.image_id(sandbox_kind(exercise))
-        return f"{exercise.slug}-{exercise.version}-p{pool_index}of{self.pool_size}-{image}"
+        mode = "" if runs_on_gpu(exercise, backend) else "-cpu"  # a GPU exercise graded without a GPU
+        return f"{exercise.slug}-{exercise.version}-p{pool_index}of{self.pool_size}-{image}{mode}"
 
     def get(self, exercise: Exercise, backend: Backend, pool_index: int | None = None) -> ExpectedSet:
         """The expected outputs for one pool seed (drawn at random unless given)."""
@@ -88,7 +90,8 @@ class ExpectedStore:
         with self._lock:
             if key in self._memory:
                 return self._memory[key]
-        packed = pack_cases(build_pool_cases(exercise, index, self.pool_secret), pool_index=index)
+        cases = build_pool_cases(exercise, index, self.pool_secret, on_gpu=runs_on_gpu(exercise, backend))
+        packed = pack_cases(cases, pool_index=index)
         path = self.root / f"{key}.tar"
         stream = path.read_bytes() if path.is_file() else None
         if stream is None:

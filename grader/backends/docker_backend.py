@@ -23,6 +23,7 @@ from grader.limits import Limits
 
 DEFAULT_IMAGE = "tensordojo/sandbox:latest"
 DEFAULT_STDLIB_IMAGE = "tensordojo/sandbox-stdlib:latest"  # no NumPy: exercises that forbid it run here
+DEFAULT_TRITON_IMAGE = "tensordojo/sandbox-triton:latest"  # GPU exercises without a GPU (grader/gpu.py)
 SANDBOX_LABEL = "tensordojo.sandbox"
 SANDBOX_UID = "10001:10001"
 STDERR_KEEP = 64 * 1024
@@ -90,9 +91,14 @@ class DockerBackend:
         *,
         stdlib_image: str | None = None,
         runtime: str | None = None,
+        triton_image: str | None = None,
+        gpu: bool = False,
     ):
         self.image = image or DEFAULT_IMAGE
         self.images = {"numpy": self.image, "stdlib": stdlib_image or DEFAULT_STDLIB_IMAGE}
+        # A GPU worker: gpu=True and triton_image=tensordojo/sandbox-gpu:latest (make gpu-image).
+        self.images["triton"] = triton_image or DEFAULT_TRITON_IMAGE
+        self.has_gpu = gpu
         self.runtime = runtime or None
         self._client = client
         self._image_ids: dict[str, str] = {}
@@ -136,7 +142,7 @@ class DockerBackend:
         run_id = uuid.uuid4().hex
         image = self.images.get(kind, self.image)
         try:
-            create, host_config = container_options(limits, image, gpu=gpu, runtime=self.runtime)
+            create, host_config = container_options(limits, image, gpu=gpu and self.has_gpu, runtime=self.runtime)
             created = self.client.api.create_container(
                 labels=sandbox_labels(run_id),
                 name=f"tensordojo-sandbox-{run_id[:12]}",

@@ -25,6 +25,7 @@ from grader.backends.base import RunOutcome
 from grader.limits import Limits
 
 HARNESS = Path(__file__).resolve().parent.parent / "harness" / "supervisor.py"
+GPU_ENV = ("CUDA_VISIBLE_DEVICES", "LD_LIBRARY_PATH", "CUDA_HOME", "TRITON_PTXAS_PATH", "CC")
 UNSAFE_NOTE = "graded by the local process backend: NOT sandboxed, for authoring only"
 
 
@@ -36,13 +37,14 @@ class ProcessBackend:
     name = "process"
     unsafe = True
 
-    def __init__(self, allow: bool = False, python: str | None = None):
+    def __init__(self, allow: bool = False, python: str | None = None, gpu: bool = False):
         if not allow:
             raise ProcessBackendRefused(
                 "the process backend runs learner code without a sandbox; "
                 "choose it by name (GRADER_BACKEND=process) to use it for authoring"
             )
         self._image_id = ""
+        self.has_gpu = gpu  # this machine's GPU runs GPU exercises as built (bench/gpu/device_check.sh)
         self.python = python or sys.executable  # e.g. a NumPy-free interpreter, as in the stdlib image
 
     def check(self) -> dict:
@@ -58,11 +60,12 @@ class ProcessBackend:
         return self._image_id
 
     def create(self, limits: Limits, *, gpu: bool = False, kind: str = "numpy") -> ProcessSandbox:
-        return ProcessSandbox(limits, self.python)
+        return ProcessSandbox(limits, self.python, gpu=gpu and self.has_gpu)
 
 
 class ProcessSandbox:
-    def __init__(self, limits: Limits, python: str):
+    def __init__(self, limits: Limits, python: str, gpu: bool = False):
+        self.gpu = gpu
         self.limits = limits
         self.python = python
         self.workdir = tempfile.mkdtemp(prefix="tensordojo-job-")
@@ -79,6 +82,8 @@ class ProcessSandbox:
             os.setsid()
             resource.setrlimit(resource.RLIMIT_FSIZE, (limits.fsize_mb << 20,) * 2)
             resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+            if gpu:
+                return  # CUDA reserves far more address space than it uses: no RLIMIT_AS
             try:
                 resource.setrlimit(resource.RLIMIT_AS, (memory * 4, memory * 4))
             except ValueError:
@@ -89,6 +94,9 @@ class ProcessSandbox:
             "HOME": self.workdir,
             "OMP_NUM_THREADS": "1",
         }
+        gpu = self.gpu
+        if gpu:  # what CUDA and Triton need to find the driver and a compiler
+            env.update({k: v for k, v in os.environ.items() if k in GPU_ENV})
         started = time.monotonic()
         proc = subprocess.Popen(
             [self.python, "-I", str(HARNESS)],

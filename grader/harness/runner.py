@@ -136,7 +136,9 @@ def main() -> None:
     module.__dict__.update(namespace)
     sys.modules["submission"] = module
     try:
-        code = compile(source.decode("utf-8", errors="replace"), SUBMISSION_FILE, "exec")
+        # dont_inherit: the learner's module must not inherit this file's `from __future__ import annotations`
+        # (Triton reads `BLOCK: tl.constexpr` annotations as objects, not strings).
+        code = compile(source.decode("utf-8", errors="replace"), SUBMISSION_FILE, "exec", dont_inherit=True)
         exec(code, module.__dict__)
     except BaseException as exc:  # noqa: BLE001 - anything the import raises is the learner's
         write_frame(result_fd, {"type": "import_error", "error": describe_exception(exc, forbidden_type)})

@@ -1,0 +1,94 @@
+"""GPU exercises graded without a GPU: which image, which cases, which tensors (grader/gpu.py)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from grader.backends.docker_backend import DEFAULT_TRITON_IMAGE, DockerBackend
+from grader.backends.process_backend import ProcessBackend
+from grader.exercise import load_exercise
+from grader.gpu import cpu_correctness, runs_on_gpu
+from grader.jobs import TRITON_SANDBOX, build_pool_cases, sandbox_kind
+from grader.protocol import TensorArg
+from grader.reference import ExpectedStore
+from tests.conftest import ROOT
+
+GPU_EXERCISES = ["triton-matmul", "fused-attention-gpu"]
+
+
+def tensors(case):
+    found = []
+
+    def walk(value):
+        if isinstance(value, TensorArg):
+            found.append(value)
+        elif isinstance(value, (tuple, list)):
+            for item in value:
+                walk(item)
+        elif isinstance(value, dict):
+            for item in value.values():
+                walk(item)
+
+    walk((case.args, case.kwargs))
+    return found
+
+
+@pytest.fixture(params=GPU_EXERCISES)
+def exercise(request):
+    return load_exercise(ROOT / "exercises" / request.param)
+
+
+def test_gpu_exercises_run_in_the_triton_sandbox(exercise):
+    assert exercise.gpu and exercise.kind == "performance"
+    assert sandbox_kind(exercise) == TRITON_SANDBOX
+
+
+def test_gpu_exercises_are_built_for_the_gpu_in_bf16_with_timed_cases(exercise):
+    cases = build_pool_cases(exercise, 0)
+    assert any(c.is_timed for c in cases)
+    assert {(t.dtype, t.device) for c in cases for t in tensors(c)} == {("bfloat16", "cuda")}
+
+
+def test_without_a_gpu_timed_cases_are_left_out_and_tensors_are_float16_on_the_cpu(exercise):
+    cases = build_pool_cases(exercise, 0, on_gpu=False)
+    assert cases and not any(c.is_timed for c in cases)
+    assert {(t.dtype, t.device) for c in cases for t in tensors(c)} == {("float16", "cpu")}
+    assert len(cases) == len([c for c in build_pool_cases(exercise, 0) if not c.is_timed])
+
+
+def test_the_cpu_mode_keeps_the_numbers_and_other_dtypes():
+    data = np.arange(6.0, dtype=np.float32).reshape(2, 3)
+    from grader.cases import Case
+
+    case = Case("c", "f", (TensorArg(data, "bfloat16", "cuda:0"), TensorArg(data, "float32", "cuda")), {"n": 3})
+    moved = cpu_correctness([case])[0]
+    assert moved.args[0].dtype == "float16" and moved.args[0].device == "cpu"
+    assert moved.args[1].dtype == "float32" and moved.args[1].device == "cpu"
+    assert moved.args[0].data is data and moved.kwargs == {"n": 3}
+
+
+def test_a_backend_without_a_gpu_grades_gpu_exercises_in_cpu_mode(exercise):
+    assert not runs_on_gpu(exercise, DockerBackend())
+    assert not runs_on_gpu(exercise, ProcessBackend(allow=True))
+    assert runs_on_gpu(exercise, DockerBackend(gpu=True, triton_image="tensordojo/sandbox-gpu:latest"))
+    assert runs_on_gpu(exercise, ProcessBackend(allow=True, gpu=True))
+
+
+def test_cpu_exercises_are_untouched_by_the_gpu_mode():
+    pairwise = load_exercise(ROOT / "exercises" / "vectorise-pairwise")
+    assert runs_on_gpu(pairwise, DockerBackend())
+    assert any(c.is_timed for c in build_pool_cases(pairwise, 0))
+
+
+def test_the_triton_image_is_the_interpreter_image_unless_a_gpu_worker_names_its_own():
+    assert DockerBackend().images[TRITON_SANDBOX] == DEFAULT_TRITON_IMAGE
+    worker = DockerBackend(triton_image="tensordojo/sandbox-gpu:latest", gpu=True)
+    assert worker.images[TRITON_SANDBOX] == "tensordojo/sandbox-gpu:latest" and worker.has_gpu
+
+
+def test_expected_values_of_the_two_modes_are_cached_apart(exercise, tmp_path):
+    store = ExpectedStore(tmp_path)
+    cpu = ProcessBackend(allow=True)
+    gpu = ProcessBackend(allow=True, gpu=True)
+    assert store.key(exercise, cpu, 0) == store.key(exercise, gpu, 0) + "-cpu"
