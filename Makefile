@@ -1,5 +1,5 @@
 # tensordojo — the two commands of the README, and a few helpers.
-.PHONY: up test check image venv lint format check-exercises bench compose-test clean help
+.PHONY: up test check image gpu-image venv lint format check-exercises bench compose-test clean help
 
 help:            ## list the targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*##/\t/'
@@ -18,6 +18,9 @@ venv:            ## the virtualenv only
 
 image:           ## the sandbox image only (offline base via debootstrap)
 	scripts/images.sh
+
+gpu-image:       ## the GPU sandbox image for GPU workers (CUDA PyTorch + Triton wheels; not part of make test)
+	scripts/gpu-image.sh
 
 lint:            ## ruff lint and format check
 	.venv/bin/ruff check . && .venv/bin/ruff format --check .
