@@ -119,6 +119,10 @@ def main() -> None:
         import torch
 
         torch.set_num_threads(max(1, int(config.get("cpus", 1))))
+        if torch.cuda.is_available():  # the GPU sandbox: this process's share of the GPU's memory
+            import gpu_timing
+
+            gpu_timing.cap_memory(torch, float(os.environ.get("TENSORDOJO_GPU_MEMORY_FRACTION", "0.5")))
     import guard
 
     rules = Rules.from_dict(config.get("rules", {}))
