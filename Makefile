@@ -31,8 +31,8 @@ format:          ## apply ruff's formatting
 check-exercises: ## prove every exercise through the sandbox
 	TENSORDOJO_ENV=development .venv/bin/python manage.py exercises check
 
-bench:           ## the benchmarks and the 500-submission drain (see bench/README.md)
-	scripts/bench.sh
+bench:           ## latency, throughput, soak, web load vs their floors; one table + bench/results/ (BENCH=--quick)
+	scripts/bench.sh $(BENCH)
 
 compose-test:    ## bring the docker compose stack up, grade one submission, take it down
 	scripts/compose-smoke.sh

@@ -48,6 +48,34 @@ def main() -> None:
 
     django.setup()
     from django.contrib.auth import get_user_model
+
+    from cohorts.selectors import cohort_grid
+    from leaderboards.selectors import leaderboard, rank_of
+    from submissions.models import Submission
+
+    ctx = populate(args.learners, args.submissions)
+    exercises, users, cohort, rng = ctx["exercises"], ctx["users"], ctx["cohort"], ctx["rng"]
+    User = get_user_model()
+    performance = next(e for e in exercises if e.is_performance)
+    plain = exercises[0]
+    someone = User.objects.get(id=rng.choice(users))
+    timed("leaderboard top 100 (score exercise)", lambda: leaderboard(exercise=plain, limit=100))
+    timed("leaderboard top 100 (performance exercise)", lambda: leaderboard(exercise=performance, limit=100))
+    timed("leaderboard page 50 (offset 5000)", lambda: leaderboard(exercise=plain, limit=100, offset=5000))
+    timed("one learner's rank", lambda: rank_of(exercise=plain, user=someone))
+    timed("cohort grid, 200 learners x 17 exercises", lambda: cohort_grid(cohort=cohort), repeat=5)
+    timed(
+        "a learner's submissions for one exercise",
+        lambda: list(Submission.objects.filter(user=someone, exercise=plain).order_by("-created_at")[:20]),
+    )
+
+
+def populate(learners: int, submissions: int, exercise_count: int | None = None, root: Path | None = None) -> dict:
+    """Fill the (empty) database: learners, one cohort of 200 with an instructor, bulk submissions and best results.
+
+    Used by this benchmark and by bench/web.py. Returns the exercises, learner ids, cohort and instructor.
+    """
+    from django.contrib.auth import get_user_model
     from django.core.management import call_command
     from django.db import connection
     from django.utils import timezone
@@ -56,14 +84,13 @@ def main() -> None:
     from catalog.models import Exercise
     from catalog.services import exercises_sync
     from cohorts.models import Cohort, CohortExercise, Membership
-    from cohorts.selectors import cohort_grid
     from leaderboards.models import BestResult
-    from leaderboards.selectors import leaderboard, rank_of
     from submissions.models import Submission
 
+    args = argparse.Namespace(learners=learners, submissions=submissions)
     call_command("migrate", verbosity=0)
-    exercises_sync(root=ROOT / "exercises")
-    exercises = list(Exercise.objects.all())
+    exercises_sync(root=root or ROOT / "exercises")
+    exercises = list(Exercise.objects.order_by("slug"))[:exercise_count]
     User = get_user_model()
     rng = random.Random(7)
     started = time.perf_counter()
@@ -74,6 +101,7 @@ def main() -> None:
     cohort = Cohort.objects.create(name="bench", created_by=instructor, starts_at=timezone.now())
     CohortExercise.objects.bulk_create([CohortExercise(cohort=cohort, exercise=e) for e in exercises])
     Membership.objects.bulk_create([Membership(cohort=cohort, user_id=u) for u in users[:200]])
+    Membership.objects.create(cohort=cohort, user=instructor, role=Membership.INSTRUCTOR)
     now = timezone.now()
     best: dict[tuple, tuple] = {}
     batch = []
@@ -127,18 +155,7 @@ def main() -> None:
         f"{BestResult.objects.count()} best results; built in {time.perf_counter() - started:.0f} s"
     )
 
-    performance = next(e for e in exercises if e.is_performance)
-    plain = exercises[0]
-    someone = User.objects.get(id=rng.choice(users))
-    timed("leaderboard top 100 (score exercise)", lambda: leaderboard(exercise=plain, limit=100))
-    timed("leaderboard top 100 (performance exercise)", lambda: leaderboard(exercise=performance, limit=100))
-    timed("leaderboard page 50 (offset 5000)", lambda: leaderboard(exercise=plain, limit=100, offset=5000))
-    timed("one learner's rank", lambda: rank_of(exercise=plain, user=someone))
-    timed("cohort grid, 200 learners x 17 exercises", lambda: cohort_grid(cohort=cohort), repeat=5)
-    timed(
-        "a learner's submissions for one exercise",
-        lambda: list(Submission.objects.filter(user=someone, exercise=plain).order_by("-created_at")[:20]),
-    )
+    return {"exercises": exercises, "users": users, "cohort": cohort, "instructor": instructor, "rng": rng}
 
 
 if __name__ == "__main__":

@@ -1,13 +1,11 @@
 #!/usr/bin/env bash
-# Run the benchmarks (results are recorded by hand in bench/README.md with the command used).
+# `make bench`: every benchmark of bench/README.md, each against a baseline measured in the same run.
+# Prints one table and writes bench/results/*.json (summary.json: the issue's keys).
+#   scripts/bench.sh              the issue's sizes (tens of minutes)
+#   scripts/bench.sh --quick      small sizes, for development
+#   scripts/bench.sh --only latency --runs 10    see `.venv/bin/python bench/run.py --help`
 source "$(dirname "$0")/lib.sh"
 "$ROOT/scripts/venv.sh"
 "$ROOT/scripts/images.sh"
 cd "$ROOT"
-say "grading latency (Docker sandbox)"
-"$PY" bench/grade_latency.py --runs 20
-say "leaderboards with 10,000 learners and 500,000 submissions (SQLite)"
-"$PY" bench/leaderboards.py
-say "draining 500 queued submissions through real Celery workers (a private Redis)"
-export TENSORDOJO_ENV=test
-"$VENV/bin/pytest" -q -s -p no:cacheprovider bench/test_drain.py
+exec "$PY" bench/run.py "$@"

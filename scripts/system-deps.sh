@@ -9,6 +9,7 @@ command -v chromium >/dev/null || need+=(chromium)
 [ -d /usr/share/javascript/katex ] || need+=(libjs-katex)
 [ -d /usr/share/javascript/codemirror ] || need+=(libjs-codemirror)
 command -v pg_ctlcluster >/dev/null || need+=(postgresql)
+command -v wrk >/dev/null || need+=(wrk)  # the loopback load generator of `make bench` (bench/web.py)
 command -v docker >/dev/null || need+=(docker.io)
 if [ ${#need[@]} -gt 0 ]; then
     say "installing Debian packages: ${need[*]}"
