@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import time
 
+import pytest
+
 from tests.conftest import docker_backend  # noqa: F401  (a fixture)
 from tests.support.pipeline import (  # noqa: F401  (fixtures)
     assert_each_graded_once,
@@ -25,6 +27,7 @@ from tests.support.pipeline import (  # noqa: F401  (fixtures)
 CORRECT = "def solve(x):\n    return x * 2\n"
 
 
+@pytest.mark.timeout(1200)  # the suite's 300 s is for tests; the drain's own limit is 900 s below
 def test_500_queued_submissions_drain_completely(pipeline):  # noqa: F811
     pipeline.start(concurrency=2)
     user = learner()
