@@ -180,6 +180,8 @@ class CaseRecord:
     calls: tuple[CallRecord, ...] = ()
     times: tuple[float, ...] = ()
     cause: str = ""  # ABORTED / NOT_RUN: why
+    device_times: tuple[float | None, ...] = ()  # CUDA-event figures from the learner's process (GPU only)
+    tampered: bool = False  # the learner's process replaced torch.cuda.Event or synchronize
 
     @property
     def first(self) -> CallRecord | None:
@@ -282,7 +284,18 @@ def _case(case_id, record, blobs: dict) -> CaseRecord:
     parsed = tuple(_call(call, blobs.get((case_id, index), {})) for index, call in enumerate(calls))
     if any(call.status == RecordStatus.INVALID for call in parsed):
         status = RecordStatus.INVALID
-    return CaseRecord(status, calls=parsed, times=tuple(float(t) for t in times))
+    device, tampered = record.get("device_times", []), record.get("tampered", False)
+    _expect(
+        isinstance(device, list) and all(d is None or (_number(d) and d >= 0) for d in device), "device_times malformed"
+    )
+    _expect(isinstance(tampered, bool), f"case {case_id}: tampered malformed")
+    return CaseRecord(
+        status,
+        calls=parsed,
+        times=tuple(float(t) for t in times),
+        device_times=tuple(None if d is None else float(d) for d in device),
+        tampered=tampered,
+    )
 
 
 def _call(call, blobs: dict[str, bytes]) -> CallRecord:

@@ -45,6 +45,7 @@ class Expected:
     error_type: str = ""
     error_message: str = ""
     times: tuple[float, ...] | None = None
+    gaps: tuple[float, ...] | None = None  # GPU: outside time minus CUDA-event time per repetition (ours)
 
 
 @dataclass
@@ -142,6 +143,10 @@ def _interpret(exercise: Exercise, packed: PackedCases, stream: bytes) -> Expect
                 value=record.calls[0].value,
                 values=values,
                 times=record.times or None,
+                gaps=tuple(
+                    o - d for o, d in zip(record.times, record.device_times, strict=False) if d is not None and d <= o
+                )
+                or None,
             )
         elif record.status == RecordStatus.RAISED and case.expect_error and failed and failed.error:
             if failed.error.type != case.expect_error:

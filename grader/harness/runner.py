@@ -111,7 +111,7 @@ def main() -> None:
         raise SystemExit(3)
     config, source = first
     modules = list(config.get("modules", []))
-    torch = fixtures = None
+    torch = fixtures = clock = None
     if "numpy" in modules or "torch" in modules:
         codec.load_numpy()
         import fixtures
@@ -123,6 +123,7 @@ def main() -> None:
             import gpu_timing
 
             gpu_timing.cap_memory(torch, float(os.environ.get("TENSORDOJO_GPU_MEMORY_FRACTION", "0.5")))
+            clock = gpu_timing.DeviceClock(torch)  # captures Event/synchronize before the learner's code loads
     import guard
 
     rules = Rules.from_dict(config.get("rules", {}))
@@ -154,7 +155,9 @@ def main() -> None:
             return
         meta, payload = frame
         arrays = _split(meta, payload)
-        record, blobs = _call(module, meta, arrays, torch, fixtures, forbidden_type)
+        record, blobs = _call(
+            module, meta, arrays, torch, fixtures, forbidden_type, clock if meta.get("clock") else None
+        )
         record["type"] = "result"
         record["blobs"] = [[name, memoryview(blob).nbytes] for name, blob in blobs.items()]
         write_frame(result_fd, record, list(blobs.values()))
@@ -168,14 +171,18 @@ def _split(meta: dict, payload: bytes) -> dict:
     return arrays
 
 
-def _call(module, meta: dict, arrays: dict, torch, fixtures, forbidden_type) -> tuple[dict, dict]:
+def _call(module, meta: dict, arrays: dict, torch, fixtures, forbidden_type, clock=None) -> tuple[dict, dict]:
     function = getattr(module, meta["entry"], None)
     if not callable(function):
         return {"status": "missing_entry"}, {}
     args = codec.decode(meta["args"], arrays, fixtures, torch)
     kwargs = codec.decode(meta.get("kwargs") or {"$dict": {}}, arrays, fixtures, torch)
+    device = None
     try:
-        value = function(*args, **kwargs)
+        if clock is not None:  # a timed repetition on a GPU: CUDA events too (checked outside, gpu_timing.py)
+            value, device = clock.time_call(function, *args, **kwargs)
+        else:
+            value = function(*args, **kwargs)
         _sync(torch)
     except BaseException as exc:  # noqa: BLE001 - the learner's exception is the record
         return {"status": "raised", "error": describe_exception(exc, forbidden_type)}, {}
@@ -186,7 +193,10 @@ def _call(module, meta: dict, arrays: dict, torch, fixtures, forbidden_type) -> 
         return {"status": "unsupported", "message": str(exc)[:300]}, {}
     except BaseException as exc:  # noqa: BLE001 - a hostile value's own methods may raise
         return {"status": "raised", "error": describe_exception(exc, forbidden_type)}, {}
-    return {"status": "returned", "value": tree}, encoder.blobs
+    record = {"status": "returned", "value": tree}
+    if device is not None:
+        record.update(device_s=float(device), tampered=clock.tampered())
+    return record, encoder.blobs
 
 
 if __name__ == "__main__":

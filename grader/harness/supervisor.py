@@ -61,7 +61,7 @@ PIPE_BYTES = 1 << 20
 JSON_BUDGET = 4 << 20  # the learner's JSON values, all calls together (arrays count against the result limit)
 JOB_MEMBER = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")
 CHILD_BLOB = re.compile(r"^[A-Za-z0-9]{1,16}$")
-RESULT_KEYS = {"type", "status", "value", "error", "message", "blobs"}
+RESULT_KEYS = {"type", "status", "value", "error", "message", "blobs", "device_s", "tampered"}
 RESULT_STATUSES = {"returned", "raised", "missing_entry", "unsupported"}
 PR_SET_DUMPABLE = 4
 
@@ -567,20 +567,28 @@ class Run:
             record, _ = self._call(child, case, tree, None)
             if record["status"] != "returned":
                 return {"status": record["status"], "calls": [record]}
-        calls, times = [], []
+        calls, times, device, tampered = [], [], [], False
         for index, tree in enumerate(timing["reps"]):
             record, seconds = self._call(child, case, tree, index)
             calls.append(record)
             times.append(seconds)
             if record["status"] != "returned":
                 return {"status": record["status"], "calls": calls}
-        return {"status": "returned", "calls": calls, "times": times}
+            # The learner's process wrote these: kept only as a finite number and a bool (gpu_timing.py).
+            figure = record.pop("device_s", None)
+            device.append(float(figure) if type(figure) in (int, float) and 0 <= figure < 1e6 else None)
+            tampered = tampered or record.pop("tampered", False) is not False
+        report = {"status": "returned", "calls": calls, "times": times}
+        if any(d is not None for d in device):
+            report.update(device_times=device, tampered=tampered)
+        return report
 
     def _call(self, child: Child, case: dict, args, index: int | None) -> tuple[dict, float]:
         kwargs = case.get("kwargs") or {"$dict": {}}
         names = array_names(kwargs, array_names(args, []))
         meta = {
             "type": "call",
+            "clock": bool(case.get("timing")),  # warm-ups and repetitions alike: CUDA events too, where there is a GPU
             "entry": case["entry"],
             "args": args,
             "kwargs": kwargs,
