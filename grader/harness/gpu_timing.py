@@ -173,6 +173,27 @@ class DeviceClock:
         return value, self._elapsed(start, end) / 1e3
 
 
+def triton_allowance() -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """What Triton needs on a GPU that the sandbox's audit hook otherwise refuses (guard.install).
+
+    The programs it starts (ptxas, a C compiler for its launchers, ldconfig to find libcuda), by
+    absolute path, and the directory it imports the compiled launchers from.
+    """
+    import os
+    import shutil
+
+    tools = [shutil.which(name) for name in ("gcc", "cc")] + ["/sbin/ldconfig", "/usr/sbin/ldconfig"]
+    tools.append(os.environ.get("TRITON_PTXAS_PATH"))
+    try:
+        import triton
+
+        tools.append(os.path.join(os.path.dirname(triton.__file__), "backends", "nvidia", "bin", "ptxas"))
+    except ImportError:
+        pass
+    cache = os.environ.get("TRITON_CACHE_DIR") or os.path.join(os.path.expanduser("~"), ".triton", "cache")
+    return tuple(t for t in tools if t and os.path.isfile(t)), (cache,)
+
+
 def cap_memory(torch, fraction: float) -> None:
     """Limit this process's share of the GPU's memory (the container's RAM limit does not cover it)."""
     if torch.cuda.is_available() and 0 < fraction <= 1:

@@ -66,8 +66,15 @@ def trusted_roots(extra: tuple[str, ...] = ()) -> tuple[str, ...]:
     return tuple(dict.fromkeys(roots))
 
 
-def install(rules: Rules, roots: tuple[str, ...]) -> None:
+def install(
+    rules: Rules, roots: tuple[str, ...], tools: tuple[str, ...] = (), compiled_dirs: tuple[str, ...] = ()
+) -> None:
     """Install the hook. What it uses is bound here, immutable, out of the learner's reach.
+
+    ``tools`` and ``compiled_dirs`` are for GPU sandboxes only (gpu_timing.triton_allowance): Triton
+    runs ``ptxas`` and a C compiler (given by absolute path) and imports the launchers it compiles
+    from its cache directory. With a compiler allowed, the forbidden-call rules there are guards for
+    an honest learner only (README, "GPU exercises and GPU timing").
 
     A traceback through the hook shows its frame, so nothing the hook keeps may
     be mutable: the rules are rebuilt from tuples on each check, and the hook
@@ -83,6 +90,23 @@ def install(rules: Rules, roots: tuple[str, ...]) -> None:
     process_events, socket_events = frozenset(PROCESS_EVENTS), frozenset(SOCKET_EVENTS)
     forbidden_error, policy_error = ForbiddenCallError, SandboxPolicyError
     roots = tuple(roots)
+    allowed_tools = frozenset(realpath(t) for t in tools)
+    compiled_roots = tuple(realpath(d).rstrip(os.sep) + os.sep for d in compiled_dirs)
+    list_types = (list, tuple)
+
+    def program(args: tuple) -> str:
+        """The absolute program path of subprocess.Popen (executable, args, ...) or os.posix_spawn (path, argv, ...)."""
+        first = args[0] if args else None
+        if first is None and len(args) > 1:
+            argv = args[1]
+            first = argv[0] if isinstance(argv, list_types) and argv else argv
+        if isinstance(first, bytes):
+            first = first.decode("utf-8", "replace")
+        return realpath(first) if isinstance(first, str_type) and isabs(first) else ""
+
+    def compiled(path: str) -> bool:
+        real = realpath(path)
+        return any(real.startswith(root) for root in compiled_roots)
 
     def trusted(path: str) -> bool:
         real = realpath(path)
@@ -142,11 +166,13 @@ def install(rules: Rules, roots: tuple[str, ...]) -> None:
         if event.startswith("ctypes."):
             raise forbidden_error("ctypes is not allowed in the sandbox")
         if event in process_events:
+            if event in ("subprocess.Popen", "os.posix_spawn") and program(args) in allowed_tools:
+                return  # a GPU sandbox's compiler or ptxas, by absolute path
             raise policy_error("starting programs is not allowed in the sandbox")
         if event in socket_events:
             raise policy_error("the sandbox has no network")
         if event == "import" and len(args) > 1 and isinstance(args[1], str_type):
-            if not trusted(args[1]):  # a compiled extension from a writable place
+            if not trusted(args[1]) and not compiled(args[1]):  # a compiled extension from a writable place
                 raise forbidden_error(f"importing code from {dirname(args[1])} is not allowed")
         elif event == "compile" and not inside_check():
             check_compile(args[0], args[1] if len(args) > 1 else None)

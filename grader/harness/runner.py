@@ -131,7 +131,8 @@ def main() -> None:
     traps = list(rules.calls) + [f"torch.Tensor.{m}" for m in rules.methods if "torch" in loaded]
     for dotted in traps:
         _trap(dotted, loaded, guard.ForbiddenCallError)
-    guard.install(rules, guard.trusted_roots((HERE,)))
+    tools, compiled = gpu_timing.triton_allowance() if clock is not None else ((), ())
+    guard.install(rules, guard.trusted_roots((HERE,)), tools=tools, compiled_dirs=compiled)
     forbidden_type = guard.ForbiddenCallError
     write_frame(result_fd, {"type": "booted"})
 
