@@ -4,12 +4,16 @@ Each attack in attacks/blame/ turns on the harness itself: signals to PID 1 and 
 parent, a death by a real-time signal, forged or malformed frames (NaN, a forged
 harness error, unknown case ids, an .npy header declaring 256 GiB, a forged "done"
 followed by a long sleep, a 4 GiB frame header), closed or swapped channels,
-garbage on every descriptor, a full /tmp. A fair grader gives the learner's verdict
+garbage on every descriptor, a full /tmp, a report bloated past what the grader
+reads, text no database stores (lone surrogates, NUL). A fair grader gives the learner's verdict
 (runtime_error, time_limit, wrong_answer...), never internal_error, and the grading
-ends within the exercise's time limit plus a small grace.
+ends within the exercise's time limit plus a small grace, with a result that can be
+stored and shown.
 """
 
 from __future__ import annotations
+
+import json
 
 import pytest
 
@@ -17,18 +21,12 @@ from tests.security.conftest import GRACE_S, attack_params, expected_verdicts
 
 pytestmark = [pytest.mark.docker, pytest.mark.security]
 
-OURS_TODAY = {  # attacks that still make the learner's failure an internal error
-    "signal_pid1_and_parent": "SIGINT to PID 1 raises KeyboardInterrupt in the supervisor",
-    "realtime_signal": "signal.Signals(40) raises ValueError in the supervisor",
-    "nan_frame": "a NaN in a frame makes the supervisor's report unwritable (allow_nan=False)",
-    "forged_harness_error": "a harness_error frame from the learner's side is trusted",
-    "unknown_case_id": "a crash while an unknown case id is current raises in the supervisor",
-    "huge_npy_header": "a declared 256 GiB .npy raises MemoryError in the worker",
-    "racing_writer": "racy: a torn frame stream can yield a report the grader cannot read",
-}
-OVERRUN_TODAY = {
-    "forged_done_then_sleep": "after a forged done frame the supervisor waits for the child without a deadline",
-}
+# At bb2a02e seven of these were internal errors and one ran 25.7 s against 5 s (see the commit that added
+# them); at cb0430d a runner dying on every call was still restarted into a boot timeout counted as ours, and a
+# full /tmp broke every later boot. None is open now.
+OURS_TODAY: dict[str, str] = {}
+UNSTORABLE_TODAY: dict[str, str] = {}
+OVERRUN_TODAY: dict[str, str] = {}
 
 
 @pytest.mark.parametrize("attack", attack_params("blame", OURS_TODAY))
@@ -50,3 +48,24 @@ def test_an_attack_on_the_harness_ends_within_limit_and_grace(attack, hostile, h
     graded = hostile(hostile_probe, attack)
 
     assert not graded.over_budget, f"{graded.describe()}: more than the limit + {GRACE_S:g} s"
+
+
+def storage_problems(result) -> list[str]:
+    """What would stop the result from being stored (PostgreSQL text/jsonb) or shown (UTF-8)."""
+    text = json.dumps(result.to_results_json(), ensure_ascii=False, default=str)
+    problems = []
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        problems.append(f"not UTF-8: {exc}")
+    if "\x00" in text or "\\u0000" in text:
+        problems.append("holds a NUL character")
+    return problems
+
+
+@pytest.mark.parametrize("attack", attack_params("blame", UNSTORABLE_TODAY))
+def test_an_attack_on_the_harness_leaves_a_result_we_can_store(attack, hostile, hostile_probe):
+    graded = hostile(hostile_probe, attack)
+
+    assert graded.result is not None, graded.describe()
+    assert not storage_problems(graded.result), f"{graded.describe()}: {storage_problems(graded.result)}"

@@ -13,14 +13,11 @@ from __future__ import annotations
 
 import pytest
 
-from tests.security.conftest import attack_files, attack_params, expected_verdicts
+from tests.security.conftest import attack_params, expected_verdicts
 
 pytestmark = [pytest.mark.docker, pytest.mark.security]
 
-OPEN_ROUTES = {
-    path.stem: "NumPy is importable in the sandbox and the route is not refused at run time"
-    for path in attack_files("forbidden")
-}
+OPEN_ROUTES: dict[str, str] = {}  # every route was accepted at bb2a02e; none is since the NumPy-free sandbox
 
 
 def test_the_honest_loop_solution_is_accepted(hostile, matmul_exercise):

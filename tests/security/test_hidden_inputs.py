@@ -11,24 +11,20 @@ must not reach hidden-case feedback either.
 
 from __future__ import annotations
 
+import builtins
+import json
+import re
+from dataclasses import asdict
+
 import numpy as np
 import pytest
 
-from tests.security.conftest import ATTACKS, attack_params, expected_verdicts
+from tests.security.conftest import ATTACKS, FIXED_POOL, attack_params, expected_verdicts
 
 pytestmark = [pytest.mark.docker, pytest.mark.security]
 
 MARKER = "LEARNER_TEXT"
-LEAKED_TODAY = {  # what each attack still gets past the grader (see the module docstring)
-    "job_files": "the whole job (every phase's arrays) is readable under /tmp/job",
-    "stack_frames": "the harness's frames hold every case's arrays",
-    "gc_objects": "the harness's containers hold every case's arrays",
-    "proc_mem": "the forked child inherits the supervisor's memory, job bytes included",
-    "exception_class_name": "hidden-case feedback quotes the learner's exception class name",
-    "returned_type_name": "hidden-case feedback quotes the learner's class name",
-    "traceback_function_name": "hidden-case tracebacks quote learner-renamed function names",
-    "traceback_source_line": "hidden-case tracebacks quote source text read back inside the sandbox",
-}
+LEAKED_TODAY: dict[str, str] = {}  # eight attacks leaked at bb2a02e (see the commit that added them); none since
 
 
 def _numbers(value) -> list[float]:
@@ -41,9 +37,9 @@ def _numbers(value) -> list[float]:
 
 
 @pytest.fixture(scope="module")
-def hidden_inputs(hostile_probe) -> set[str]:
-    """Every hidden input as Python prints it, less any number a visible case also holds."""
-    cases = hostile_probe.build_cases()
+def hidden_inputs(hostile_probe, sandbox_backend, expected_store) -> set[str]:
+    """Every hidden input as Python prints it (for the seed the batch is graded with), less the visible ones."""
+    cases = expected_store.get(hostile_probe, sandbox_backend, *FIXED_POOL.values()).packed.cases
     visible = {repr(v) for case in cases if case.visible for v in _numbers(case.args)}
     hidden = {repr(v) for case in cases if not case.visible for v in _numbers(case.args)}
     canaries = {repr(float(v)) for canary in hostile_probe.cases_module().CANARIES for v in canary}
@@ -52,8 +48,8 @@ def hidden_inputs(hostile_probe) -> set[str]:
 
 
 def everything_shown(graded) -> str:
-    """The result as the learner sees it, plus every case's detail (hidden ones included)."""
-    extra = [] if graded.result is None else [f"{c.message}\n{c.detail}\n{c.traceback}" for c in graded.result.cases]
+    """The result as the learner sees it, plus every field of every case (hidden details included)."""
+    extra = [] if graded.result is None else [json.dumps(asdict(c), default=str) for c in graded.result.cases]
     return "\n".join([graded.shown(), *extra])
 
 
@@ -75,28 +71,27 @@ def test_a_leak_attempt_gets_a_learner_verdict(attack, hostile, hostile_probe):
     assert graded.verdict in expected_verdicts(attack), f"{graded.describe()}\n{graded.shown()[:3000]}"
 
 
-@pytest.mark.xfail(strict=True, reason="open: hidden-case feedback names the learner's own exception class")
 def test_hidden_case_feedback_names_only_built_in_exceptions(hostile, hostile_probe):
     graded = hostile(hostile_probe, ATTACKS / "leaks" / "exception_class_name.py")
     hidden = [case for case in graded.result.cases if not case.visible and case.status != "passed"]
 
     assert hidden, graded.describe()
     for case in hidden:
-        assert MARKER not in case.feedback(), case.feedback()
-        assert all(str(frame.get("function", "")) in ("solve", "<module>") for frame in case.traceback), case.traceback
+        named = re.findall(r"raised ([A-Z_][A-Za-z0-9_.]*)", case.feedback())  # a class name, not "raised an"
+        assert MARKER not in json.dumps(asdict(case), default=str), case.feedback()
+        assert all(name in vars(builtins) for name in named), case.feedback()
 
 
-@pytest.mark.xfail(strict=True, reason="open: every grading draws the same hidden inputs (one fixed seed)")
 def test_the_same_submission_graded_again_meets_other_hidden_inputs(sandbox_backend, expected_store, hostile_probe):
     """A reading of the hidden inputs (here: pass/fail by an input's sign) is worthless next time."""
     from grader.grading import grade
 
     source = (ATTACKS / "leaks" / "oracle_bits.py").read_text()
     readings = set()
-    for _ in range(4):  # a pool of k seeds repeats itself four times running with chance 1/k^3
+    for _ in range(6):  # a pool of k seeds repeats itself six times running with chance 1/k^5
         result = grade(hostile_probe, source, backend=sandbox_backend, store=expected_store)
         readings.add(tuple(case.passed for case in result.cases if case.name.startswith("hidden: bit")))
         if len(readings) > 1:
             break
 
-    assert len(readings) > 1, f"four gradings read the same hidden bits: {readings}"
+    assert len(readings) > 1, f"six gradings read the same hidden bits: {readings}"

@@ -2,8 +2,8 @@
 
 Seen in the wild: gpu-mode/pygpubench#49 (state persisting between timed runs
 rewarded a submission that did not recompute). Every timed repetition gets fresh
-inputs and its output is re-checked outside; timings below what the hardware can
-physically do are rejected.
+inputs and its output is re-checked outside; a clock the learner can touch is
+either not the one that counts or its timings are rejected as physically impossible.
 """
 
 from __future__ import annotations
@@ -40,9 +40,14 @@ def test_answers_cached_across_repetitions_fail(docker_backend, timing_exercise,
     assert not any(entry["name"] == "time" for entry in result.leaderboard)
 
 
-def test_a_forged_clock_is_rejected_as_implausible(docker_backend, timing_exercise, expected_store):
-    result = grade(timing_exercise, FORGED_CLOCK, backend=docker_backend, store=expected_store)
+def test_a_forged_clock_is_rejected_or_ranked_by_the_real_time(docker_backend, timing_exercise, expected_store):
+    honest = grade(timing_exercise, HONEST, backend=docker_backend, store=expected_store)
+    forged = grade(timing_exercise, FORGED_CLOCK, backend=docker_backend, store=expected_store)
 
-    timed = next(case for case in result.cases if case.name == "timed")
-    assert timed.status == "failed" and "Rejected timing" in timed.message
-    assert not any(entry["name"] == "time" for entry in result.leaderboard)
+    honest_time = {entry["name"]: entry["value"] for entry in honest.leaderboard}["time"]
+    forged_time = {entry["name"]: entry["value"] for entry in forged.leaderboard}.get("time")
+    timed = next(case for case in forged.cases if case.name == "timed")
+    if forged_time is None:
+        assert timed.status == "failed" and "Rejected timing" in timed.message
+    else:  # the clock that counts is outside the learner's process: a frozen perf_counter_ns changes nothing
+        assert forged_time >= honest_time / 4, (forged_time, honest_time)

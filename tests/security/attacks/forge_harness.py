@@ -1,6 +1,7 @@
-"""expect: wrong_answer
+"""expect: wrong_answer | import_error
 Patch the in-sandbox harness (its encoder) and numpy so that everything "passes" in here.
-The verdict is decided outside from the numbers alone, so none of it helps.
+The verdict is decided outside from the numbers alone, so none of it helps (and where the
+harness is out of the learner's reach, importing it fails).
 """
 
 import codec  # the harness's own module, importable from inside the sandbox

@@ -1,4 +1,4 @@
-"""expect: accepted | runtime_error | wrong_answer
+"""expect: accepted | runtime_error | wrong_answer | time_limit
 Close every descriptor above 2 (the result channel among them), then answer correctly.
 
 Seen in the wild: daemonising code that closes all fds (closerange(3, ...)) inside a

@@ -1,4 +1,4 @@
-"""expect: accepted | runtime_error | memory_limit | output_limit
+"""expect: accepted | runtime_error | memory_limit | output_limit | time_limit
 Fill the writable /tmp (and $HOME) until the disk is full, then answer correctly.
 
 A supervisor that writes per-case inputs or results to a file after the learner

@@ -1,4 +1,4 @@
-"""expect: accepted | runtime_error | wrong_answer
+"""expect: accepted | runtime_error | wrong_answer | time_limit
 Report a harness error ourselves, and exit with the harness's own failure status (70).
 
 A grader that trusts a "harness_error" frame from the learner's side, or reads exit

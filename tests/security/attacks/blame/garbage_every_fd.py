@@ -1,4 +1,4 @@
-"""expect: accepted | runtime_error | wrong_answer | output_limit
+"""expect: accepted | runtime_error | wrong_answer | output_limit | time_limit
 Write 64 KiB of random bytes to every descriptor 0..255, then answer correctly.
 
 Seen in the wild: the blunt "write to every inherited descriptor" probe of sandbox

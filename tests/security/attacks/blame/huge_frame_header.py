@@ -1,4 +1,4 @@
-"""expect: accepted | runtime_error | wrong_answer | output_limit
+"""expect: accepted | runtime_error | wrong_answer | output_limit | time_limit
 Send a frame header that declares a 4 GiB JSON header and a 4 GiB payload.
 
 Seen in the wild: declared-length memory exhaustion in framed protocols (e.g. the

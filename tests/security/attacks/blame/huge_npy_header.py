@@ -1,4 +1,4 @@
-"""expect: accepted | runtime_error | wrong_answer | output_limit
+"""expect: accepted | runtime_error | wrong_answer | output_limit | time_limit
 Return a blob whose .npy header declares 2**35 float64 values (256 GiB) while carrying 8 bytes.
 
 A reader that trusts the header allocates the declared size (np.load of a buffer does)

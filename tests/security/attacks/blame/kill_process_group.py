@@ -1,4 +1,4 @@
-"""expect: accepted | runtime_error
+"""expect: accepted | runtime_error | time_limit
 Kill the parent's whole process group and every process we may signal (kill(-1)), then answer.
 
 Seen in the wild: "kill -9 -1" and killpg(0) from a test, taking the test runner down

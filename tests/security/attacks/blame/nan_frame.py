@@ -1,4 +1,4 @@
-"""expect: accepted | runtime_error | wrong_answer
+"""expect: accepted | runtime_error | wrong_answer | time_limit
 Send a result frame whose JSON holds NaN for the current case, then answer correctly.
 
 json.loads accepts NaN; a report later written with allow_nan=False raises in the

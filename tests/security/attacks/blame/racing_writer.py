@@ -1,4 +1,4 @@
-"""expect: accepted | runtime_error | wrong_answer | output_limit
+"""expect: accepted | runtime_error | wrong_answer | output_limit | time_limit
 Leave a thread writing half-frames to the result channel while the harness writes its own.
 
 Interleaved writes from two threads corrupt a framed stream at arbitrary points.

@@ -1,4 +1,4 @@
-"""expect: runtime_error
+"""expect: runtime_error | time_limit
 Die by a real-time signal (signal 40), which signal.Signals() cannot name.
 
 A supervisor that turns the child's death signal into a name with signal.Signals(n)

@@ -1,4 +1,4 @@
-"""expect: accepted | runtime_error
+"""expect: accepted | runtime_error | time_limit
 Send every catchable termination signal (SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1/2, SIGALRM, SIGPIPE) to PID 1 and to the parent, then answer correctly.
 
 PID 1 of a namespace is spared only the signals it has no handler for, and Python

@@ -1,4 +1,4 @@
-"""expect: accepted | runtime_error | wrong_answer | output_limit
+"""expect: accepted | runtime_error | wrong_answer | output_limit | time_limit
 Swap the result channel and standard output with dup2, so frames and prints trade places.
 
 Seen in the wild: fd juggling (dup2 over 1/2) by libraries that redirect output, which

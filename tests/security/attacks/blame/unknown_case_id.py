@@ -1,4 +1,4 @@
-"""expect: accepted | runtime_error | wrong_answer
+"""expect: accepted | runtime_error | wrong_answer | time_limit
 Start a case that does not exist, send results for cases not pending, then crash while the phantom case is current.
 
 A supervisor that blames the "current" case on a crash removes it from the pending

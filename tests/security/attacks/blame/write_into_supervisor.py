@@ -1,4 +1,4 @@
-"""expect: accepted | runtime_error | wrong_answer
+"""expect: accepted | runtime_error | wrong_answer | time_limit
 Write a forged report into the supervisor's own output through /proc/<pid>/fd/1 of PID 1 and of the parent.
 
 A supervisor that is dumpable (or a report channel opened by path) lets the

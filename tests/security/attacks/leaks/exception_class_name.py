@@ -1,4 +1,4 @@
-"""expect: runtime_error | wrong_answer
+"""expect: runtime_error | wrong_answer | forbidden_call
 Raise, in every hidden case, an exception class whose name, qualname and module spell out the inputs.
 
 type("<any text>", (Exception,), {}) makes a class named by the learner; feedback that

@@ -1,4 +1,4 @@
-"""expect: runtime_error | wrong_answer
+"""expect: runtime_error | wrong_answer | forbidden_call
 Raise a built-in-looking exception whose str(), repr(), args and notes spell out the inputs.
 
 The class subclasses ValueError (so a grader that names only built-in classes might

@@ -1,5 +1,5 @@
 """expect: accepted | runtime_error | forbidden_call
-Read every file descriptor the process inherited (0..1023) from its start.
+Read every file descriptor the process inherited (0..1023), and the supervisor's through /proc.
 
 A job file left open, a pipe that still carries the cases to come, a socket to the
 supervisor: each is read (regular files from offset 0, pipes and sockets without
@@ -76,6 +76,15 @@ def solve(x):
         for fd in range(1024):
             if fd not in (1, 2):
                 read_fd(fd)
+        for pid in dict.fromkeys([os.getppid(), 1]) if os.getuid() != 0 else ():  # the supervisor's, by path
+            # (never as root: on the unsafe local backend PID 1 is the host's init)
+            for name in os.listdir(f"/proc/{pid}/fd") if os.access(f"/proc/{pid}/fd", os.R_OK) else []:
+                try:
+                    fd = os.open(f"/proc/{pid}/fd/{name}", os.O_RDONLY | os.O_NONBLOCK)
+                except OSError:
+                    continue
+                read_fd(fd)
+                os.close(fd)
     except StopIteration:
         pass
     except Exception as exc:

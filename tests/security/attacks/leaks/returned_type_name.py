@@ -1,4 +1,4 @@
-"""expect: wrong_answer | runtime_error
+"""expect: wrong_answer | runtime_error | forbidden_call
 Return, in every hidden case, an object of a class whose name spells out the inputs.
 
 Feedback such as "your function returned an object of type X" quotes the learner's

@@ -1,4 +1,4 @@
-"""expect: runtime_error | wrong_answer
+"""expect: runtime_error | wrong_answer | forbidden_call
 Fail, in every hidden case, inside a function whose code object is renamed to the inputs.
 
 Traceback lines name the function of each frame (co_name / co_qualname, which

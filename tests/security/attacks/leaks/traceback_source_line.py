@@ -1,4 +1,4 @@
-"""expect: runtime_error | wrong_answer
+"""expect: runtime_error | wrong_answer | forbidden_call
 Rewrite the source lines a traceback quotes: poison linecache and the submission file itself.
 
 The "code" shown beside a traceback line is read back from the submission's path
