@@ -413,6 +413,12 @@ def main() -> None:
         print(f"web: {learners} learners, {submissions} submissions (PostgreSQL), wrk", flush=True)
         results["web"] = web_load(learners, submissions, seconds=args.web_seconds or (5 if q else 20))
 
+    if set(sections) != {"latency", "throughput", "soak", "web"} and (RESULTS / "summary.json").exists():
+        # A partial run (--only) updates its own keys; each section says when and how it was measured.
+        summary = {**json.loads((RESULTS / "summary.json").read_text()), **summary}
+    summary.setdefault("sections", {})
+    for name in results:
+        summary["sections"][name] = {"quick": q, "at": summary["started"], "runtime": summary["runtime"]}
     summary.update(keys_of(results))
     for name, value in results.items():
         (RESULTS / f"{name}.json").write_text(json.dumps(value, indent=2, default=str) + "\n")
@@ -471,6 +477,8 @@ def print_table(summary: dict, results: dict) -> None:
                 d = lat[mode].get(name)
                 if d:
                     print(f"{mode + ' ' + label:44} {d['p50']:8.3f} {d['p95']:8.3f} {d['n']:3d}")
+            if lat[mode]["not_accepted"]:
+                print(f"  {mode}: samples not accepted (kept in the figures): {', '.join(lat[mode]['not_accepted'])}")
         print()
         print("one warm matmul-by-hand, click to verdict (p50 of each segment, seconds)")
         for name, value in lat["warm"]["segments_p50_s"].items():
