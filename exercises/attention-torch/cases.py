@@ -93,7 +93,7 @@ DIAGNOSES = [
     dx.when(
         "returned-numpy",
         "Return a torch.Tensor (float32, on the inputs' device), not a NumPy array: drop the .numpy().",
-        lambda c, g, e, m: m is not None and m.kind == "type" and "torch.Tensor" in m.message,
+        lambda c, g, e, m: m is not None and m.kind == "type" and isinstance(g, np.ndarray),
     ),
     dx.raised(
         "keys-transposed-wrongly",

@@ -112,6 +112,6 @@ DIAGNOSES = [
     dx.when(
         "returned-numpy",
         "Return a torch.Tensor, not a NumPy array.",
-        lambda c, g, e, m: m is not None and m.kind == "type" and "torch.Tensor" in m.message,
+        lambda c, g, e, m: m is not None and m.kind == "type" and isinstance(g, np.ndarray),
     ),
 ]

@@ -118,3 +118,17 @@ def test_a_result_dtype_diagnosis_fires_only_where_the_promotion_changes_the_dty
         TensorValue(numbers, "float32", "cpu"),
         wrong,
     )
+
+
+def test_returning_none_from_a_tensor_exercise_is_not_called_a_numpy_result():
+    from pathlib import Path
+
+    from grader.exercise import load_exercise
+
+    exercises = Path(__file__).resolve().parents[2] / "exercises"
+    for slug in ("attention-torch", "dtype-device"):
+        diagnoses = {d.id: d for d in load_exercise(exercises / slug).diagnoses()}
+        not_a_tensor = Mismatch("type", "output: expected a torch.Tensor, got None")
+
+        assert not diagnoses["returned-numpy"].applies(case(), None, None, not_a_tensor)
+        assert diagnoses["returned-numpy"].applies(case(), np.zeros(2), None, not_a_tensor)
