@@ -22,6 +22,7 @@ import os
 import signal
 import sys
 import traceback
+import warnings
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
@@ -129,8 +130,10 @@ def main() -> None:
     rules = Rules.from_dict(config.get("rules", {}))
     loaded = {name: sys.modules[name] for name in ("numpy", "torch") if name in sys.modules}
     traps = list(rules.calls) + [f"torch.Tensor.{m}" for m in rules.methods if "torch" in loaded]
-    for dotted in traps:
-        _trap(dotted, loaded, guard.ForbiddenCallError)
+    with warnings.catch_warnings():  # walking sys.modules touches deprecated aliases: not the learner's output
+        warnings.simplefilter("ignore")
+        for dotted in traps:
+            _trap(dotted, loaded, guard.ForbiddenCallError)
     tools, compiled = gpu_timing.triton_allowance() if clock is not None else ((), ())
     guard.install(rules, guard.trusted_roots((HERE,)), tools=tools, compiled_dirs=compiled)
     forbidden_type = guard.ForbiddenCallError
