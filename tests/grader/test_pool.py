@@ -257,3 +257,29 @@ def test_a_pooled_docker_sandbox_grades_correctly_and_leaves_no_container(docker
         if c.labels.get("tensordojo.pid") == str(os.getpid())
     ]
     assert mine == []
+
+
+def test_a_pooled_docker_container_removed_under_the_pool_is_detected_and_the_cold_path_grades(
+    docker_backend, tmp_path
+):
+    from grader.exercise import load_exercise
+    from grader.grading import grade
+    from grader.jobs import sandbox_kind
+    from grader.reference import ExpectedStore
+    from tests.conftest import ROOT
+
+    exercise = load_exercise(ROOT / "exercises" / "matmul-by-hand")
+    kind = sandbox_kind(exercise)
+    pool = WarmPool(docker_backend, {kind: 1}, background=False)
+    store = ExpectedStore(tmp_path)
+    try:
+        store.get(exercise, docker_backend, 0)
+        pool.create(exercise.limits, kind=kind).destroy()
+        pool.fill_once()
+        (waiting,) = pool._demand[kind].ready
+        waiting.sandbox.container.remove(force=True)  # as after an engine restart
+        result = grade(exercise, exercise.solution, backend=pool, store=store, pool_index=0)
+        assert result.verdict == "accepted", result.message
+        assert pool.stats["stale"] == 1 and pool.stats["warm"] == 0
+    finally:
+        pool.stop()
