@@ -209,12 +209,15 @@ def grader_breakdown(runs: int, runtime: str) -> dict:
     try:
         for _ in range(runs):
             pool.fill_once()
+            time.sleep(2.0)  # an idle system: the pooled supervisor has finished starting (it says nothing when ready)
             t0 = time.perf_counter()
             expected = store.get(exercise, backend, 0)
             t1 = time.perf_counter()
             job = learner_job(exercise, expected.packed, exercise.solution)
             t2 = time.perf_counter()
             sandbox = pool.create(exercise.limits, kind=kind)
+            waited = _timed_method(sandbox.inner, "_wait")  # DockerSandbox: exit status + OOM flag, after the report
+            chunks = _RecvClock.around(sandbox.inner)
             t3 = time.perf_counter()
             sandbox.feed(job)
             outcome = sandbox.collect()
@@ -231,6 +234,10 @@ def grader_breakdown(runs: int, runtime: str) -> dict:
                 ("pooled container taken (liveness check)", t3 - t2),
                 ("feed -> report (supervisor, child start + imports, cases)", t4 - t3),
                 ("  of which learner's cases (as timed inside)", cases),
+                ("  of which fed -> first byte of the report", chunks.first - t3 if chunks.first else 0.0),
+                ("  of which the supervisor's run (children start + imports + cases)", _elapsed(outcome.stdout)),
+                ("  of which first byte -> end of stream (report written, exit)", chunks.last - chunks.first),
+                ("  of which waiting for the container's exit + inspect", sum(waited)),
                 ("verdict (judge the report)", t5 - t4),
                 ("container destroyed (after the verdict; off the learner's path)", t6 - t5),
             ):
@@ -238,6 +245,58 @@ def grader_breakdown(runs: int, runtime: str) -> dict:
     finally:
         pool.stop()
     return {name: statistics.median(values) for name, values in parts.items()}
+
+
+class _RecvClock:
+    """Stands in for a DockerSandbox's attached socket and notes when the report's bytes arrive."""
+
+    def __init__(self, raw):
+        self.raw, self.first, self.last = raw, 0.0, 0.0
+
+    @classmethod
+    def around(cls, sandbox) -> _RecvClock:
+        clock = cls(getattr(sandbox, "raw", None))
+        if clock.raw is not None:
+            sandbox.raw = clock
+        return clock
+
+    def recv(self, size: int) -> bytes:
+        data = self.raw.recv(size)
+        now = time.perf_counter()
+        if data and not self.first:
+            self.first = now
+        self.last = now
+        return data
+
+    def __getattr__(self, name):
+        return getattr(self.raw, name)
+
+
+def _elapsed(report: bytes) -> float:
+    """The supervisor's own clock over all phases (one fresh runner child per phase), from its report."""
+    import io
+    import tarfile
+
+    with tarfile.open(fileobj=io.BytesIO(report), mode="r:") as archive:
+        return float(json.load(archive.extractfile("results.json")).get("elapsed_s", 0.0))
+
+
+def _timed_method(obj, name: str) -> list[float]:
+    """Wrap obj.name so each call's duration is appended to the returned list."""
+    spent: list[float] = []
+    method = getattr(obj, name, None)
+    if method is None:
+        return spent
+
+    def timed(*args, **kwargs):
+        started = time.perf_counter()
+        try:
+            return method(*args, **kwargs)
+        finally:
+            spent.append(time.perf_counter() - started)
+
+    setattr(obj, name, timed)
+    return spent
 
 
 # Throughput -------------------------------------------------------------------------------------
