@@ -28,8 +28,15 @@ GPU_ONLY_DTYPES = {"bfloat16"}  # what the interpreter cannot run
 
 
 def runs_on_gpu(exercise, backend) -> bool:
-    """Whether this exercise's cases run as built (True) or in CPU-correctness mode."""
-    return not exercise.gpu or bool(getattr(backend, "has_gpu", False))
+    """Whether this exercise's cases run as built (True) or in CPU-correctness mode.
+
+    A wrapper (the warm pool, grader/backends/pool.py) answers for the backend it wraps.
+    """
+    if not exercise.gpu:
+        return True
+    while backend is not None and not hasattr(backend, "has_gpu") and hasattr(backend, "backend"):
+        backend = backend.backend
+    return bool(getattr(backend, "has_gpu", False))
 
 
 def cpu_correctness(cases: list[Case]) -> list[Case]:

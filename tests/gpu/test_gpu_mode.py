@@ -75,6 +75,13 @@ def test_a_backend_without_a_gpu_grades_gpu_exercises_in_cpu_mode(exercise):
     assert runs_on_gpu(exercise, ProcessBackend(allow=True, gpu=True))
 
 
+def test_a_wrapping_backend_answers_for_the_one_it_wraps(exercise):
+    from types import SimpleNamespace
+
+    assert runs_on_gpu(exercise, SimpleNamespace(backend=ProcessBackend(allow=True, gpu=True)))
+    assert not runs_on_gpu(exercise, SimpleNamespace(backend=DockerBackend()))
+
+
 def test_cpu_exercises_are_untouched_by_the_gpu_mode():
     pairwise = load_exercise(ROOT / "exercises" / "vectorise-pairwise")
     assert runs_on_gpu(pairwise, DockerBackend())
