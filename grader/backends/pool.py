@@ -11,8 +11,9 @@ itself a backend, so `grade()` and the reference store use it unchanged. Its rul
   destroys it as with a cold sandbox. Nothing ever goes back into the pool.
 - Sandboxes are keyed by (kind, limits, gpu): a container's limits are fixed when it
   is created, so only a request with the same limits may take it. The pool keeps
-  `sizes[kind]` ready for the limits most recently asked for of that kind (the
-  exercises being graded now), and `Limits()` before the first request.
+  `sizes[kind]` ready for each set of limits asked for recently (the exercises being
+  graded now), at most `keys_per_kind` sets per kind (the least recently asked for
+  is dropped first), and `Limits()` before the first request.
 - Never older than `max_age_s`: an older one is destroyed, not handed out.
 - Shrunk when idle: after `idle_s` with no request of a kind, its ready sandboxes are
   destroyed and none are made until the next request.
@@ -127,6 +128,7 @@ class WarmPool:
         max_age_s: float = 300.0,
         idle_s: float = 600.0,
         tick_s: float = 1.0,
+        keys_per_kind: int = 3,
         clock: Callable[[], float] = time.monotonic,
         alive: Callable[[Sandbox], bool] = container_alive,
         background: bool = True,
@@ -138,6 +140,7 @@ class WarmPool:
         self.max_age_s = max_age_s
         self.idle_s = idle_s
         self.tick_s = tick_s
+        self.keys_per_kind = keys_per_kind
         self.clock = clock
         self.alive = alive
         self.pid = os.getpid()
@@ -148,7 +151,10 @@ class WarmPool:
         self._backoff_until = 0.0
         self._in_use = 0  # sandboxes handed out and not yet destroyed
         now = clock()
-        self._demand: dict[str, _Demand] = {kind: _Demand(Key(kind, Limits()), now) for kind in self.sizes}
+        self._demand: dict[Key, _Demand] = {}
+        for kind in self.sizes:
+            key = Key(kind, Limits())
+            self._demand[key] = _Demand(key, now)
         self._thread: threading.Thread | None = None
         if background and self.sizes:
             self._thread = threading.Thread(target=self._run, name="sandbox-pool", daemon=True)
@@ -171,24 +177,21 @@ class WarmPool:
             return self._cold(key)
         now = self.clock()
         taken = None
+        stale: list[Pooled] = []
         with self._lock:
-            demand = self._demand.get(kind)
-            if demand is not None:
+            if kind in self.sizes:
+                demand = self._demand.get(key)
+                if demand is None:  # limits not pooled yet: cold now, pre-started from the next run on
+                    demand = self._demand[key] = _Demand(key, now)
+                    stale += self._evict(kind)
                 demand.last_request = now
-                if demand.key != key:  # another exercise's limits now: make those instead
-                    stale, demand.ready = demand.ready, []
-                    demand.key = key
-                else:
-                    stale = []
-                    while demand.ready and taken is None:
-                        candidate = demand.ready.pop(0)
-                        if now - candidate.created_at > self.max_age_s:
-                            stale.append(candidate)
-                            self.stats["expired"] += 1
-                        else:
-                            taken = candidate
-            else:
-                stale = []
+                while demand.ready and taken is None:
+                    candidate = demand.ready.pop(0)
+                    if now - candidate.created_at > self.max_age_s:
+                        stale.append(candidate)
+                        self.stats["expired"] += 1
+                    else:
+                        taken = candidate
         for old in stale:
             self._discard(old.sandbox)
         if taken is not None and not self.alive(taken.sandbox):
@@ -210,7 +213,7 @@ class WarmPool:
         drop: list[Sandbox] = []
         wanted: list[Key] = []
         with self._lock:
-            for kind, demand in self._demand.items():
+            for key, demand in list(self._demand.items()):
                 keep = []
                 for pooled in demand.ready:
                     if now - pooled.created_at > self.max_age_s:
@@ -224,8 +227,10 @@ class WarmPool:
                     drop.extend(p.sandbox for p in keep)
                     keep = []
                 demand.ready = keep
-                if not idle:
-                    wanted.extend([demand.key] * (self.sizes[kind] - len(keep)))
+                if idle:
+                    del self._demand[key]  # asked for again: it comes back, cold once
+                else:
+                    wanted.extend([key] * (self.sizes[key.kind] - len(keep)))
         for sandbox in drop:
             self._discard(sandbox)
         made = 0
@@ -246,8 +251,8 @@ class WarmPool:
             self.stats["created"] += 1
             made += 1
             with self._lock:
-                demand = self._demand[key.kind]
-                if demand.key == key and len(demand.ready) < self.sizes[key.kind] and not self._stopped.is_set():
+                demand = self._demand.get(key)
+                if demand is not None and len(demand.ready) < self.sizes[key.kind] and not self._stopped.is_set():
                     demand.ready.append(Pooled(sandbox, self.clock()))
                     sandbox = None
             if sandbox is not None:  # the demand moved on (or we stopped) while it was being made
@@ -256,7 +261,9 @@ class WarmPool:
 
     def describe(self) -> dict:
         with self._lock:
-            ready = {kind: len(d.ready) for kind, d in self._demand.items()}
+            ready = dict.fromkeys(self.sizes, 0)
+            for key, demand in self._demand.items():
+                ready[key.kind] += len(demand.ready)
         return {"sizes": dict(self.sizes), "ready": ready, **self.stats}
 
     def stop(self) -> None:
@@ -275,6 +282,14 @@ class WarmPool:
             self._discard(sandbox)
 
     # Internals ----------------------------------------------------------------------------
+
+    def _evict(self, kind: str) -> list[Pooled]:
+        """Keep at most keys_per_kind sets of limits for ``kind``: drop the least recently asked for (lock held)."""
+        keys = sorted((k for k in self._demand if k.kind == kind), key=lambda k: self._demand[k].last_request)
+        dropped: list[Pooled] = []
+        for key in keys[: max(0, len(keys) - self.keys_per_kind)]:
+            dropped += self._demand.pop(key).ready
+        return dropped
 
     def _cold(self, key: Key) -> Sandbox:
         self.stats["cold"] += 1

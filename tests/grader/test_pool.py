@@ -8,7 +8,7 @@ import time
 import pytest
 
 from grader.backends.base import RunOutcome, SandboxUnavailable, run_job
-from grader.backends.pool import WarmPool, parse_sizes
+from grader.backends.pool import Key, WarmPool, parse_sizes
 from grader.limits import Limits
 
 
@@ -168,16 +168,33 @@ def test_an_idle_pool_shrinks_to_nothing_and_grows_back_on_demand():
     assert pool.fill_once() == 2
 
 
-def test_the_pool_follows_the_limits_asked_for():
+def test_a_sandbox_made_for_other_limits_is_never_handed_out():
     pool, backend, _ = make_pool({"numpy": 1})
     pool.fill_once()
     tight = Limits(wall_s=3.0, memory_mb=256)
     sandbox = pool.create(tight, kind="numpy")
-    assert not sandbox.warm, "a container made for other limits must not be handed out"
-    assert backend.made[0].destroyed
-    sandbox.destroy()
+    assert not sandbox.warm and sandbox.inner.limits == tight
+
+
+def test_the_pool_pre_starts_for_each_set_of_limits_asked_for():
+    pool, backend, _ = make_pool({"numpy": 1})
     pool.fill_once()
+    tight = Limits(wall_s=3.0, memory_mb=256)
+    pool.create(tight, kind="numpy").destroy()
+    assert pool.fill_once() == 1
     assert pool.create(tight, kind="numpy").inner.limits == tight
+    assert pool.create(Limits(), kind="numpy").warm, "the other exercises' sandbox was kept"
+
+
+def test_the_least_recently_asked_for_limits_are_dropped_beyond_the_cap(monkeypatch):
+    pool, backend, clock = make_pool({"numpy": 1}, keys_per_kind=2)
+    pool.fill_once()  # one for Limits()
+    for seconds in (3.0, 4.0):
+        clock.now += 1
+        pool.create(Limits(wall_s=seconds), kind="numpy").destroy()
+    assert backend.made[0].destroyed, "Limits() was asked for least recently: its sandbox went"
+    assert pool.fill_once() == 2
+    assert pool.describe()["ready"] == {"numpy": 2}
 
 
 def test_a_failing_engine_leaves_the_cold_path_to_report_it():
@@ -244,7 +261,7 @@ def test_a_pooled_docker_sandbox_grades_correctly_and_leaves_no_container(docker
     try:
         store.get(exercise, docker_backend, 0)  # the reference run, cold, outside the pool
         pool.create(exercise.limits, kind=kind).destroy()  # first demand: the pool learns the limits
-        assert pool.fill_once() == 1
+        assert pool.fill_once() == 2  # one for this exercise's limits, one for the defaults
         result = grade(exercise, exercise.solution, backend=pool, store=store, pool_index=0)
         assert result.verdict == "accepted", result.message
         assert pool.stats["warm"] == 1
@@ -276,7 +293,7 @@ def test_a_pooled_docker_container_removed_under_the_pool_is_detected_and_the_co
         store.get(exercise, docker_backend, 0)
         pool.create(exercise.limits, kind=kind).destroy()
         pool.fill_once()
-        (waiting,) = pool._demand[kind].ready
+        (waiting,) = pool._demand[Key(kind, exercise.limits)].ready
         waiting.sandbox.container.remove(force=True)  # as after an engine restart
         result = grade(exercise, exercise.solution, backend=pool, store=store, pool_index=0)
         assert result.verdict == "accepted", result.message
