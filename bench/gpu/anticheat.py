@@ -3,9 +3,10 @@
 Each scenario is a hostile ``matmul`` run the way the harness runs a timed repetition: the outside clock
 (request in -> result encoded and back on the host, as the supervisor's clock sees it) around the
 in-process CUDA-event clock (``DeviceClock``, built before the hostile code ran), then the decision rules of
-grader/harness/gpu_timing.py. A scenario passes when the rules do not let the cheat win: the time that
-counts is at least half the honest kernel's time, or the output check / alias check / tamper check
-catches it.
+grader/harness/gpu_timing.py. The work is a chain of matrix products, long enough (tens of ms) to exceed
+the transfer gap the rules allow. A scenario passes when the rules keep their promise: the time that counts
+is at most the allowed slack (the allowed gap minus the honest gap) below the honest kernel's time, or the
+output check / alias check / tamper check catches the cheat.
 """
 
 from __future__ import annotations
@@ -24,11 +25,21 @@ def _outside(clock, torch, function, A, B):
     return host, device_s, time.perf_counter() - started, (a, b, value)
 
 
-def run(torch, n: int = 4096, reps: int = 5) -> list[dict]:
+def run(torch, n: int = 4096, reps: int = 5, chain: int = 100) -> list[dict]:
     """Every scenario; returns one record per scenario with passed True/False and what decided it."""
     clock = gt.DeviceClock(torch)
-    honest = torch.matmul
-    inputs = [(torch.randn(n, n, dtype=torch.bfloat16), torch.randn(n, n, dtype=torch.bfloat16)) for _ in range(reps)]
+
+    def honest(a, b):
+        c = a
+        for _ in range(chain):  # ~17 ms on an H200 at n = 4096: more than the transfers around it
+            c = torch.matmul(c, b)
+        return c
+
+    scale = 1.0 / n**0.5  # keeps the chained products finite
+    inputs = [
+        (torch.randn(n, n, dtype=torch.bfloat16), (torch.randn(n, n) * scale).to(torch.bfloat16)) for _ in range(reps)
+    ]
+    answers = [honest(A.cuda(), B.cuda()).float().cpu() for A, B in inputs]
 
     def measure(function):
         return [_outside(clock, torch, function, A, B) for A, B in inputs]
@@ -37,26 +48,28 @@ def run(torch, n: int = 4096, reps: int = 5) -> list[dict]:
     gaps = [outside - device for _, device, outside, _ in baseline]
     gap = gt.allowed_gap(gaps)
     honest_device = sorted(d for _, d, _, _ in baseline)[len(baseline) // 2]
+    slack = gap - sorted(gaps)[len(gaps) // 2]  # what a cheat may hide, by design (README)
     results = []
 
     def judged(name, runs, tampered=False, check_outputs=True, check_alias=False):
         times, wrong, aliased = [], 0, False
-        for (A, B), (host, device_s, outside_s, (a, b, value)) in zip(inputs, runs, strict=True):
+        for answer, (host, device_s, outside_s, (a, b, value)) in zip(answers, runs, strict=True):
             times.append(gt.confirmed_seconds(outside_s, device_s, gap, tampered=tampered).seconds)
-            if check_outputs and not torch.allclose(host.float(), (A.float() @ B.float()), rtol=2e-2, atol=1.0):
+            if check_outputs and not torch.allclose(host.float(), answer, rtol=2e-2, atol=2e-2):
                 wrong += 1
             if check_alias and hasattr(value, "untyped_storage"):
                 storage = value.untyped_storage()
                 spans = [(t.untyped_storage().data_ptr(), t.untyped_storage().nbytes()) for t in (a, b)]
                 aliased = aliased or gt.shares_memory((storage.data_ptr(), storage.nbytes()), spans)
         median = sorted(times)[len(times) // 2]
-        caught = wrong > 0 or aliased or tampered or median >= 0.5 * honest_device
+        caught = wrong > 0 or aliased or tampered or median >= honest_device - 1.5 * slack
         results.append(
             {
                 "scenario": name,
                 "passed": bool(caught),
                 "median_counted_s": median,
                 "honest_kernel_s": honest_device,
+                "allowed_slack_s": slack,
                 "outputs_wrong": wrong,
                 "aliased": aliased,
                 "tampered": tampered,
