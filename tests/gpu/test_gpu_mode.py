@@ -99,3 +99,21 @@ def test_expected_values_of_the_two_modes_are_cached_apart(exercise, tmp_path):
     cpu = ProcessBackend(allow=True)
     gpu = ProcessBackend(allow=True, gpu=True)
     assert store.key(exercise, cpu, 0) == store.key(exercise, gpu, 0) + "-cpu"
+
+
+def test_a_gpu_job_fits_the_sandbox_limits_on_the_way_in_and_out(exercise):
+    """Fresh inputs for every repetition travel in the job; every output comes back (as float32)."""
+    from grader.harness.supervisor import MAX_JOB_BYTES
+
+    cases = build_pool_cases(exercise, 0)
+    sent = sum(t.data.nbytes for c in cases for t in tensors(c))
+    sent += sum(t.data.nbytes for c in cases if c.timing for s in c.timing.arg_sets + c.timing.warmup_sets for t in s)
+    returned = 0
+    for case in cases:
+        if case.timing:
+            first = case.timing.arg_sets[0]
+            rows, cols = first[0].data.shape[-2], first[1].data.shape[-1]
+            batch = int(np.prod(first[0].data.shape[:-2]))
+            returned += len(case.timing.arg_sets) * batch * rows * cols * 4
+    assert sent < MAX_JOB_BYTES
+    assert returned < exercise.limits.result_max_bytes
