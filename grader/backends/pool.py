@@ -13,7 +13,9 @@ itself a backend, so `grade()` and the reference store use it unchanged. Its rul
   is created, so only a request with the same limits may take it. The pool keeps
   `sizes[kind]` ready for each set of limits asked for recently (the exercises being
   graded now), at most `keys_per_kind` sets per kind (the least recently asked for
-  is dropped first), and `Limits()` before the first request.
+  is dropped first). It starts empty: every exercise sets its own limits, so it learns
+  them from the first request (cold) and pre-starts from then on; `seed` pre-starts
+  for limits known in advance.
 - Never older than `max_age_s`: an older one is destroyed, not handed out.
 - Shrunk when idle: after `idle_s` with no request of a kind, its ready sandboxes are
   destroyed and none are made until the next request.
@@ -129,6 +131,7 @@ class WarmPool:
         idle_s: float = 600.0,
         tick_s: float = 1.0,
         keys_per_kind: int = 3,
+        seed: tuple[tuple[str, Limits], ...] = (),
         clock: Callable[[], float] = time.monotonic,
         alive: Callable[[Sandbox], bool] = container_alive,
         background: bool = True,
@@ -152,9 +155,9 @@ class WarmPool:
         self._in_use = 0  # sandboxes handed out and not yet destroyed
         now = clock()
         self._demand: dict[Key, _Demand] = {}
-        for kind in self.sizes:
-            key = Key(kind, Limits())
-            self._demand[key] = _Demand(key, now)
+        for kind, limits in seed:
+            if kind in self.sizes:
+                self._demand[Key(kind, limits)] = _Demand(Key(kind, limits), now)
         self._thread: threading.Thread | None = None
         if background and self.sizes:
             self._thread = threading.Thread(target=self._run, name="sandbox-pool", daemon=True)

@@ -61,9 +61,30 @@ class Clock:
 
 def make_pool(sizes=None, **options):
     backend, clock = FakeBackend(), Clock()
-    options = {"max_age_s": 60.0, "idle_s": 120.0, "clock": clock, "alive": lambda s: not s.dead, **options}
-    pool = WarmPool(backend, sizes or {"numpy": 2}, background=False, **options)
+    sizes = sizes or {"numpy": 2}
+    seed = tuple((kind, Limits()) for kind in sizes)  # as if each kind's exercise had asked once
+    options = {
+        "max_age_s": 60.0,
+        "idle_s": 120.0,
+        "clock": clock,
+        "alive": lambda s: not s.dead,
+        "seed": seed,
+        **options,
+    }
+    pool = WarmPool(backend, sizes, background=False, **options)
     return pool, backend, clock
+
+
+def test_an_unseeded_pool_starts_empty_and_learns_limits_from_requests():
+    backend = FakeBackend()
+    pool = WarmPool(backend, {"stdlib": 1}, background=False)
+    assert pool.fill_once() == 0
+    tight = Limits(wall_s=3.0)
+    first = pool.create(tight, kind="stdlib")
+    assert not first.warm
+    first.destroy()
+    assert pool.fill_once() == 1
+    assert pool.create(tight, kind="stdlib").warm
 
 
 def test_a_fill_pre_starts_the_configured_number_per_kind():
@@ -226,7 +247,7 @@ def test_a_forked_child_does_not_use_its_parents_pool(monkeypatch):
 
 def test_the_background_filler_pre_starts_and_stops():
     backend = FakeBackend()
-    pool = WarmPool(backend, {"stdlib": 1}, tick_s=0.01)
+    pool = WarmPool(backend, {"stdlib": 1}, tick_s=0.01, seed=(("stdlib", Limits()),))
     try:
         for _ in range(500):
             if pool.describe()["ready"]["stdlib"] == 1:
@@ -261,7 +282,7 @@ def test_a_pooled_docker_sandbox_grades_correctly_and_leaves_no_container(docker
     try:
         store.get(exercise, docker_backend, 0)  # the reference run, cold, outside the pool
         pool.create(exercise.limits, kind=kind).destroy()  # first demand: the pool learns the limits
-        assert pool.fill_once() == 2  # one for this exercise's limits, one for the defaults
+        assert pool.fill_once() == 1
         result = grade(exercise, exercise.solution, backend=pool, store=store, pool_index=0)
         assert result.verdict == "accepted", result.message
         assert pool.stats["warm"] == 1

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from grader.limits import Limits
 from submissions import worker
 from tests.grader.test_pool import FakeBackend
 
@@ -31,6 +32,7 @@ def test_stopping_the_pool_destroys_the_waiting_sandboxes(settings, monkeypatch)
     fresh = FakeBackend()
     monkeypatch.setattr(worker, "sandbox_backend", lambda: fresh)
     pool = worker.start_pool()
+    pool.create(Limits(), kind="numpy").destroy()  # a first grading: the pool learns its limits
     pool.fill_once()
     worker.stop_pool()
     assert fresh.made and all(s.destroyed for s in fresh.made)
