@@ -12,7 +12,8 @@ web server, workers); the stack's database is dropped.
 
 Sections:
 - latency: submit (web API) -> graded (Redis, Celery, Docker) of a correct matmul-by-hand
-  (stdlib sandbox) and attention-torch, with the worker's pool off (cold) then on (warm),
+  (stdlib sandbox) and attention-torch, one at a time through a worker of concurrency 1,
+  with its pool off (cold) then on (warm, refilled before each sample),
   each sample interleaved with bare `docker run --rm --network none` of the sandbox images
   running `import numpy`, `pass` (stdlib image) and `import torch`.
 - throughput: N submissions queued at once, drained by one worker of concurrency 2 (pool on),
@@ -125,9 +126,10 @@ def latency(stack: Stack, url: str, runs: int, torch_runs: int, warmup: int) -> 
     matmul, attention = solution("matmul-by-hand"), solution("attention-torch")
     report: dict = {}
     for mode, pool in (("cold", ""), ("warm", POOL)):
-        worker = stack.start_worker(f"worker-latency-{mode}", concurrency=2, pool=pool)
+        # One submission at a time on an idle system: one prefork child, so every sample meets the same pool.
+        worker = stack.start_worker(f"worker-latency-{mode}", concurrency=1, pool=pool)
         pids = set(process_tree(worker.pid))
-        expected_ready = 2 * 2 if pool else 0  # two children, a stdlib and a numpy sandbox each
+        expected_ready = 2 if pool else 0  # one stdlib (matmul-by-hand) and one numpy (attention-torch) sandbox
 
         for _ in range(warmup):  # reference runs, and each child's pool learns the exercises' limits
             for slug, source in (("matmul-by-hand", matmul), ("attention-torch", attention)):
