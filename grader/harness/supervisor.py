@@ -418,7 +418,10 @@ def check_result(meta: dict, payload: bytes) -> tuple[dict, dict[str, bytes]]:
         raise Protocol("not a result frame")
     if meta.get("status") not in RESULT_STATUSES:
         raise Protocol("unknown result status")
-    blobs = split_blobs(meta, payload, CHILD_BLOB.match)
+    try:
+        blobs = split_blobs(meta, payload, CHILD_BLOB.match)
+    except FrameError as exc:
+        raise Protocol(str(exc)) from exc
     for blob in blobs.values():
         try:
             npy.check(blob)

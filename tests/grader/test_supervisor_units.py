@@ -40,3 +40,9 @@ def test_the_learners_time_is_given_back_only_up_to_the_hard_stop():
     budget = supervisor.Budget(wall_s=1.0, hard_s=2.0)
     budget.give_back(5.0)
     assert budget.deadline == budget.hard
+
+
+@pytest.mark.parametrize("blobs", [[["b0", -8]], [["b0", 2**62]], [["b1", 0.5]], [["../b3", 8]], [["b4"]], "x"])
+def test_a_lying_blob_table_is_a_protocol_violation_not_a_crash(blobs):
+    with pytest.raises(supervisor.Protocol):
+        supervisor.check_result({"type": "result", "status": "returned", "value": 1, "blobs": blobs}, b"\0" * 8)
