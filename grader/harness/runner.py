@@ -52,7 +52,7 @@ def describe_exception(exc: BaseException, forbidden_type) -> dict:
 
 
 def _trap(dotted: str, modules: dict, error) -> None:
-    """Replace ``a.b.c`` (and every module attribute bound to the same object) by a refusal.
+    """Replace ``a.b.c`` (and every function of that name in the same package) by a refusal.
 
     A second line behind the source check, for the plain spellings it cannot follow
     (``library = [np][0]; library.matmul(...)``); C types cannot be patched.
@@ -73,10 +73,12 @@ def _trap(dotted: str, modules: dict, error) -> None:
     def refuse(*args, **kwargs):
         raise error(f"{dotted} is not allowed in this exercise")
 
+    # Every binding of that name in the package: numpy.linalg.matmul wraps numpy.matmul in NumPy 2.
     targets = [owner] + [m for key, m in list(sys.modules.items()) if key.split(".")[0] == root and m is not None]
     for target in targets:
         try:
-            if getattr(target, name, None) is original:
+            found = getattr(target, name, None)
+            if found is original or (callable(found) and not isinstance(found, type)):
                 setattr(target, name, refuse)
         except (AttributeError, TypeError):
             pass
