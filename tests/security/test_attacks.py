@@ -29,13 +29,7 @@ def our_containers(client) -> list[str]:
     return [c.name for c in client.containers.list(all=True, filters={"label": labels}, ignore_removed=True)]
 
 
-OPEN = {  # attacks that get an unfair verdict today; a fix flips the test (strict xfail)
-    "memory_bomb": "a memory bomb is reported as time_limit, not memory_limit",
-    "forbidden_linalg_alias": "numpy.linalg.matmul (another function object) escapes the run-time trap",
-    "deep_recursion": "deep recursion that exhausts memory is reported as time_limit, not memory_limit",
-    "network_http": "racy: under load the HTTP attempt runs out of the 3 s limit before it fails",
-    "plain_recursion": "racy: under load a RecursionError run is reported as time_limit (3 s limit)",
-}
+OPEN: dict[str, str] = {}  # attacks with an unfair verdict today ("racy: ..." for load-dependent ones)
 
 
 def open_marks(stem: str) -> list:
@@ -57,7 +51,6 @@ def test_attack_is_contained_with_the_right_verdict(attack, docker_backend, dock
     assert not any(marker.exists() for marker in HOST_MARKERS), "the host file system was written"
 
 
-@pytest.mark.xfail(strict=True, reason="open: a memory bomb is reported as time_limit, not memory_limit")
 def test_limits_are_named_in_the_verdict(docker_backend, probe_exercise, expected_store):
     sleeper = (Path(__file__).parent / "attacks" / "long_sleep.py").read_text()
     bomb = (Path(__file__).parent / "attacks" / "memory_bomb.py").read_text()

@@ -16,7 +16,6 @@ from tests.security.conftest import ATTACKS, GRACE_S, attack_files
 pytestmark = [pytest.mark.docker, pytest.mark.security]
 
 
-@pytest.mark.xfail(strict=True, reason="open: blame/blob_table_lies is an internal error (see test_blame.py)")
 def test_the_hostile_batch_has_no_internal_error_and_no_run_past_its_limit(
     docker_backend, sandbox_backend, hostile, probe_exercise, hostile_probe, pairwise_exercise, matmul_exercise
 ):
