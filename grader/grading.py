@@ -111,6 +111,8 @@ class GraderConfig:
     backend: str = "docker"
     image: str | None = None
     stdlib_image: str | None = None
+    triton_image: str | None = None
+    gpu: bool = False  # a GPU worker: GPU exercises are timed on the device
     runtime: str | None = None  # e.g. "runsc" (gVisor)
     cache_dir: Path | None = None
     pool_size: int = DEFAULT_POOL_SIZE
@@ -122,7 +124,14 @@ class GraderConfig:
 
     def make_backend(self) -> Backend:
         if self.backend == "docker":
-            return get_backend("docker", image=self.image, stdlib_image=self.stdlib_image, runtime=self.runtime)
+            return get_backend(
+                "docker",
+                image=self.image,
+                stdlib_image=self.stdlib_image,
+                triton_image=self.triton_image,
+                gpu=self.gpu,
+                runtime=self.runtime,
+            )
         return get_backend(self.backend)
 
     def make_store(self) -> ExpectedStore:

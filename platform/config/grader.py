@@ -11,6 +11,7 @@ from __future__ import annotations
 from django.conf import settings
 
 from grader.backends import Backend, get_backend
+from grader.grading import GraderConfig, configure
 
 
 def backend_options(name: str) -> dict:
@@ -19,9 +20,35 @@ def backend_options(name: str) -> dict:
         return {
             "image": settings.SANDBOX_IMAGE,
             "stdlib_image": settings.SANDBOX_STDLIB_IMAGE,
+            "triton_image": settings.SANDBOX_TRITON_IMAGE,
+            "gpu": settings.SANDBOX_GPU,
             "runtime": settings.SANDBOX_RUNTIME or None,
         }
     return {}
+
+
+def grader_config() -> GraderConfig:
+    """Everything else the grader takes from its host: the reference cache, the case pool, the peaks."""
+    return GraderConfig(
+        backend=settings.GRADER_BACKEND,
+        image=settings.SANDBOX_IMAGE,
+        stdlib_image=settings.SANDBOX_STDLIB_IMAGE,
+        triton_image=settings.SANDBOX_TRITON_IMAGE,
+        gpu=settings.SANDBOX_GPU,
+        runtime=settings.SANDBOX_RUNTIME or None,
+        cache_dir=settings.GRADER_CACHE_DIR,
+        pool_size=settings.GRADER_CASE_POOL_SIZE,
+        pool_secret=settings.GRADER_CASE_POOL_SECRET,
+        cpu_peak_flops=settings.GRADER_CPU_PEAK_FLOPS,
+        cpu_peak_bytes=settings.GRADER_CPU_PEAK_BYTES,
+        gpu_peak_flops=settings.GRADER_GPU_PEAK_FLOPS,
+        gpu_peak_bytes=settings.GRADER_GPU_PEAK_BYTES,
+    )
+
+
+def configure_grader() -> None:
+    """Hand the grader its configuration once per process (called when Django's apps are ready)."""
+    configure(grader_config())
 
 
 def sandbox_backend(name: str | None = None) -> Backend:

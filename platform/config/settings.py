@@ -260,6 +260,16 @@ GRADER_BACKEND = env("GRADER_BACKEND", "docker")  # process: the unsafe local ba
 SANDBOX_IMAGE = env("SANDBOX_IMAGE", "tensordojo/sandbox:latest")
 SANDBOX_STDLIB_IMAGE = env("SANDBOX_STDLIB_IMAGE", "tensordojo/sandbox-stdlib:latest")  # no NumPy inside
 SANDBOX_RUNTIME = env("SANDBOX_RUNTIME", "")  # the engine's OCI runtime; "runsc" for gVisor, "" for its default
+# GPU exercises: the Triton interpreter image on CPU workers; on GPU workers (SANDBOX_GPU) the CUDA image.
+SANDBOX_TRITON_IMAGE = env("SANDBOX_TRITON_IMAGE", "tensordojo/sandbox-triton:latest")
+SANDBOX_GPU = env_bool("SANDBOX_GPU", False)
+GRADER_CACHE_DIR = Path(env("TENSORDOJO_CACHE_DIR", str(VAR_DIR / "cache")))  # cached reference outputs
+GRADER_CASE_POOL_SIZE = int(env("GRADER_CASE_POOL_SIZE", "8"))  # seeds per exercise version for hidden/timed cases
+GRADER_CASE_POOL_SECRET = env("GRADER_CASE_POOL_SECRET", "")  # mixes the pool's seeds: set it in production
+GRADER_CPU_PEAK_FLOPS = float(env("GRADER_CPU_PEAK_FLOPS", "5e11"))  # per allowed CPU; timing plausibility floor
+GRADER_CPU_PEAK_BYTES = float(env("GRADER_CPU_PEAK_BYTES", "2e11"))
+GRADER_GPU_PEAK_FLOPS = float(env("GRADER_GPU_PEAK_FLOPS", "2e15"))
+GRADER_GPU_PEAK_BYTES = float(env("GRADER_GPU_PEAK_BYTES", "1e13"))
 # Warm pool (grader/backends/pool.py): sandboxes pre-started per worker process, per image kind. Off under test
 # so tests count containers exactly. Max age stays below the sweep's GRADING_HARD_TIME_LIMIT + 60.
 SANDBOX_POOL = env("SANDBOX_POOL", "" if ENVIRONMENT == "test" else "stdlib=1,numpy=1,triton=0")
