@@ -32,7 +32,7 @@ say "lint (ruff)"
 "$VENV/bin/ruff" format --check --quiet . || { echo "run: .venv/bin/ruff format ."; exit 1; }
 
 say "proving every exercise through the sandbox (manage.py exercises check)"
-"$PY" manage.py exercises check
+"$PY" manage.py exercises check --jobs 2
 
 say "test suite on SQLite"
 "$VENV/bin/pytest" -q -p no:cacheprovider "$@"

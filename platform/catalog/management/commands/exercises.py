@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from django.conf import settings
@@ -22,6 +23,9 @@ class Command(BaseCommand):
         check.add_argument("slugs", nargs="*")
         check.add_argument("--backend", choices=["docker", "process"])
         check.add_argument("--seeds", type=int, default=None, help="random seeds the soundness proof runs on")
+        check.add_argument(
+            "--jobs", type=int, default=1, help="exercises proven at once (each sandbox run uses one CPU)"
+        )
         check.add_argument(
             "--record",
             action="store_true",
@@ -71,22 +75,16 @@ class Command(BaseCommand):
         for slug in slugs:
             if not (root / slug).is_dir():
                 raise CommandError(f"no exercise folder {root / slug}")
-            report = check_exercise(root / slug, backend, seeds=options["seeds"], record=options["record"])
-            reports.append(report)
-            cell = {s.what: ("ok" if s.ok else "FAIL") for s in report.steps}
-            good, total = report.count("mistake ")
-            mistakes = f"{good}/{total}" + ("" if cell.get("mistakes", "ok") == "ok" else "!")
-            self.stdout.write(
-                f"{slug:32} {cell.get('format', '-'):7} {cell.get('reference', '-'):10} "
-                f"{cell.get('starter', '-'):8} {mistakes:9} {cell.get('soundness', '-'):6} {report.seconds:5.1f}s"
-            )
-            if report.proof:
-                proof = report.proof
-                self.stdout.write(
-                    f"{'':32} proven on Python {proof['python']}, NumPy {proof['numpy']}"
-                    + (f", PyTorch {proof['torch']}" if proof.get("torch") else "")
-                    + f" ({proof['backend']})"
-                )
+
+        def prove(slug: str):
+            return check_exercise(root / slug, backend, seeds=options["seeds"], record=options["record"])
+
+        # Threads suffice: the work happens in sandboxes and subprocesses; rows still print in order.
+        with ThreadPoolExecutor(max_workers=max(1, options["jobs"])) as pool:
+            proven = pool.map(prove, slugs)
+            for slug, report in zip(slugs, proven, strict=True):
+                self._print_row(slug, report)
+                reports.append(report)
         failed = [r for r in reports if not r.ok]
         for report in failed:
             self.stdout.write(f"\n{report.slug}:")
@@ -96,3 +94,20 @@ class Command(BaseCommand):
         self.stdout.write(f"\n{len(reports) - len(failed)} of {len(reports)} exercises proven.")
         if failed:
             raise CommandError(f"{len(failed)} exercise(s) failed the check")
+
+    def _print_row(self, slug: str, report) -> None:
+        """One row of the check's table, and the versions a proven exercise was proven on."""
+        cell = {s.what: ("ok" if s.ok else "FAIL") for s in report.steps}
+        good, total = report.count("mistake ")
+        mistakes = f"{good}/{total}" + ("" if cell.get("mistakes", "ok") == "ok" else "!")
+        self.stdout.write(
+            f"{slug:32} {cell.get('format', '-'):7} {cell.get('reference', '-'):10} "
+            f"{cell.get('starter', '-'):8} {mistakes:9} {cell.get('soundness', '-'):6} {report.seconds:5.1f}s"
+        )
+        if report.proof:
+            proof = report.proof
+            self.stdout.write(
+                f"{'':32} proven on Python {proof['python']}, NumPy {proof['numpy']}"
+                + (f", PyTorch {proof['torch']}" if proof.get("torch") else "")
+                + f" ({proof['backend']})"
+            )
