@@ -45,9 +45,7 @@ def nearly_linear(W, eps):
 
 def homogeneous(W, V):
     """x -> cbrt((x @ W)**3 + (x @ V)**3): f(ax) = a f(x) for every a, f(0) = 0, yet not additive."""
-    return lambda x: np.cbrt(
-        _matmul(np.asarray(x, dtype=float), W) ** 3 + _matmul(np.asarray(x, dtype=float), V) ** 3
-    )
+    return lambda x: np.cbrt(_matmul(np.asarray(x, dtype=float), W) ** 3 + _matmul(np.asarray(x, dtype=float), V) ** 3)
 
 
 def read_only(array):
