@@ -13,6 +13,10 @@ PORT="${PORT:-8000}"
 "$ROOT/scripts/system-deps.sh"
 "$ROOT/scripts/venv.sh"
 "$ROOT/scripts/images.sh"
+# gVisor where the engine accepts it (scripts/gvisor.sh proves it can start a container); the
+# worker started below inherits it through settings.
+export SANDBOX_RUNTIME="${SANDBOX_RUNTIME:-$("$ROOT/scripts/gvisor.sh")}"
+say "sandbox runtime: $SANDBOX_RUNTIME"
 "$ROOT/scripts/env-file.sh"  # .env: TENSORDOJO_ENV=development and a generated key, read by settings
 
 cd "$ROOT"
