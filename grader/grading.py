@@ -29,7 +29,7 @@ from grader.diagnosis import diagnose
 from grader.exercise import Exercise
 from grader.harness.gpu_timing import allowed_gap, confirmed_seconds
 from grader.jobs import DEFAULT_POOL_SIZE, VISIBLE, learner_job, sandbox_kind
-from grader.protocol import CaseRecord, ErrorRecord, RecordStatus, Report, ReportError, parse_report
+from grader.protocol import CaseRecord, ErrorRecord, RecordStatus, Report, ReportError, job_marker, parse_report
 from grader.reference import Expected, ExpectedSet, ExpectedStore, ReferenceBroken
 from grader.results import VERDICTS, CaseResult, CaseStatus, GradingResult, Verdict
 from grader.source_checks import check_syntax, find_forbidden
@@ -207,11 +207,12 @@ def grade(
         raise InternalGradingError(f"the exercise is broken: {exc}") from exc
     peaks = config.peaks(gpu=exercise.gpu, cpus=exercise.limits.cpus)
     job = learner_job(exercise, expected.packed, source, visible_only=visible_only)
+    marker = job_marker(job)
     problem = "unknown"
     for attempt in range(attempts):
         outcome = run_job(backend, job, exercise.limits, gpu=exercise.gpu, kind=sandbox_kind(exercise))
         try:
-            result = judge(exercise, expected, outcome, peaks=peaks, visible_only=visible_only)
+            result = judge(exercise, expected, outcome, peaks=peaks, visible_only=visible_only, marker=marker)
         except ReportError as exc:
             problem = f"unreadable sandbox report: {exc}"
             log.warning("grading %s attempt %d: %s", exercise.slug, attempt + 1, problem)
@@ -256,15 +257,19 @@ def judge(
     *,
     peaks: Peaks | None = None,
     visible_only: bool = False,
+    marker: str | None = None,
 ) -> GradingResult | None:
-    """The trusted verdict on one run, or None when the run failed on our side."""
+    """The trusted verdict on one run, or None when the run failed on our side.
+
+    ``marker``: the job's report marker; only what follows it on stdout is our report.
+    """
     limits = exercise.limits
     peaks = peaks or _config.peaks(gpu=exercise.gpu, cpus=limits.cpus)
     cases = [(i, c) for i, c in expected.packed.by_id().items() if not visible_only or (c.visible and not c.is_timed)]
     report: Report | None = None
     if outcome.stdout and not outcome.stdout_overflow:
         try:
-            report = parse_report(outcome.stdout, limits.result_max_bytes + (8 << 20))
+            report = parse_report(outcome.stdout, limits.result_max_bytes + (8 << 20), marker=marker)
         except ReportError:
             if not (outcome.timed_out or outcome.oom_killed):
                 raise

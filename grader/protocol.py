@@ -25,6 +25,7 @@ import io
 import json
 import math
 import re
+import secrets
 import tarfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -128,6 +129,7 @@ def build_job(
     """The tar stream a sandbox reads on stdin."""
     job = {
         "format": REPORT_FORMAT,
+        "report_marker": secrets.token_hex(16),
         "cases": cases,
         "phases": phases,
         "limits": limits.as_dict(),
@@ -212,12 +214,42 @@ class Report:
     elapsed_s: float = 0.0
 
 
-def parse_report(stream: bytes, max_bytes: int) -> Report:
-    """Validate the sandbox's stdout once. ReportError where our own structure is broken."""
+REPORT_PREFIX = b"tensordojo-report:"
+
+
+def job_marker(job: bytes) -> str:
+    """The per-run marker a job carries (job.json is the first member of the tar we built)."""
+    with tarfile.open(fileobj=io.BytesIO(job), mode="r:") as archive:
+        member = archive.next()
+        return json.loads(archive.extractfile(member).read())["report_marker"]
+
+
+def report_after_marker(stream: bytes, marker: str) -> bytes:
+    """The supervisor's report: what follows the run's marker on the sandbox's stdout.
+
+    Under some runtimes (gVisor) a same-uid process can open /proc/1/fd/1 and write on
+    PID 1's stdout. The marker is random per run and lives only in the job, in PID 1's
+    memory, and PID 1 writes it after every learner process is dead: bytes before it are
+    the learner's and are ignored, and a report without it was never written by us.
+    """
+    start = stream.find(REPORT_PREFIX + marker.encode() + b"\n")
+    if start < 0:
+        raise ReportError("the sandbox's output holds no report of ours")
+    return stream[start + len(REPORT_PREFIX) + len(marker) + 1 :]
+
+
+def parse_report(stream: bytes, max_bytes: int, *, marker: str | None = None) -> Report:
+    """Validate the sandbox's stdout once. ReportError where our own structure is broken.
+
+    ``marker``: the run's report marker (``job_marker``); without it ``stream`` is the bare
+    report (the reference cache keeps it so).
+    """
     if len(stream) > max_bytes:
         raise ReportError("report larger than the result limit")
     if not stream:
         raise ReportError("the sandbox produced no report")
+    if marker is not None:
+        stream = report_after_marker(stream, marker)
     data, blobs = None, {}
     try:
         with tarfile.open(fileobj=io.BytesIO(stream), mode="r:") as archive:

@@ -28,7 +28,7 @@ from grader.jobs import (
     reference_limits,
     sandbox_kind,
 )
-from grader.protocol import RecordStatus, ReportError, parse_report
+from grader.protocol import RecordStatus, ReportError, job_marker, parse_report, report_after_marker
 
 
 class ReferenceBroken(Exception):
@@ -106,15 +106,17 @@ class ExpectedStore:
 
     def _run_reference(self, exercise: Exercise, packed: PackedCases, backend: Backend) -> bytes:
         limits = reference_limits(exercise)
-        outcome = run_job(
-            backend, reference_job(exercise, packed), limits, gpu=exercise.gpu, kind=sandbox_kind(exercise)
-        )
+        job = reference_job(exercise, packed)
+        outcome = run_job(backend, job, limits, gpu=exercise.gpu, kind=sandbox_kind(exercise))
         if outcome.timed_out or outcome.oom_killed or outcome.exit_code != 0:
             raise SandboxUnavailable(
                 f"reference run for {exercise.slug} failed (exit {outcome.exit_code}, "
                 f"timed out {outcome.timed_out}): {outcome.stderr[-500:].decode(errors='replace')}"
             )
-        return outcome.stdout
+        try:  # the cache keeps the bare report
+            return report_after_marker(outcome.stdout, job_marker(job))
+        except ReportError as exc:
+            raise SandboxUnavailable(f"reference report unreadable: {exc}") from exc
 
 
 def _interpret(exercise: Exercise, packed: PackedCases, stream: bytes) -> ExpectedSet:

@@ -611,7 +611,14 @@ class Run:
         return record, seconds
 
 
-def write_report(report: dict, blobs: dict[str, bytes], out) -> None:
+def write_report(report: dict, blobs: dict[str, bytes], out, marker: str = "") -> None:
+    """The report: the run's marker line, then a tar of results.json and the blobs.
+
+    Everything the learner's processes may have written on our stdout comes before the
+    marker (they are all dead by now), so the grader reads only what follows it.
+    """
+    if marker:
+        out.write(b"tensordojo-report:" + marker.encode() + b"\n")
     with tarfile.open(fileobj=out, mode="w|") as archive:
         payload = json.dumps(report, allow_nan=False).encode()
         for name, data in [("results.json", payload)] + [(f"{k}.npy", v) for k, v in blobs.items()]:
@@ -630,7 +637,13 @@ def main() -> None:
         run.run()
     except Exception:  # noqa: BLE001 - our bug: report it as ours, with what we have
         run.report["harness_errors"].append(traceback.format_exc()[-4000:])
-    write_report(run.report, run.blobs, sys.stdout.buffer)
+    if os.getpid() == 1:  # no learner process may be alive to write after the marker
+        try:
+            os.kill(-1, signal.SIGKILL)
+        except OSError:
+            pass
+        reap_all(time.monotonic() + 1.0)
+    write_report(run.report, run.blobs, sys.stdout.buffer, str(job.get("report_marker", "")))
 
 
 if __name__ == "__main__":

@@ -10,7 +10,9 @@ import numpy as np
 import pytest
 
 from grader.harness import npy
-from grader.protocol import RecordStatus, ReportError, parse_report
+from grader.harness.forbidden import Rules
+from grader.limits import Limits
+from grader.protocol import RecordStatus, ReportError, build_job, parse_report
 
 
 def tar_of(files: dict[str, bytes], symlink: str | None = None) -> bytes:
@@ -112,3 +114,28 @@ def test_nan_in_the_report_is_refused():
 def test_an_empty_report_is_an_error():
     with pytest.raises(ReportError, match="no report"):
         parse_report(b"", 100)
+
+
+def test_bytes_written_before_the_runs_marker_are_the_learners_and_ignored():
+    """Under gVisor a same-uid process can write on PID 1's stdout (/proc/1/fd/1)."""
+    marker = "0123456789abcdef0123456789abcdef"
+    forged = b"written by the learner through /proc/1/fd/1: not a tar"
+    stream = forged + b"tensordojo-report:" + marker.encode() + b"\n" + report_of(RETURNED, b0=npy_bytes(np.ones(3)))
+    report = parse_report(stream, 1 << 20, marker=marker)
+    assert report.cases["c0"].status == RecordStatus.RETURNED
+
+
+def test_a_report_without_the_runs_marker_was_not_written_by_us():
+    with pytest.raises(ReportError, match="no report of ours"):
+        parse_report(b"tensordojo-report:guessed\n" + report_of(RETURNED), 1 << 20, marker="f" * 32)
+
+
+def test_every_job_carries_a_fresh_random_marker():
+    from grader.protocol import job_marker
+
+    jobs = [
+        build_job(source="", cases=[], phases=[], arrays={}, limits=Limits(), modules=[], rules=Rules())
+        for _ in range(2)
+    ]
+    first, second = (job_marker(job) for job in jobs)
+    assert first != second and len(first) == 32
