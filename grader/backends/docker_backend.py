@@ -40,6 +40,9 @@ def sandbox_labels(run_id: str) -> dict[str, str]:
     }
 
 
+GVISOR_PIDS = 1024
+
+
 def container_options(limits: Limits, image: str, *, gpu: bool, runtime: str | None = None) -> tuple[dict, dict]:
     """Every isolation setting of a sandbox container, in one place.
 
@@ -64,6 +67,10 @@ def container_options(limits: Limits, image: str, *, gpu: bool, runtime: str | N
     )
     if runtime:
         host_config["runtime"] = runtime  # e.g. "runsc": gVisor's kernel between the learner and ours
+    if runtime == "runsc":
+        # The pids cgroup also counts gVisor's own sentry threads: at 64 or 256 the first fork() took the
+        # whole sandbox down (measured). gVisor's processes are bounded by the memory limit instead.
+        host_config["pids_limit"] = max(limits.pids, GVISOR_PIDS)
     if gpu:
         host_config["device_requests"] = [DeviceRequest(count=1, capabilities=[["gpu"]])]
     create = dict(
