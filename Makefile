@@ -22,8 +22,8 @@ image:           ## the sandbox image only (offline base via debootstrap)
 gpu-image:       ## the GPU sandbox image for GPU workers (CUDA PyTorch + Triton wheels; not part of make test)
 	scripts/gpu-image.sh
 
-lint:            ## ruff lint and format check
-	.venv/bin/ruff check . && .venv/bin/ruff format --check .
+lint:            ## ruff (rules and formatting) and vulture (dead code)
+	scripts/lint.sh
 
 format:          ## apply ruff's formatting
 	.venv/bin/ruff format . && .venv/bin/ruff check --fix .

@@ -261,7 +261,7 @@ def elementwise_product(a: int = 0, b: int = 1, *, entry: str | None = None) -> 
         "elementwise-product",
         "This is the element-wise product (A * B), not the matrix product: each entry of A @ B is "
         "the dot product of a row of A with a column of B.",
-        lambda *args, **kw: np.asarray(args[a], dtype=float) * np.asarray(args[b], dtype=float),
+        lambda *args, **_kw: np.asarray(args[a], dtype=float) * np.asarray(args[b], dtype=float),
         entry=entry,
     )
 
@@ -270,7 +270,7 @@ def swapped_operands(a: int = 0, b: int = 1, *, entry: str | None = None) -> Dia
     return alternative(
         "swapped-operands",
         "This is B @ A: the operands are swapped. Matrix multiplication is not commutative.",
-        lambda *args, **kw: np.asarray(args[b], dtype=float) @ np.asarray(args[a], dtype=float),
+        lambda *args, **_kw: np.asarray(args[b], dtype=float) @ np.asarray(args[a], dtype=float),
         entry=entry,
     )
 
@@ -286,7 +286,7 @@ def transposed_result(*, entry: str | None = None) -> Diagnosis:
 
 
 def missing_transpose(which: int = 1, *, entry: str | None = None) -> Diagnosis:
-    def compute(*args, **kw):
+    def compute(*args, **_kw):
         left, right = np.asarray(args[0], float), np.asarray(args[1], float)
         return left @ right if which == 1 else left.T @ right
 
@@ -411,7 +411,7 @@ def shape_transposed(*, entry: str | None = None) -> Diagnosis:
 def uncentred_pca(*, entry: str | None = None) -> Diagnosis:
     """PCA computed without subtracting the column means first (components compared up to sign)."""
 
-    def compute(X, k, **kw):
+    def compute(X, k, **_kw):
         X = np.asarray(X, float)
         return np.linalg.svd(X, full_matrices=False)[2][:k]
 

@@ -4,9 +4,7 @@
 # pipeline faults, compose, the drain) is left to `make test`; the drain is in `make bench`.
 source "$(dirname "$0")/lib.sh"
 cd "$ROOT"
-say "lint (ruff)"
-"$VENV/bin/ruff" check .
-"$VENV/bin/ruff" format --check --quiet . || { echo "run: .venv/bin/ruff format ."; exit 1; }
+"$ROOT/scripts/lint.sh"
 say "golden, unit and platform tests"
 # -n auto: one pytest worker per core (pytest-xdist); each has its own test database.
 "$VENV/bin/pytest" -q -p no:cacheprovider -n auto \

@@ -27,9 +27,7 @@ export REDIS_URL="redis://127.0.0.1:$REDIS_PORT/0"
 export CELERY_BROKER_URL="$REDIS_URL"
 export TEST_REDIS_PORT="$REDIS_PORT"
 
-say "lint (ruff)"
-"$VENV/bin/ruff" check .
-"$VENV/bin/ruff" format --check --quiet . || { echo "run: .venv/bin/ruff format ."; exit 1; }
+"$ROOT/scripts/lint.sh"
 
 say "proving every exercise through the sandbox (manage.py exercises check)"
 "$PY" manage.py exercises check --jobs 2
