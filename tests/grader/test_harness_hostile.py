@@ -69,8 +69,21 @@ def test_a_forged_frame_followed_by_a_long_sleep_ends_at_the_time_limit(probe_ex
     assert seconds < probe_exercise.limits.wall_s + 5
 
 
-def test_interrupting_the_supervisor_changes_nothing(probe_exercise, expected_store):
+def test_signalling_the_supervisor_is_refused_and_the_learners_own_doing(probe_exercise, expected_store):
+    """gVisor does not shield PID 1 from its namespace as Linux does, so the audit hook refuses the signal."""
     source = "import os, signal\ndef solve(x):\n    os.kill(os.getppid(), signal.SIGINT)\n    return x * 2\n"
+
+    result, _ = graded(probe_exercise, expected_store, source)
+
+    assert result.verdict == "runtime_error", result.to_results_json()
+    assert "signalling the grader's processes is not allowed" in result.message
+
+
+def test_a_learner_who_shrugs_off_the_refusal_is_graded_as_usual(probe_exercise, expected_store):
+    source = (
+        "import os, signal\ndef solve(x):\n    try:\n        os.kill(os.getppid(), signal.SIGINT)\n"
+        "    except PermissionError:\n        pass\n    return x * 2\n"
+    )
 
     result, _ = graded(probe_exercise, expected_store, source)
 
