@@ -26,6 +26,7 @@ from typing import Any
 import numpy as np
 
 from grader.cases import Case
+from grader.harness.forbidden import Rules
 from grader.limits import Limits
 
 SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
@@ -51,17 +52,8 @@ class ExerciseFormatError(Exception):
         super().__init__(f"{where}: {problem}")
 
 
-@dataclass(frozen=True)
-class Forbidden:
-    calls: tuple[str, ...] = ()
-    methods: tuple[str, ...] = ()
-    operators: tuple[str, ...] = ()
-    modules: tuple[str, ...] = ()
-    loops: bool = False
-
-    @property
-    def any(self) -> bool:
-        return bool(self.calls or self.methods or self.operators or self.modules or self.loops)
+# What an exercise forbids is the very table the sandbox's audit hook reads (one definition).
+Forbidden = Rules
 
 
 @dataclass(frozen=True)
