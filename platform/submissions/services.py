@@ -17,11 +17,9 @@ Grading row; a re-grade starts a new journey and overwrites none.
 from __future__ import annotations
 
 import logging
-import time
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -29,6 +27,7 @@ from django.utils import timezone
 from catalog.models import Exercise
 from cohorts.models import Cohort
 from leaderboards.services import best_result_update
+from ops.rate_limits import window_wait
 from submissions.dispatch import send_grading
 from submissions.models import Grading, Lane, Status, Submission, SubmissionDiagnosis
 from submissions.signals import submission_graded
@@ -83,18 +82,9 @@ def _move(submission: Submission, to: Status) -> None:
 
 
 def _rate_limit(user_id: int) -> None:
-    count, _, window = settings.SUBMISSION_RATE_LIMIT.partition("/")
-    limit, window_s = int(count), int(window or 60)
-    bucket = int(time.time() // window_s)
-    key = f"submit-rate:{user_id}:{bucket}"
-    cache.add(key, 0, timeout=window_s + 5)
-    try:
-        used = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=window_s + 5)
-        used = 1
-    if used > limit:
-        raise RateLimited(retry_after=int(window_s - time.time() % window_s) + 1)
+    wait = window_wait(name="submit", rate=settings.SUBMISSION_RATE_LIMIT, user_id=user_id)
+    if wait is not None:
+        raise RateLimited(retry_after=wait)
 
 
 def submission_create(*, user, exercise: Exercise, source: str, cohort: Cohort | None = None) -> Submission:

@@ -13,7 +13,6 @@ import base64
 import io
 import logging
 import math
-import time
 
 import numpy as np
 from django.conf import settings
@@ -28,6 +27,7 @@ from grader.backends import SandboxUnavailable
 from grader.grading import InternalGradingError, expected_store, grade
 from grader.protocol import FixtureArg, TensorArg
 from grader.values import TensorValue
+from ops.rate_limits import window_wait
 from trials import dispatch
 from trials.models import TrialRun, TrialStatus, VisibleCaseSet
 
@@ -48,18 +48,10 @@ class TrialRateLimited(TrialRejected):
 
 
 def _rate_limit(user_id: int) -> None:
-    """Fixed window per learner, separate from (and lighter than) the submission limit."""
-    count, _, window = settings.TRIAL_RATE_LIMIT.partition("/")
-    limit, window_s = int(count), int(window or 60)
-    key = f"trial-rate:{user_id}:{int(time.time() // window_s)}"
-    cache.add(key, 0, timeout=window_s + 5)
-    try:
-        used = cache.incr(key)
-    except ValueError:  # the key expired between add and incr
-        cache.set(key, 1, timeout=window_s + 5)
-        used = 1
-    if used > limit:
-        raise TrialRateLimited(retry_after=int(window_s - time.time() % window_s) + 1)
+    """Separate from (and lighter than) the submission limit."""
+    wait = window_wait(name="trial", rate=settings.TRIAL_RATE_LIMIT, user_id=user_id)
+    if wait is not None:
+        raise TrialRateLimited(retry_after=wait)
 
 
 def trial_create(*, user, exercise: Exercise, source: str) -> TrialRun:
