@@ -8,6 +8,7 @@ nothing leaves the machine. Scores it accepted are kept in `platform.scores`.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import threading
@@ -93,20 +94,31 @@ class _Scores(AssignmentsGradesService):
         return {"content": [], "has_next": False, "next": None}
 
 
+@functools.cache
+def session_key(owner: str) -> JWK:
+    """One RSA key per owner ("lms", "tool") for the whole test session.
+
+    Making a 2048-bit key costs about 50 ms and no test needs a fresh one: each test still
+    gets its own platform, registration and database rows.
+    """
+    return JWK.generate(kty="RSA", size=2048)
+
+
 class TestPlatform:
     """One LMS (issuer) with one registration of the tool at `tool_url`."""
 
     __test__ = False  # not a test class
 
     def __init__(self, tool_url: str, client_id: str = "tensordojo-client", deployment_id: str = "deployment-1"):
-        key = JWK.generate(kty="RSA", size=2048)
+        key = session_key("lms")
         self.private_pem = key.export_to_pem(private_key=True, password=None).decode()
         self.public_pem = key.export_to_pem().decode()
         self.scores: list[dict] = []
         self.token_requests = 0
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self.url = f"http://127.0.0.1:{self._server.server_address[1]}"
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        # A short poll: shutdown() waits for the serving loop to look up (0.5 s by default, in every test).
+        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.02,), daemon=True)
         self._thread.start()
         self.tool_url = tool_url.rstrip("/")
         self.issuer = self.url
@@ -306,6 +318,7 @@ def registered(lms, catalogue):
 
     from lti.services import tool_key
 
+    Key.objects.create_from_jwk(session_key("tool"))  # what tool_key() makes on first use, made once
     tool_key()
     registration = LtiRegistration.objects.create(
         name="Test LMS",
