@@ -179,13 +179,18 @@ def _visible_cases(client: Client, slug: str, refresh: bool) -> dict:
     cached = TOKEN_FILE.parent / "cases" / f"{slug}.json"
     if cached.is_file() and not refresh:
         return json.loads(cached.read_text())
-    for _ in range(40):  # the first request asks a worker to prepare them
+    # The first request asks a worker to prepare them, which often takes well under a second:
+    # ask again soon, then back off as the trial loop does, for about a minute in all.
+    delay, waited = 0.2, 0.0
+    while waited < 60:
         reply = client.call("GET", f"/api/exercises/{slug}/visible-cases")
         if reply.get("status") == "ready":
             cached.parent.mkdir(parents=True, exist_ok=True)
             cached.write_text(json.dumps(reply))
             return reply
-        time.sleep(1.5)
+        time.sleep(delay)
+        waited += delay
+        delay = min(delay * 1.5, 3)
     raise ApiError("the server is still preparing the visible cases; try again in a minute")
 
 
