@@ -2,10 +2,12 @@
 # `make check`: the inner loop in under a minute — lint, then the golden, unit and platform
 # tests. What needs Docker, Redis and Celery workers, a browser or minutes (security attacks,
 # pipeline faults, compose, the drain) is left to `make test`; the drain is in `make bench`.
+# So are the tests marked slow, seconds each: the README commands in fresh processes, the
+# wheel in a clean venv, `exercises check` through the process backend and Hypothesis' many seeds.
 source "$(dirname "$0")/lib.sh"
 cd "$ROOT"
 "$ROOT/scripts/lint.sh"
 say "golden, unit and platform tests"
 # -n auto: one pytest worker per core (pytest-xdist); each has its own test database.
 "$VENV/bin/pytest" -q -p no:cacheprovider -n auto \
-    -m "not (docker or redis or browser or security or fault or compose or drain)" "$@"
+    -m "not (docker or redis or browser or security or fault or compose or drain or slow)" "$@"

@@ -6,6 +6,9 @@ from grader.authoring import check_exercise, parse_expectation, scaffold
 from grader.backends.process_backend import ProcessBackend
 from grader.reference import ExpectedStore
 
+# Marked slow: check_exercise grades the reference and every mistake through the process backend
+# (fresh interpreters), seconds per test; make test runs those, make check the parsing and scaffolding.
+
 
 def test_mistake_headers_name_a_diagnosis_or_a_verdict():
     assert parse_expectation("# expect: elementwise-product\n") == ("diagnosis", "elementwise-product")
@@ -13,6 +16,7 @@ def test_mistake_headers_name_a_diagnosis_or_a_verdict():
     assert parse_expectation("def f(): pass\n") is None
 
 
+@pytest.mark.slow
 def test_a_fresh_scaffold_runs_and_lists_what_is_left(tmp_path):
     folder = scaffold(tmp_path, "my-first-one")
 
@@ -72,6 +76,7 @@ DIAGNOSES = [
 """
 
 
+@pytest.mark.slow
 def test_check_fails_a_mistake_named_by_another_diagnosis_on_its_first_failure(tmp_path):
     mistakes = {
         "same.py": "# expect: returned-x\ndef solve(x):\n    return x\n",
@@ -92,6 +97,7 @@ def test_check_fails_a_mistake_named_by_another_diagnosis_on_its_first_failure(t
     assert "expected diagnosis added-one on its first failing case (twos), got wrong-claim" in failed["mistake plus.py"]
 
 
+@pytest.mark.slow
 def test_check_proves_soundness_on_other_seeds_and_finds_an_unsound_predicate(tmp_path):
     mistakes = {
         "same.py": "# expect: returned-x\ndef solve(x):\n    return x\n",
@@ -110,6 +116,7 @@ def test_check_proves_soundness_on_other_seeds_and_finds_an_unsound_predicate(tm
     assert "always fires on the reference's output" in failed["soundness"]
 
 
+@pytest.mark.slow
 def test_record_writes_the_versions_the_exercise_was_proven_on(tmp_path):
     import numpy
 

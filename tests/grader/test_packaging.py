@@ -14,6 +14,9 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 
+# pip builds a wheel and installs it into a new venv: seconds, so make test runs these.
+pytestmark = [pytest.mark.slow]
+
 GRADE = """
 import sys
 from pathlib import Path

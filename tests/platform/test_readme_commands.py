@@ -18,6 +18,9 @@ from tests.conftest import ROOT
 README = (ROOT / "README.md").read_text()
 EXERCISE = "matmul-by-hand"  # standard library only: the process backend grades it anywhere
 
+# Each command starts Django afresh (one migrates a new database): seconds each, so make test runs them.
+pytestmark = [pytest.mark.slow]
+
 
 @pytest.fixture(scope="module")
 def newcomer_env(tmp_path_factory) -> dict[str, str]:
