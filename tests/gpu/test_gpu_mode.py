@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 import pytest
 
@@ -39,13 +41,24 @@ def exercise(request):
     return load_exercise(ROOT / "exercises" / request.param)
 
 
+@functools.cache
+def _pool_zero(slug: str) -> tuple:
+    return tuple(build_pool_cases(load_exercise(ROOT / "exercises" / slug), 0))
+
+
+def pool_zero(exercise) -> list:
+    """Pool 0's cases of a GPU exercise, built once per session: the timed inputs take about a
+    second to build and these tests only read them."""
+    return list(_pool_zero(exercise.slug))
+
+
 def test_gpu_exercises_run_in_the_triton_sandbox(exercise):
     assert exercise.gpu and exercise.kind == "performance"
     assert sandbox_kind(exercise) == TRITON_SANDBOX
 
 
 def test_gpu_exercises_are_built_for_the_gpu_in_bf16_with_timed_cases(exercise):
-    cases = build_pool_cases(exercise, 0)
+    cases = pool_zero(exercise)
     assert any(c.is_timed for c in cases)
     assert {(t.dtype, t.device) for c in cases for t in tensors(c)} == {("bfloat16", "cuda")}
 
@@ -54,7 +67,7 @@ def test_without_a_gpu_timed_cases_are_left_out_and_tensors_are_float16_on_the_c
     cases = build_pool_cases(exercise, 0, on_gpu=False)
     assert cases and not any(c.is_timed for c in cases)
     assert {(t.dtype, t.device) for c in cases for t in tensors(c)} == {("float16", "cpu")}
-    assert len(cases) == len([c for c in build_pool_cases(exercise, 0) if not c.is_timed])
+    assert len(cases) == len([c for c in pool_zero(exercise) if not c.is_timed])
 
 
 def test_the_cpu_mode_keeps_the_numbers_and_other_dtypes():
@@ -105,7 +118,7 @@ def test_a_gpu_job_fits_the_sandbox_limits_on_the_way_in_and_out(exercise):
     """Fresh inputs for every repetition travel in the job; every output comes back (as float32)."""
     from grader.harness.supervisor import MAX_JOB_BYTES
 
-    cases = build_pool_cases(exercise, 0)
+    cases = pool_zero(exercise)
     sent = sum(t.data.nbytes for c in cases for t in tensors(c))
     sent += sum(t.data.nbytes for c in cases if c.timing for s in c.timing.arg_sets + c.timing.warmup_sets for t in s)
     returned = 0
