@@ -8,6 +8,13 @@ source "$(dirname "$0")/lib.sh"
 cd "$ROOT"
 "$ROOT/scripts/lint.sh"
 say "golden, unit and platform tests"
-# -n auto: one pytest worker per core (pytest-xdist); each has its own test database.
-"$VENV/bin/pytest" -q -p no:cacheprovider -n auto \
+# Compiled bytecode (and pytest's assertion rewrites) kept between runs, under var/ rather than
+# beside the sources, even where PYTHONDONTWRITEBYTECODE is set: each run would otherwise compile
+# every module again, in each worker.
+unset PYTHONDONTWRITEBYTECODE
+export PYTHONPYCACHEPREFIX="$VAR/pycache"
+# -n auto: one pytest worker per core (pytest-xdist); each has its own test database, made from
+# the models (--nomigrations; test_migrations.py checks that the migrations match them, and
+# make test applies the migrations to every test database).
+"$VENV/bin/pytest" -q -p no:cacheprovider -n auto --nomigrations \
     -m "not (docker or redis or browser or security or fault or compose or drain or slow)" "$@"
