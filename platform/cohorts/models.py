@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+import uuid
 
 from django.conf import settings
 from django.db import models
@@ -52,3 +53,17 @@ class CohortExercise(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["cohort", "exercise"], name="unique_cohort_exercise")]
+
+
+class GradesVersion(models.Model):
+    """A token that changes whenever a grade that may count for the cohort changes.
+
+    Written by cohorts.grades_version.grades_changed (a grading, a re-grade queued, a submission
+    deleted); the cached grade book (cohorts.selectors.cohort_grade_book) is valid only for the
+    token it was computed under. A row of its own, not a column of Cohort: a grading writes it
+    last in its transaction, while an edit of the cohort locks the Cohort row first and then
+    recounts submissions, so one shared row would let the two deadlock.
+    """
+
+    cohort = models.OneToOneField(Cohort, primary_key=True, on_delete=models.CASCADE, related_name="+")
+    token = models.UUIDField(default=uuid.uuid4)

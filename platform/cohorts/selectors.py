@@ -13,12 +13,18 @@ leaderboards and every instructor's permission read it:
 
 from __future__ import annotations
 
+import hashlib
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cached_property
 
+from django.core.cache import cache
 from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
+from cohorts.grades_version import grades_version
 from cohorts.models import Cohort, CohortExercise, Membership
 from submissions.models import Submission, SubmissionDiagnosis
 
@@ -125,6 +131,30 @@ class Grade:
     last_activity: datetime | None = None
 
 
+def _grades_and_verdicts(query: QuerySet[Submission]) -> tuple[dict[tuple[int, int], Grade], dict[int, list]]:
+    """Fold counting graded submissions into grades per (user, exercise) and verdict counts per exercise.
+
+    One aggregate query, grouped by learner, exercise and verdict: the grid and the verdict counts in one pass.
+    """
+    rows = (
+        query.order_by()
+        .values_list("user_id", "exercise_id", "verdict")
+        .annotate(best=Max(Coalesce("score", 0.0)), n=Count("id"), last=Max("created_at"))
+    )
+    grades: dict[tuple[int, int], Grade] = {}
+    verdicts: dict[int, Counter] = {}
+    for user_id, exercise_id, verdict, best, n, last in rows:
+        grade = grades.get((user_id, exercise_id))
+        if grade is None:
+            grades[user_id, exercise_id] = Grade(best, n, last)
+        else:
+            grade.score, grade.attempts = max(grade.score, best), grade.attempts + n
+            grade.last_activity = max(grade.last_activity, last)
+        verdicts.setdefault(exercise_id, Counter())[verdict] += n
+    # Most frequent first, then by name.
+    return grades, {e: sorted(c.items(), key=lambda item: (-item[1], item[0])) for e, c in verdicts.items()}
+
+
 def cohort_grades(
     *, cohort: Cohort, user_ids: list[int] | None = None, exercise_ids: list[int] | None = None
 ) -> dict[tuple[int, int], Grade]:
@@ -137,122 +167,12 @@ def cohort_grades(
         query = query.filter(user_id__in=user_ids)
     if exercise_ids is not None:
         query = query.filter(exercise_id__in=exercise_ids)
-    rows = (
-        query.order_by()
-        .values("user_id", "exercise_id")
-        .annotate(best=Max(Coalesce("score", 0.0)), n=Count("id"), last=Max("created_at"))
-    )
-    return {(r["user_id"], r["exercise_id"]): Grade(r["best"], r["n"], r["last"]) for r in rows}
+    return _grades_and_verdicts(query)[0]
 
 
 def is_solved(grade: Grade | None, exercise) -> bool:
     """Full marks on the exercise (floating-point scores are compared with a tolerance)."""
     return bool(grade and grade.score is not None and grade.score >= exercise.points - 1e-9)
-
-
-@dataclass
-class Cell:
-    score: float | None = None
-    max_score: float | None = None
-    attempts: int = 0
-    last_activity: datetime | None = None
-    hints: int = 0  # hints the learner opened (catalog.HintUnlock); never part of the score
-    solved: bool = False  # is_solved: the same test as the solve rate
-
-
-@dataclass
-class LearnerRow:
-    user_id: int
-    username: str
-    name: str
-    cells: list[Cell] = field(default_factory=list)
-    total: float = 0.0
-    last_activity: datetime | None = None
-
-
-def cohort_links(*, cohort: Cohort) -> list[CohortExercise]:
-    """The cohort's exercises in track order, each with `due` (when its attempts stop counting)."""
-    return list(
-        _with_due()
-        .filter(cohort=cohort)
-        .select_related("exercise")
-        .order_by("exercise__track__order", "exercise__order", "exercise__slug")
-    )
-
-
-def cohort_grid(*, cohort: Cohort, search: str = "", only_exercise: str = "") -> tuple[list, list[LearnerRow]]:
-    """Learners x exercises: best counting score, counting attempts, last counting activity."""
-    links = cohort_links(cohort=cohort)
-    if only_exercise:
-        links = [link for link in links if link.exercise.slug == only_exercise]
-    members = Membership.objects.filter(cohort=cohort, role=Membership.LEARNER).select_related("user__profile")
-    if search:
-        members = members.filter(Q(user__username__icontains=search) | Q(user__profile__display_name__icontains=search))
-    members = list(members.order_by("user__username"))
-    grades = cohort_grades(
-        cohort=cohort, user_ids=[m.user_id for m in members], exercise_ids=[link.exercise_id for link in links]
-    )
-    from catalog.selectors import hint_use_for
-
-    hints = hint_use_for(user_ids=[m.user_id for m in members], exercise_ids=[link.exercise_id for link in links])
-    rows = []
-    for member in members:
-        profile = getattr(member.user, "profile", None)
-        row = LearnerRow(member.user_id, member.user.username, profile.public_name if profile else member.user.username)
-        for link in links:
-            grade = grades.get((member.user_id, link.exercise_id), Grade())
-            cell = Cell(
-                grade.score,
-                link.exercise.points,
-                grade.attempts,
-                grade.last_activity,
-                hints=hints.get((member.user_id, link.exercise_id), 0),
-                solved=is_solved(grade, link.exercise),
-            )
-            row.cells.append(cell)
-            row.total += cell.score or 0.0
-            if cell.last_activity and (row.last_activity is None or cell.last_activity > row.last_activity):
-                row.last_activity = cell.last_activity
-        rows.append(row)
-    return links, rows
-
-
-def cohort_stats(*, cohort: Cohort, exercises: list) -> list[tuple[object, dict]]:
-    """Per exercise: solve rate, counting graded attempts, verdicts, the most common mistakes.
-
-    Four queries for the whole cohort, whatever the number of exercises.
-    """
-    total_learners = learner_count(cohort=cohort)
-    ids = [exercise.id for exercise in exercises]
-    grades = cohort_grades(cohort=cohort, exercise_ids=ids)
-    graded = counting_submissions(cohort=cohort).filter(exercise_id__in=ids, status=Submission.GRADED)
-    verdicts: dict[int, list] = {}
-    for row in graded.order_by().values("exercise_id", "verdict").annotate(n=Count("id")).order_by("-n", "verdict"):
-        verdicts.setdefault(row["exercise_id"], []).append((row["verdict"], row["n"]))
-    mistakes = common_diagnoses(submissions=graded)
-    out = []
-    for exercise in exercises:
-        mine = [grade for (_, exercise_id), grade in grades.items() if exercise_id == exercise.id]
-        solved = sum(1 for grade in mine if is_solved(grade, exercise))
-        out.append(
-            (
-                exercise,
-                {
-                    "learners": total_learners,
-                    "solved": solved,
-                    "solve_rate": (solved / total_learners) if total_learners else 0.0,
-                    "attempts": sum(grade.attempts for grade in mine),
-                    "common_diagnoses": mistakes.get(exercise.id, []),
-                    "verdicts": verdicts.get(exercise.id, []),
-                },
-            )
-        )
-    return out
-
-
-def exercise_stats(*, cohort: Cohort, exercise) -> dict:
-    """`cohort_stats` for one exercise."""
-    return cohort_stats(cohort=cohort, exercises=[exercise])[0][1]
 
 
 @dataclass
@@ -289,6 +209,224 @@ def common_diagnoses(*, submissions: QuerySet[Submission], limit: int = 5) -> di
 def _slug_words(slug: str) -> str:
     """Last resort for a diagnosis recorded without a message: its name as a phrase."""
     return slug.replace("-", " ").replace("_", " ").capitalize()
+
+
+@dataclass
+class GradeBook:
+    """What the instructor's dashboard reads from the submissions that count for a cohort."""
+
+    grades: dict[tuple[int, int], Grade]  # (user id, exercise id) -> Grade, as cohort_grades
+    verdicts: dict[int, list[tuple[str, int]]]  # exercise id -> (verdict, graded attempts), most frequent first
+    mistakes: dict[int, list[DiagnosisCount]]  # exercise id -> common_diagnoses
+
+
+GRADE_BOOK_SECONDS = 3600  # an idle cohort's book leaves the cache; a changed one is never read again anyway
+
+
+def grade_book_stamp(*, cohort: Cohort) -> tuple:
+    """Everything a cohort's grade book is computed from, short of the grades themselves (three small queries).
+
+    Its learners (by id), its exercises with their deadlines, and its grades version
+    (cohorts.grades_version), which changes in the transaction that changes a grade.
+    """
+    learners = tuple(
+        Membership.objects.filter(cohort=cohort, role=Membership.LEARNER)
+        .order_by("user_id")
+        .values_list("user_id", flat=True)
+    )
+    links = tuple(_with_due().filter(cohort=cohort).order_by("exercise_id").values_list("exercise_id", "due"))
+    return grades_version(cohort_id=cohort.pk), learners, links
+
+
+def cohort_grade_book(*, cohort: Cohort, stamp: tuple | None = None) -> GradeBook:
+    """The cohort's grade book: from the cache when it was stored under the current stamp, else two queries.
+
+    The stamp is read before the grades (pass it when you have it), so a book computed from
+    older grades can only ever be stored under an older stamp.
+    """
+    stamp = grade_book_stamp(cohort=cohort) if stamp is None else stamp
+    key = f"cohorts:grade-book:{cohort.pk}"
+    cached = cache.get(key)
+    if cached is not None and cached[0] == stamp:
+        return cached[1]
+    # The learners as a list of ids as well as by the rule: PostgreSQL cannot estimate the rule's
+    # subquery, and without the list it reads every graded submission on the platform.
+    graded = counting_submissions(cohort=cohort).filter(status=Submission.GRADED, user_id__in=stamp[1])
+    grades, verdicts = _grades_and_verdicts(graded)
+    book = GradeBook(grades, verdicts, common_diagnoses(submissions=graded))
+    cache.set(key, (stamp, book), GRADE_BOOK_SECONDS)
+    return book
+
+
+@dataclass(slots=True)
+class Cell:
+    score: float | None = None
+    max_score: float | None = None
+    attempts: int = 0
+    last_activity: datetime | None = None
+    hints: int = 0  # hints the learner opened (catalog.HintUnlock); never part of the score
+    solved: bool = False  # is_solved: the same test as the solve rate
+
+
+@dataclass
+class LearnerRow:
+    user_id: int
+    username: str
+    name: str
+    cells: list[Cell] = field(default_factory=list)
+    total: float = 0.0
+    last_activity: datetime | None = None
+
+
+def cohort_links(*, cohort: Cohort) -> list[CohortExercise]:
+    """The cohort's exercises in track order, each with `due` (when its attempts stop counting)."""
+    return list(
+        _with_due()
+        .filter(cohort=cohort)
+        .select_related("exercise")
+        .order_by("exercise__track__order", "exercise__order", "exercise__slug")
+    )
+
+
+def _grid_learners(*, cohort: Cohort, search: str) -> list[tuple[int, str, str]]:
+    """The learners the grid shows, by username: (user id, username, public name)."""
+    from accounts.models import Profile
+
+    members = Membership.objects.filter(cohort=cohort, role=Membership.LEARNER)
+    if search:
+        members = members.filter(Q(user__username__icontains=search) | Q(user__profile__display_name__icontains=search))
+    # Values, not model instances: a third of the time for 200 learners. The name is the profile's own rule.
+    rows = members.order_by("user__username").values_list(
+        "user_id", "user__username", "user__profile__user_id", "user__profile__display_name"
+    )
+    return [
+        (user_id, username, Profile(user_id=user_id, display_name=display).public_name if profiled else username)
+        for user_id, username, profiled, display in rows
+    ]
+
+
+def _grid_hints(*, learners: list[tuple[int, str, str]], links: list[CohortExercise]) -> dict[tuple[int, int], int]:
+    from catalog.selectors import hint_use_for
+
+    return hint_use_for(
+        user_ids=[learner[0] for learner in learners], exercise_ids=[link.exercise_id for link in links]
+    )
+
+
+def _grid_rows(
+    *, learners: list[tuple[int, str, str]], links: list[CohortExercise], grades: dict, hints: dict
+) -> list[LearnerRow]:
+    # Per exercise once, not per cell: its id, points and the score that counts as solved (is_solved).
+    columns = [(link.exercise_id, link.exercise.points, link.exercise.points - 1e-9) for link in links]
+    nothing = Grade()
+    rows = []
+    for user_id, username, name in learners:
+        row = LearnerRow(user_id, username, name)
+        for exercise_id, points, full in columns:
+            grade = grades.get((user_id, exercise_id), nothing)
+            score = grade.score
+            cell = Cell(
+                score,
+                points,
+                grade.attempts,
+                grade.last_activity,
+                hints.get((user_id, exercise_id), 0),
+                score is not None and score >= full,
+            )
+            row.cells.append(cell)
+            row.total += score or 0.0
+            if cell.last_activity and (row.last_activity is None or cell.last_activity > row.last_activity):
+                row.last_activity = cell.last_activity
+        rows.append(row)
+    return rows
+
+
+def _only(links: list[CohortExercise], only_exercise: str) -> list[CohortExercise]:
+    return [link for link in links if link.exercise.slug == only_exercise] if only_exercise else links
+
+
+def cohort_grid(
+    *, cohort: Cohort, search: str = "", only_exercise: str = "", book: GradeBook | None = None
+) -> tuple[list, list[LearnerRow]]:
+    """Learners x exercises: best counting score, counting attempts, last counting activity."""
+    links = _only(cohort_links(cohort=cohort), only_exercise)
+    learners = _grid_learners(cohort=cohort, search=search)
+    grades = (book or cohort_grade_book(cohort=cohort)).grades
+    return links, _grid_rows(
+        learners=learners, links=links, grades=grades, hints=_grid_hints(learners=learners, links=links)
+    )
+
+
+def cohort_stats(
+    *, cohort: Cohort, exercises: list, book: GradeBook | None = None, learners: int | None = None
+) -> list[tuple[object, dict]]:
+    """Per exercise: solve rate, counting graded attempts, verdicts, the most common mistakes.
+
+    From the cohort's grade book, whatever the number of exercises (`book` and the number of
+    `learners`, when the caller already has them).
+    """
+    total_learners = learner_count(cohort=cohort) if learners is None else learners
+    book = book or cohort_grade_book(cohort=cohort)
+    per_exercise: dict[int, list[Grade]] = {}
+    for (_, exercise_id), grade in book.grades.items():
+        per_exercise.setdefault(exercise_id, []).append(grade)
+    out = []
+    for exercise in exercises:
+        mine = per_exercise.get(exercise.id, [])
+        solved = sum(1 for grade in mine if is_solved(grade, exercise))
+        out.append(
+            (
+                exercise,
+                {
+                    "learners": total_learners,
+                    "solved": solved,
+                    "solve_rate": (solved / total_learners) if total_learners else 0.0,
+                    "attempts": sum(grade.attempts for grade in mine),
+                    "common_diagnoses": book.mistakes.get(exercise.id, []),
+                    "verdicts": book.verdicts.get(exercise.id, []),
+                },
+            )
+        )
+    return out
+
+
+class CohortDashboard:
+    """The instructor's part of the cohort page: the progress grid and per-exercise statistics.
+
+    `stamp` is a digest of everything they are computed from: the grade book's stamp, the
+    learners shown with their names, the hints they opened, the exercises shown (titles,
+    points, order), the filters and the time zone. The page keeps its rendering under it;
+    `rows` and `stats` are computed only when it has none (a few small queries otherwise).
+    """
+
+    def __init__(self, *, cohort: Cohort, links: list[CohortExercise], search: str = "", only_exercise: str = ""):
+        self.cohort = cohort
+        self.grid_links = _only(links, only_exercise)
+        self._book_stamp = grade_book_stamp(cohort=cohort)
+        self._learners = _grid_learners(cohort=cohort, search=search)
+        self._hints = _grid_hints(learners=self._learners, links=self.grid_links)
+        shown = [(link.exercise_id, link.exercise.slug, link.exercise.title, link.exercise.points) for link in links]
+        parts = (cohort.pk, self._book_stamp, shown, only_exercise, search, self._learners, sorted(self._hints.items()))
+        parts += (timezone.get_current_timezone_name(),)
+        self.stamp = hashlib.blake2b(repr(parts).encode(), digest_size=16).hexdigest()
+
+    @cached_property
+    def book(self) -> GradeBook:
+        return cohort_grade_book(cohort=self.cohort, stamp=self._book_stamp)
+
+    @cached_property
+    def rows(self) -> list[LearnerRow]:
+        return _grid_rows(learners=self._learners, links=self.grid_links, grades=self.book.grades, hints=self._hints)
+
+    @cached_property
+    def stats(self) -> list[tuple[object, dict]]:
+        exercises = [link.exercise for link in self.grid_links]
+        return cohort_stats(cohort=self.cohort, exercises=exercises, book=self.book, learners=len(self._book_stamp[1]))
+
+
+def exercise_stats(*, cohort: Cohort, exercise) -> dict:
+    """`cohort_stats` for one exercise."""
+    return cohort_stats(cohort=cohort, exercises=[exercise])[0][1]
 
 
 @dataclass

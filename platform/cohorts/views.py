@@ -13,9 +13,9 @@ from accounts.services import is_instructor
 from cohorts.forms import CohortForm, DeadlineForm, JoinForm
 from cohorts.models import Cohort, CohortExercise, Membership
 from cohorts.selectors import (
+    CohortDashboard,
     cohort_grid,
     cohort_links,
-    cohort_stats,
     cohorts_for_user,
     is_cohort_instructor,
     is_learner,
@@ -84,9 +84,10 @@ def cohort_detail(request, cohort_id: int):
     if not is_member(user=request.user, cohort=cohort) and not request.user.is_staff:
         raise PermissionDenied("You are not a member of this cohort.")
     now = timezone.now()
+    links = cohort_links(cohort=cohort)
     context = {
         "cohort": cohort,
-        "links": cohort_links(cohort=cohort),
+        "links": links,
         "instructor": is_cohort_instructor(user=request.user, cohort=cohort),
         "now": now,
         "timezone_name": timezone.get_current_timezone_name(),
@@ -97,9 +98,8 @@ def cohort_detail(request, cohort_id: int):
     }
     if context["instructor"]:
         search, only = request.GET.get("q", ""), request.GET.get("exercise", "")
-        grid_links, rows = cohort_grid(cohort=cohort, search=search, only_exercise=only)
-        stats = cohort_stats(cohort=cohort, exercises=[link.exercise for link in grid_links])
-        context.update({"grid_links": grid_links, "rows": rows, "stats": stats, "q": search, "only": only})
+        dashboard = CohortDashboard(cohort=cohort, links=links, search=search, only_exercise=only)
+        context.update({"dashboard": dashboard, "q": search, "only": only})
     return render(request, "cohorts/detail.html", context)
 
 

@@ -25,6 +25,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from catalog.models import Exercise
+from cohorts.grades_version import grades_changed
 from cohorts.models import Cohort
 from leaderboards.services import best_result_update
 from ops.rate_limits import window_wait
@@ -307,6 +308,7 @@ def submission_finish(*, submission_id, attempt: int, result: dict, exercise_ver
         grading = _record_grading(submission)
         _replace_diagnoses(submission)
         best_result_update(submission=submission)
+        grades_changed(user_ids=[submission.user_id], exercise_ids=[submission.exercise_id])  # last: see its module
         _announce_graded(submission, grading)
     log.info(
         "graded", extra={"submission_id": str(submission_id), "verdict": submission.verdict, "score": submission.score}
@@ -373,6 +375,8 @@ def submissions_regrade(*, exercise: Exercise, user_ids: list[int] | None = None
                 for field, value in _JOURNEY_RESET.items():
                     setattr(row, field, value)
             Submission.objects.bulk_update(rows, ["status", "lane", "queued_at", *_JOURNEY_RESET])
+            # A graded row leaves the grade books until it is graded again.
+            grades_changed(user_ids={row.user_id for row in rows}, exercise_ids=[exercise.id])
             queued += len(rows)
             transaction.on_commit(lambda rows=rows: [enqueue(s) for s in rows])
     return queued
