@@ -198,6 +198,7 @@ def grader_breakdown(runs: int, runtime: str) -> dict:
     from grader.exercise import load_exercise
     from grader.grading import _config, judge
     from grader.jobs import learner_job, sandbox_kind
+    from grader.protocol import job_marker, report_after_marker
     from grader.reference import ExpectedStore
 
     exercise = load_exercise(ROOT / "exercises" / "matmul-by-hand")
@@ -206,7 +207,7 @@ def grader_breakdown(runs: int, runtime: str) -> dict:
     store = ExpectedStore(Path(tempfile.mkdtemp()))
     store.get(exercise, backend, 0)
     pool = WarmPool(backend, {kind: 1}, background=False)
-    pool.create(exercise.limits, kind=kind).destroy()
+    pool.create(exercise.limits, kind=kind, preload=exercise.modules).destroy()
     parts: dict[str, list[float]] = {}
     try:
         for _ in range(runs):
@@ -216,15 +217,18 @@ def grader_breakdown(runs: int, runtime: str) -> dict:
             expected = store.get(exercise, backend, 0)
             t1 = time.perf_counter()
             job = learner_job(exercise, expected.packed, exercise.solution)
+            marker = job_marker(job)
             t2 = time.perf_counter()
-            sandbox = pool.create(exercise.limits, kind=kind)
+            sandbox = pool.create(exercise.limits, kind=kind, preload=exercise.modules)
             waited = _timed_method(sandbox.inner, "_wait")  # DockerSandbox: exit status + OOM flag, after the report
             chunks = _RecvClock.around(sandbox.inner)
             t3 = time.perf_counter()
             sandbox.feed(job)
             outcome = sandbox.collect()
             t4 = time.perf_counter()
-            result = judge(exercise, expected, outcome, peaks=_config.peaks(gpu=False, cpus=exercise.limits.cpus))
+            result = judge(
+                exercise, expected, outcome, peaks=_config.peaks(gpu=False, cpus=exercise.limits.cpus), marker=marker
+            )
             t5 = time.perf_counter()
             sandbox.destroy()
             t6 = time.perf_counter()
@@ -237,7 +241,10 @@ def grader_breakdown(runs: int, runtime: str) -> dict:
                 ("feed -> report (supervisor, child start + imports, cases)", t4 - t3),
                 ("  of which learner's cases (as timed inside)", cases),
                 ("  of which fed -> first byte of the report", chunks.first - t3 if chunks.first else 0.0),
-                ("  of which the supervisor's run (children start + imports + cases)", _elapsed(outcome.stdout)),
+                (
+                    "  of which the supervisor's run (runners taken + cases)",
+                    _elapsed(report_after_marker(outcome.stdout, marker)),
+                ),
                 ("  of which first byte -> end of stream (report written, exit)", chunks.last - chunks.first),
                 ("  of which waiting for the container's exit + inspect", sum(waited)),
                 ("verdict (judge the report)", t5 - t4),

@@ -210,7 +210,9 @@ def grade(
     marker = job_marker(job)
     problem = "unknown"
     for attempt in range(attempts):
-        outcome = run_job(backend, job, exercise.limits, gpu=exercise.gpu, kind=sandbox_kind(exercise))
+        outcome = run_job(
+            backend, job, exercise.limits, gpu=exercise.gpu, kind=sandbox_kind(exercise), preload=exercise.modules
+        )
         try:
             result = judge(exercise, expected, outcome, peaks=peaks, visible_only=visible_only, marker=marker)
         except ReportError as exc:

@@ -107,7 +107,7 @@ class ExpectedStore:
     def _run_reference(self, exercise: Exercise, packed: PackedCases, backend: Backend) -> bytes:
         limits = reference_limits(exercise)
         job = reference_job(exercise, packed)
-        outcome = run_job(backend, job, limits, gpu=exercise.gpu, kind=sandbox_kind(exercise))
+        outcome = run_job(backend, job, limits, gpu=exercise.gpu, kind=sandbox_kind(exercise), preload=exercise.modules)
         if outcome.timed_out or outcome.oom_killed or outcome.exit_code != 0:
             raise SandboxUnavailable(
                 f"reference run for {exercise.slug} failed (exit {outcome.exit_code}, "

@@ -43,7 +43,11 @@ class Backend(Protocol):
     name: str
     unsafe: bool
 
-    def create(self, limits: Limits, *, gpu: bool = False, kind: str = "numpy") -> Sandbox: ...
+    def create(
+        self, limits: Limits, *, gpu: bool = False, kind: str = "numpy", preload: tuple[str, ...] = ()
+    ) -> Sandbox:
+        """A started sandbox; ``preload``: modules its runners may import before the job arrives."""
+        ...
 
     def image_id(self, kind: str = "numpy") -> str:
         """What runs the harness (an image id): the reference cache is keyed by it."""
@@ -52,9 +56,17 @@ class Backend(Protocol):
     def check(self) -> dict: ...
 
 
-def run_job(backend: Backend, job: bytes, limits: Limits, *, gpu: bool = False, kind: str = "numpy") -> RunOutcome:
+def run_job(
+    backend: Backend,
+    job: bytes,
+    limits: Limits,
+    *,
+    gpu: bool = False,
+    kind: str = "numpy",
+    preload: tuple[str, ...] = (),
+) -> RunOutcome:
     """Create, feed, collect and always destroy. ``kind`` picks the sandbox image (numpy | stdlib)."""
-    sandbox = backend.create(limits, gpu=gpu, kind=kind)
+    sandbox = backend.create(limits, gpu=gpu, kind=kind, preload=preload)
     try:
         sandbox.feed(job)
         return sandbox.collect()

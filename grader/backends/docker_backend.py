@@ -43,7 +43,9 @@ def sandbox_labels(run_id: str) -> dict[str, str]:
 GVISOR_PIDS = 1024
 
 
-def container_options(limits: Limits, image: str, *, gpu: bool, runtime: str | None = None) -> tuple[dict, dict]:
+def container_options(
+    limits: Limits, image: str, *, gpu: bool, runtime: str | None = None, preload: tuple[str, ...] = ()
+) -> tuple[dict, dict]:
     """Every isolation setting of a sandbox container, in one place.
 
     Returns the arguments of the engine's create call and of its host config.
@@ -82,7 +84,12 @@ def container_options(limits: Limits, image: str, *, gpu: bool, runtime: str | N
         user=SANDBOX_UID,
         hostname="sandbox",
         working_dir="/tmp",
-        environment={"HOME": "/tmp", "OMP_NUM_THREADS": str(max(1, int(limits.cpus)))},
+        environment={
+            "HOME": "/tmp",
+            "OMP_NUM_THREADS": str(max(1, int(limits.cpus))),
+            # What the supervisor's spare runners import while the container waits for its job.
+            "TENSORDOJO_PRELOAD": ",".join(preload),
+        },
     )
     return create, host_config
 
@@ -145,11 +152,15 @@ class DockerBackend:
             return {"ok": False, "engine": True, "image": False, "error": str(exc)[:200]}
         return {"ok": True, "engine": True, "image": True, "image_id": image.id[:19], "runtime": self.runtime or "runc"}
 
-    def create(self, limits: Limits, *, gpu: bool = False, kind: str = "numpy") -> DockerSandbox:
+    def create(
+        self, limits: Limits, *, gpu: bool = False, kind: str = "numpy", preload: tuple[str, ...] = ()
+    ) -> DockerSandbox:
         run_id = uuid.uuid4().hex
         image = self.images.get(kind, self.image)
         try:
-            create, host_config = container_options(limits, image, gpu=gpu and self.has_gpu, runtime=self.runtime)
+            create, host_config = container_options(
+                limits, image, gpu=gpu and self.has_gpu, runtime=self.runtime, preload=preload
+            )
             created = self.client.api.create_container(
                 labels=sandbox_labels(run_id),
                 name=f"tensordojo-sandbox-{run_id[:12]}",

@@ -73,6 +73,7 @@ class Key:
     kind: str
     limits: Limits
     gpu: bool = False
+    preload: tuple[str, ...] = ()  # what its runners import while it waits (the exercise's modules)
 
 
 @dataclass
@@ -173,9 +174,11 @@ class WarmPool:
         report["pool"] = self.describe()
         return report
 
-    def create(self, limits: Limits, *, gpu: bool = False, kind: str = "numpy") -> Sandbox:
-        """A ready sandbox for (kind, limits, gpu) if the pool holds a live one, else a fresh one."""
-        key = Key(kind, limits, gpu)
+    def create(
+        self, limits: Limits, *, gpu: bool = False, kind: str = "numpy", preload: tuple[str, ...] = ()
+    ) -> Sandbox:
+        """A ready sandbox for (kind, limits, gpu, preload) if the pool holds a live one, else a fresh one."""
+        key = Key(kind, limits, gpu, tuple(preload))
         if os.getpid() != self.pid:  # a forked child: the parent's containers and client are not ours
             return self._cold(key)
         now = self.clock()
@@ -245,7 +248,7 @@ class WarmPool:
             if self._stopped.is_set():
                 break
             try:
-                sandbox = self.backend.create(key.limits, gpu=key.gpu, kind=key.kind)
+                sandbox = self.backend.create(key.limits, gpu=key.gpu, kind=key.kind, preload=key.preload)
             except SandboxUnavailable as exc:  # the engine is down or the image missing: the cold path reports it
                 self.stats["create_failed"] += 1
                 self._backoff_until = self.clock() + 5.0
@@ -296,7 +299,7 @@ class WarmPool:
 
     def _cold(self, key: Key) -> Sandbox:
         self.stats["cold"] += 1
-        sandbox = self.backend.create(key.limits, gpu=key.gpu, kind=key.kind)
+        sandbox = self.backend.create(key.limits, gpu=key.gpu, kind=key.kind, preload=key.preload)
         return self._hand_out(sandbox, warm=False)
 
     def _hand_out(self, sandbox: Sandbox, *, warm: bool) -> PooledSandbox:

@@ -59,7 +59,10 @@ class ProcessBackend:
             self._image_id = "process-" + digest.hexdigest()[:12]
         return self._image_id
 
-    def create(self, limits: Limits, *, gpu: bool = False, kind: str = "numpy") -> ProcessSandbox:
+    def create(
+        self, limits: Limits, *, gpu: bool = False, kind: str = "numpy", preload: tuple[str, ...] = ()
+    ) -> ProcessSandbox:
+        # preload is ignored: this sandbox starts when it is fed, so nothing could be started ahead.
         return ProcessSandbox(limits, self.python, gpu=gpu and self.has_gpu)
 
 
@@ -93,6 +96,7 @@ class ProcessSandbox:
             "PATH": "/usr/bin:/bin",
             "HOME": self.workdir,
             "OMP_NUM_THREADS": "1",
+            "TENSORDOJO_SPARES": "0",  # no runner may outlive a killed run here: each starts when needed
         }
         gpu = self.gpu
         if gpu:  # what CUDA and Triton need to find the driver and a compiler

@@ -1,9 +1,12 @@
 """The learner's process: a fresh interpreter that runs one call at a time. It decides nothing.
 
-Started by the supervisor as ``python3 -I runner.py REQUEST_FD RESULT_FD``
+Started by the supervisor as ``python3 -I runner.py REQUEST_FD RESULT_FD [PRELOAD]``
 (fork + exec: it inherits no memory from the supervisor, so it holds nothing
-but what it is sent). The conversation, one frame each way at a time:
+but what it is sent). It may be started before the job exists (a spare, see
+supervisor.Spares): it then imports PRELOAD (e.g. ``numpy,torch``) while
+nothing secret is anywhere near it. The conversation, one frame each way at a time:
 
+    runner -> supervisor   preloaded  the PRELOAD modules are imported; nothing of the job is here yet
     supervisor -> runner   init     {modules, rules, cpus}; payload: the submission's source
     runner -> supervisor   booted   NumPy/PyTorch imported, audit hooks installed
                                     (the last frame sent before learner code runs)
@@ -101,6 +104,17 @@ def _sync(torch) -> None:
         torch.cuda.synchronize()
 
 
+def _load(modules: list[str]) -> tuple:
+    """Import what the job's code may use (idempotent): returns (fixtures, torch), either None."""
+    fixtures = torch = None
+    if "numpy" in modules or "torch" in modules:
+        codec.load_numpy()
+        import fixtures
+    if "torch" in modules:
+        import torch
+    return fixtures, torch
+
+
 def main() -> None:
     request_fd, result_fd = int(sys.argv[1]), int(sys.argv[2])
     _reset_signals()
@@ -109,18 +123,17 @@ def main() -> None:
             handle.write("1000")  # the kernel should kill the learner, not the supervisor
     except OSError:
         pass
+    preload = [name for name in (sys.argv[3] if len(sys.argv) > 3 else "").split(",") if name]
+    _load(preload)  # the slow part of a start (NumPy, PyTorch), done ahead of the job when we are a spare
+    write_frame(result_fd, {"type": "preloaded"})
     first = read_frame(request_fd)
     if first is None or first[0].get("type") != "init":
         raise SystemExit(3)
     config, source = first
     modules = list(config.get("modules", []))
-    torch = fixtures = clock = None
-    if "numpy" in modules or "torch" in modules:
-        codec.load_numpy()
-        import fixtures
-    if "torch" in modules:
-        import torch
-
+    fixtures, torch = _load(modules)
+    clock = None
+    if torch is not None:
         torch.set_num_threads(max(1, int(config.get("cpus", 1))))
         if torch.cuda.is_available():  # the GPU sandbox: this process's share of the GPU's memory
             import gpu_timing

@@ -46,6 +46,7 @@ import time
 import traceback
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+RUNNER = os.path.join(HERE, "runner.py")
 sys.path.insert(0, HERE)
 
 import npy  # noqa: E402
@@ -64,6 +65,9 @@ CHILD_BLOB = re.compile(r"^[A-Za-z0-9]{1,16}$")
 RESULT_KEYS = {"type", "status", "value", "error", "message", "blobs", "device_s", "tampered"}
 RESULT_STATUSES = {"returned", "raised", "missing_entry", "unsupported"}
 PR_SET_DUMPABLE = 4
+PRELOAD_ENV = "TENSORDOJO_PRELOAD"  # the modules spare runners import before the job arrives
+SPARES_ENV = "TENSORDOJO_SPARES"  # how many runners to keep started ahead (default: 2, 1 with PyTorch)
+PRELOADED_MAX = 1 << 10  # the only frame a spare sends before its job: {"type": "preloaded"}
 
 
 class Protocol(Exception):
@@ -182,19 +186,24 @@ class Output:
 
 
 class Child:
-    """One runner process and its three pipes."""
+    """One runner process and its three pipes.
 
-    def __init__(self, config: dict, source: bytes, output: Output, max_result: int):
+    Started ahead of the job (a spare, see Spares) or on demand; ``begin`` hands it the
+    source and the configuration. Until then it holds nothing of the job.
+    """
+
+    def __init__(self, preload: list[str]):
         request_r, self.request_w = os.pipe()
         self.result_r, result_w = os.pipe()
         self.output_r, output_w = os.pipe()
-        self.output = output
-        self.reader = FrameReader(max_result)
+        self.output: Output | None = None  # what it prints before ``begin`` is not the learner's
+        self.reader = FrameReader(PRELOADED_MAX)
         self.status: int | None = None
+        self.preloaded = False
         self.oom_before = oom_kills()
         try:
             self.process = subprocess.Popen(
-                [sys.executable, "-I", os.path.join(HERE, "runner.py"), str(request_r), str(result_w)],
+                [sys.executable, "-I", RUNNER, str(request_r), str(result_w), ",".join(preload)],
                 stdin=subprocess.DEVNULL,
                 stdout=output_w,
                 stderr=output_w,
@@ -214,7 +223,31 @@ class Child:
                 fcntl.fcntl(fd, fcntl.F_SETPIPE_SZ, PIPE_BYTES)
             except (OSError, AttributeError):
                 pass
+        self.pending_write: list = []
+
+    def begin(self, config: dict, source: bytes, output: Output, max_result: int) -> None:
+        """The job's part: from here on what it prints and returns counts."""
+        while self.output_r is not None and self._read(self.output_r):  # printed while preloading: not shown
+            pass
+        self.output = output
+        self.reader.max_payload = max_result
+        self.oom_before = oom_kills()  # an earlier phase's OOM kill is not this child's
         self.pending_write = [encode_frame(config, len(source)), source]
+
+    def wait_preloaded(self, deadline: float) -> None:
+        """Read the ``preloaded`` frame (its imports are done); Boot if it does not come."""
+        if self.preloaded:
+            return
+        try:
+            meta, _, _ = self.exchange(deadline)
+        except (TimeoutError, Protocol, OverflowError) as exc:
+            raise Boot(f"the runner did not start: {type(exc).__name__} {exc}") from exc
+        if meta != {"type": "preloaded"}:
+            raise Boot(f"the runner did not start: {str(meta)[:300]}")
+        self.preloaded = True
+
+    def alive(self) -> bool:
+        return self.poll(0.0) is None
 
     # -- moving bytes -------------------------------------------------------
     def exchange(self, deadline: float, request: list | None = None) -> tuple[dict, bytes, float]:
@@ -307,7 +340,7 @@ class Child:
             os.close(self.output_r)
             self.output_r = None
             return
-        if self.output.take(chunk):
+        if self.output is not None and self.output.take(chunk):
             raise OverflowError("output_limit")
 
     def drain_output(self, until: float) -> None:
@@ -353,8 +386,8 @@ class Child:
             return f"signal_{signal_name(number)}"
         return f"exited_{os.WEXITSTATUS(status)}"
 
-    def close(self, gently: bool) -> None:
-        """End the child and everything it started; close our pipe ends."""
+    def close(self, gently: bool, spares: Spares | None = None) -> None:
+        """End the child and everything it started (but the spares); close our pipe ends."""
         if self.request_w is not None:
             os.close(self.request_w)
             self.request_w = None
@@ -362,9 +395,17 @@ class Child:
             stop = time.monotonic() + EXIT_GRACE_S
             self.poll(stop)
             self.drain_output(stop)
-        kill_everything(self.pid)
+        keep = spares.pids() if spares is not None else frozenset()
+        kill_everything(self.pid, keep)
         self.poll(time.monotonic() + 2.0)
-        reap_all(time.monotonic() + 1.0)
+        reap_all(time.monotonic() + 1.0, keep, spares.reaped if spares is not None else None)
+        self.discard()
+
+    def discard(self) -> None:
+        """Close our pipe ends (the process is gone or about to be)."""
+        if self.request_w is not None:
+            os.close(self.request_w)
+            self.request_w = None
         for name in ("result_r", "output_r"):
             fd = getattr(self, name)
             if fd is not None:
@@ -372,18 +413,134 @@ class Child:
                 setattr(self, name, None)
 
 
-def kill_everything(pid: int) -> None:
-    """The child's process group, and as the namespace's init every other process too."""
+class Spares:
+    """Runners started before they are needed, so a phase need not wait for an interpreter.
+
+    In a pooled container the first ones start before the job exists and import the
+    job's modules (PRELOAD_ENV) while the container waits; later ones start while an
+    earlier phase runs, never during a timed phase, and are settled (their imports
+    done) before a timed phase starts, so no start-up competes with a timed call.
+    No learner code runs in a spare until it is taken; each is taken at most once.
+    """
+
+    def __init__(self, preload: list[str], count: int):
+        self.preload, self.count = preload, count
+        self.ready: list[Child] = []
+        self.fill(count)
+
+    def fill(self, want: int) -> None:
+        while len(self.ready) < min(want, self.count):
+            try:
+                self.ready.append(Child(self.preload))
+            except OSError:  # out of processes or memory: phases start their own runner
+                return
+
+    def take(self) -> Child | None:
+        while self.ready:
+            child = self.ready.pop(0)
+            if child.alive():
+                return child
+            child.discard()  # killed from outside (a learner's process may do that): start a fresh one
+        return None
+
+    def pids(self) -> frozenset[int]:
+        return frozenset(child.pid for child in self.ready if child.status is None)
+
+    def reaped(self, pid: int, status: int) -> None:
+        for child in self.ready:
+            if child.pid == pid:
+                child.status = status
+                child.process.returncode = -1
+
+    def settle(self, deadline: float) -> None:
+        """Wait until every spare has imported its modules (before a timed phase)."""
+        for child in list(self.ready):
+            try:
+                child.wait_preloaded(deadline)
+            except Boot:
+                self.ready.remove(child)
+                self._end(child)
+
+    def stop(self) -> None:
+        for child in self.ready:
+            self._end(child)
+        self.ready = []
+
+    @staticmethod
+    def _end(child: Child) -> None:
+        for target in (lambda: os.killpg(child.pid, signal.SIGKILL), lambda: os.kill(child.pid, signal.SIGKILL)):
+            try:
+                target()
+            except OSError:
+                pass
+        child.poll(time.monotonic() + 1.0)
+        child.discard()
+
+
+def spare_settings(environ) -> tuple[list[str], int]:
+    """What spares import and how many to keep: the backend says which modules (PRELOAD_ENV)."""
+    preload = [name for name in environ.get(PRELOAD_ENV, "").split(",") if name in ("numpy", "torch")]
+    try:
+        count = int(environ.get(SPARES_ENV, ""))
+    except ValueError:
+        count = 2  # the visible phase's runner and the hidden phase's (a timed phase's starts during the hidden one)
+    return preload, max(0, min(count, 3))
+
+
+def kill_everything(pid: int, keep: frozenset[int] = frozenset()) -> None:
+    """The child's process group, and as the namespace's init every other process but ``keep``.
+
+    ``keep`` are the spares: runners started before the job, which no learner code has run in.
+    To spare them, every process is first stopped (SIGSTOP to -1 reaches forks in flight too),
+    so the sweep that follows sees a process table nobody can add to; then the spares go on.
+    """
     for target in (lambda: os.killpg(pid, signal.SIGKILL), lambda: os.kill(pid, signal.SIGKILL)):
         try:
             target()
         except OSError:
             pass
-    if os.getpid() == 1:
+    if os.getpid() != 1:
+        return
+    if not keep:
         try:
             os.kill(-1, signal.SIGKILL)  # every process but us: forks that left the group
         except OSError:
             pass
+        return
+    try:
+        os.kill(-1, signal.SIGSTOP)
+    except OSError:
+        pass
+    for _ in range(5):  # one sweep is enough once everything is stopped; the rest is belt and braces
+        victims = [other for other in living_pids() if other not in keep]
+        if not victims:
+            break
+        for victim in victims:
+            try:
+                os.kill(victim, signal.SIGKILL)
+            except OSError:
+                pass
+    for spare in keep:
+        try:
+            os.kill(spare, signal.SIGCONT)
+        except OSError:
+            pass
+
+
+def living_pids() -> list[int]:
+    """Every process of the namespace but PID 1 that is not yet a zombie (from /proc)."""
+    found = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit() or entry == "1":
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", "rb") as handle:
+                state = handle.read().rpartition(b")")[2].split()[0]
+        except (OSError, IndexError):
+            continue
+        if state not in (b"Z", b"X"):
+            found.append(int(entry))
+    return found
 
 
 def clear_scratch() -> None:
@@ -400,16 +557,22 @@ def clear_scratch() -> None:
             pass
 
 
-def reap_all(until: float) -> None:
+def reap_all(until: float, keep: frozenset[int] = frozenset(), on_reaped=None) -> None:
+    """As init: reap every dead process until only us and ``keep`` are left (or ``until``)."""
     if os.getpid() != 1:
         return
-    while time.monotonic() < until:
+    while True:
         try:
-            reaped, _ = os.waitpid(-1, os.WNOHANG)
+            reaped, status = os.waitpid(-1, os.WNOHANG)
         except ChildProcessError:
             return
-        if reaped == 0:
-            time.sleep(0.005)
+        if reaped:
+            if on_reaped is not None:
+                on_reaped(reaped, status)  # a spare that died: no longer ours to hand out
+            continue
+        if time.monotonic() >= until or (keep and not set(living_pids()) - keep):
+            return
+        time.sleep(0.005)
 
 
 def check_result(meta: dict, payload: bytes) -> tuple[dict, dict[str, bytes]]:
@@ -434,8 +597,11 @@ def check_result(meta: dict, payload: bytes) -> tuple[dict, dict[str, bytes]]:
 class Run:
     """The whole job: phases in order, the report, the blobs."""
 
-    def __init__(self, job: dict, source: bytes, arrays: dict[str, bytes]):
+    def __init__(self, job: dict, source: bytes, arrays: dict[str, bytes], spares: Spares | None = None):
         self.job, self.source, self.arrays = job, source, arrays
+        self.spares = spares or Spares([], 0)
+        self.timed_phase = False
+        self.phases_after = 0
         limits = job["limits"]
         self.limits = limits
         wall = float(limits["wall_s"])
@@ -465,8 +631,13 @@ class Run:
 
     def run(self) -> None:
         started = time.monotonic()
-        for phase in self.job["phases"]:
+        phases = self.job["phases"]
+        for number, phase in enumerate(phases):
             pending = list(phase["cases"])
+            self.timed_phase = any(self.cases[case_id].get("timing") for case_id in pending)
+            self.phases_after = len(phases) - number - 1
+            if self.timed_phase:  # nothing may be starting beside a timed call
+                self.spares.settle(min(time.monotonic() + BOOT_S, self.budget.hard))
             output = Output(
                 int(self.limits["output_keep_bytes"]) if phase.get("keep_output") else 0,
                 int(self.limits["output_max_bytes"]),
@@ -512,11 +683,15 @@ class Run:
         the learner's time limit, not our failure.
         """
         booting = time.monotonic()
-        child = Child(self.config, self.source, output, self.result_room)
+        child = self.spares.take() or Child(self.spares.preload)
+        if not self.timed_phase:  # the next phase's runner starts while this one runs
+            self.spares.fill(self.phases_after)
+        child.begin(self.config, self.source, output, self.result_room)
         cause = None
         try:
             boot_deadline = booting + BOOT_S if first else min(booting + BOOT_S, self.budget.deadline)
             try:
+                child.wait_preloaded(min(boot_deadline, self.budget.hard))
                 meta, _, _ = child.exchange(min(boot_deadline, self.budget.hard))
             except TimeoutError as exc:
                 if min(boot_deadline, self.budget.hard) < booting + BOOT_S:
@@ -554,7 +729,7 @@ class Run:
             cause = child.death_cause() if child.status is not None else "protocol"
             self.interfered = cause == "protocol"
         finally:
-            child.close(gently=cause is None)
+            child.close(gently=cause is None, spares=self.spares)
             clear_scratch()
         if cause is not None:
             self.report["limits_hit"].append(cause)
@@ -631,12 +806,19 @@ def write_report(report: dict, blobs: dict[str, bytes], out, marker: str = "") -
 def main() -> None:
     ignore_signals()
     make_undumpable()
-    job, source, arrays = read_job(sys.stdin.buffer)
-    run = Run(job, source, arrays)
+    # Before the job exists (a pooled container waits here): start the runners it will need.
+    spares = Spares(*spare_settings(os.environ))
+    try:
+        job, source, arrays = read_job(sys.stdin.buffer)
+    except BaseException:
+        spares.stop()
+        raise
+    run = Run(job, source, arrays, spares)
     try:
         run.run()
     except Exception:  # noqa: BLE001 - our bug: report it as ours, with what we have
         run.report["harness_errors"].append(traceback.format_exc()[-4000:])
+    spares.stop()
     if os.getpid() == 1:  # no learner process may be alive to write after the marker
         try:
             os.kill(-1, signal.SIGKILL)

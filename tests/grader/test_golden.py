@@ -94,7 +94,7 @@ class GoldenBackend:
     def check(self) -> dict:
         return {"ok": True}
 
-    def create(self, limits, *, gpu: bool = False, kind: str = "numpy") -> GoldenSandbox:
+    def create(self, limits, *, gpu: bool = False, kind: str = "numpy", preload=()) -> GoldenSandbox:
         return GoldenSandbox(self.folder)
 
 

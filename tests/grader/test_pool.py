@@ -37,7 +37,7 @@ class FakeBackend:
         self.made: list[FakeSandbox] = []
         self.fail = False
 
-    def create(self, limits: Limits, *, gpu: bool = False, kind: str = "numpy") -> FakeSandbox:
+    def create(self, limits: Limits, *, gpu: bool = False, kind: str = "numpy", preload=()) -> FakeSandbox:
         if self.fail:
             raise SandboxUnavailable("engine down")
         sandbox = FakeSandbox(len(self.made), kind, limits)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import signal
+import time
 
 import pytest
 
@@ -46,3 +48,37 @@ def test_the_learners_time_is_given_back_only_up_to_the_hard_stop():
 def test_a_lying_blob_table_is_a_protocol_violation_not_a_crash(blobs):
     with pytest.raises(supervisor.Protocol):
         supervisor.check_result({"type": "result", "status": "returned", "value": 1, "blobs": blobs}, b"\0" * 8)
+
+
+def test_spares_import_what_the_backend_names_and_nothing_else():
+    assert supervisor.spare_settings({"TENSORDOJO_PRELOAD": "numpy,torch"}) == (["numpy", "torch"], 2)
+    assert supervisor.spare_settings({"TENSORDOJO_PRELOAD": "numpy,os,subprocess"}) == (["numpy"], 2)
+    assert supervisor.spare_settings({"TENSORDOJO_SPARES": "0"}) == ([], 0)
+    assert supervisor.spare_settings({"TENSORDOJO_SPARES": "99"}) == ([], 3)
+    assert supervisor.spare_settings({"TENSORDOJO_SPARES": "many"}) == ([], 2)
+
+
+def test_a_spare_runner_is_started_before_the_job_and_says_when_its_imports_are_done():
+    spares = supervisor.Spares([], 2)
+    try:
+        assert len(spares.pids()) == 2
+        spares.settle(time.monotonic() + 30)
+        assert all(child.preloaded for child in spares.ready)
+        child = spares.take()
+        assert child is not None and child.alive() and child.pid not in spares.pids()
+        child.discard()
+        supervisor.Spares._end(child)
+    finally:
+        spares.stop()
+    assert spares.take() is None
+
+
+def test_a_spare_killed_from_outside_is_never_handed_out():
+    spares = supervisor.Spares([], 1)
+    try:
+        victim = spares.ready[0]
+        os.kill(victim.pid, signal.SIGKILL)
+        victim.poll(time.monotonic() + 5)
+        assert spares.take() is None  # the phase starts a fresh runner instead
+    finally:
+        spares.stop()
