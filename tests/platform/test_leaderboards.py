@@ -138,3 +138,17 @@ def test_two_workers_folding_one_learners_attempts_at_once_both_count(
     for scope in (None, cohort.id):
         row = BestResult.objects.get(user=learner, exercise=exercise, cohort_id=scope)
         assert (row.score, row.attempts) == (10.0, 2)
+
+
+@pytest.mark.parametrize("zone", ["UTC", "Asia/Kolkata", "America/St_Johns"])
+def test_the_board_writes_when_a_result_was_reached_as_the_date_filter_did(zone):
+    from datetime import UTC, datetime
+
+    from django.template import Context, Template
+    from django.utils import timezone
+
+    fast = Template("{% load tensordojo %}{{ when|to_minute }}")
+    django = Template('{{ when|date:"Y-m-d H:i" }}')
+    with timezone.override(zone):
+        for when in (datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC), datetime(2026, 12, 31, 23, 59, 59, tzinfo=UTC), None):
+            assert fast.render(Context({"when": when})) == django.render(Context({"when": when}))

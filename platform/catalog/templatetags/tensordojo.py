@@ -42,6 +42,14 @@ def get_item(mapping, key):
     return mapping.get(key) if hasattr(mapping, "get") else None
 
 
+@register.filter(expects_localtime=True)
+def to_minute(value) -> str:
+    """`|date:"Y-m-d H:i"` (in the current time zone) in a fraction of its time: a board shows a hundred."""
+    if not value:
+        return ""
+    return f"{value.year:04d}-{value.month:02d}-{value.day:02d} {value.hour:02d}:{value.minute:02d}"
+
+
 @register.filter
 def ms(seconds):
     return "" if seconds is None else f"{seconds * 1000:.3f} ms"
