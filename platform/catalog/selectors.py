@@ -74,6 +74,7 @@ def hint_use_for(*, user_ids, exercise_ids) -> dict[tuple[int, int], int]:
     """Hints opened per (user id, exercise id), for the cohort grid. One query."""
     rows = (
         HintUnlock.objects.filter(user_id__in=list(user_ids), exercise_id__in=list(exercise_ids))
+        .order_by()  # no joins for the model's ordering: a count needs none
         .values("user_id", "exercise_id")
         .annotate(n=Count("id"))
     )
@@ -117,8 +118,13 @@ class ExplanationState:
     learner_code: str = ""
 
 
-def explanation_state(*, user, exercise: Exercise, now: datetime | None = None) -> ExplanationState:
-    """Open after an accepted submission, or once a cohort deadline of the learner has passed."""
+def explanation_state(
+    *, user, exercise: Exercise, now: datetime | None = None, deadlines: list[Deadline] | None = None
+) -> ExplanationState:
+    """Open after an accepted submission, or once a cohort deadline of the learner has passed.
+
+    `deadlines`: the learner's deadlines_for this exercise, when the caller already has them.
+    """
     if not user.is_authenticated:
         return ExplanationState(False, "Log in and solve the exercise to read its explanation.")
     from accounts.services import is_instructor
@@ -128,7 +134,9 @@ def explanation_state(*, user, exercise: Exercise, now: datetime | None = None) 
     accepted = _attempts(user, exercise).filter(verdict="accepted").order_by("-created_at").first()
     if accepted is not None:
         return ExplanationState(True, "You solved it: here is the idea and the reference solution.", accepted.source)
-    passed = [d for d in deadlines_for(user=user, exercise=exercise, now=now) if d.passed]
+    if deadlines is None:
+        deadlines = deadlines_for(user=user, exercise=exercise, now=now)
+    passed = [d for d in deadlines if d.passed]
     if passed:
         latest = _attempts(user, exercise).order_by("-created_at").first()
         return ExplanationState(

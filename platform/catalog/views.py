@@ -58,6 +58,7 @@ def exercise_detail(request, slug: str):
         if latest is not None:
             code = latest.source
         history = submissions_for_exercise(user=request.user, exercise=exercise)[:20]
+    deadlines = deadlines_for(user=request.user, exercise=exercise)
     return render(
         request,
         "catalog/exercise_detail.html",
@@ -68,8 +69,8 @@ def exercise_detail(request, slug: str):
             "history": history,
             "config": version.config if version else {},
             "hints": hint_state(user=request.user, exercise=exercise),
-            "explanation": explanation_state(user=request.user, exercise=exercise),
-            "deadlines": deadlines_for(user=request.user, exercise=exercise),
+            "explanation": explanation_state(user=request.user, exercise=exercise, deadlines=deadlines),
+            "deadlines": deadlines,
             "section": lesson_section_for(exercise=exercise),
             "prerequisites": exercise_titles(slugs=exercise.prerequisites),
             "proof": proof_for(exercise=exercise),
