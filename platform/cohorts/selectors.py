@@ -223,19 +223,23 @@ class GradeBook:
 GRADE_BOOK_SECONDS = 3600  # an idle cohort's book leaves the cache; a changed one is never read again anyway
 
 
-def grade_book_stamp(*, cohort: Cohort) -> tuple:
+def grade_book_stamp(*, cohort: Cohort, links: list[CohortExercise] | None = None) -> tuple:
     """Everything a cohort's grade book is computed from, short of the grades themselves (three small queries).
 
     Its learners (by id), its exercises with their deadlines, and its grades version
     (cohorts.grades_version), which changes in the transaction that changes a grade.
+    `links`: the cohort's links with `due` (cohort_links), when the caller already has them.
     """
     learners = tuple(
         Membership.objects.filter(cohort=cohort, role=Membership.LEARNER)
         .order_by("user_id")
         .values_list("user_id", flat=True)
     )
-    links = tuple(_with_due().filter(cohort=cohort).order_by("exercise_id").values_list("exercise_id", "due"))
-    return grades_version(cohort_id=cohort.pk), learners, links
+    if links is None:
+        due = tuple(_with_due().filter(cohort=cohort).order_by("exercise_id").values_list("exercise_id", "due"))
+    else:
+        due = tuple(sorted((link.exercise_id, link.due) for link in links))
+    return grades_version(cohort_id=cohort.pk), learners, due
 
 
 def cohort_grade_book(*, cohort: Cohort, stamp: tuple | None = None) -> GradeBook:
@@ -402,7 +406,7 @@ class CohortDashboard:
     def __init__(self, *, cohort: Cohort, links: list[CohortExercise], search: str = "", only_exercise: str = ""):
         self.cohort = cohort
         self.grid_links = _only(links, only_exercise)
-        self._book_stamp = grade_book_stamp(cohort=cohort)
+        self._book_stamp = grade_book_stamp(cohort=cohort, links=links)
         self._learners = _grid_learners(cohort=cohort, search=search)
         self._hints = _grid_hints(learners=self._learners, links=self.grid_links)
         shown = [(link.exercise_id, link.exercise.slug, link.exercise.title, link.exercise.points) for link in links]
