@@ -399,8 +399,9 @@ class CohortDashboard:
 
     `stamp` is a digest of everything they are computed from: the grade book's stamp, the
     learners shown with their names, the hints they opened, the exercises shown (titles,
-    points, order), the filters and the time zone. The page keeps its rendering under it;
-    `rows` and `stats` are computed only when it has none (a few small queries otherwise).
+    points, order), the filters and the time zone. The page keeps its rendering under
+    `cache_key` (one per cohort and filter) with the stamp; `rows` and `stats` are computed
+    only when the stamp has changed (a few small queries otherwise).
     """
 
     def __init__(self, *, cohort: Cohort, links: list[CohortExercise], search: str = "", only_exercise: str = ""):
@@ -413,6 +414,8 @@ class CohortDashboard:
         parts = (cohort.pk, self._book_stamp, shown, only_exercise, search, self._learners, sorted(self._hints.items()))
         parts += (timezone.get_current_timezone_name(),)
         self.stamp = hashlib.blake2b(repr(parts).encode(), digest_size=16).hexdigest()
+        filters = hashlib.blake2b(repr((search, only_exercise)).encode(), digest_size=8).hexdigest()
+        self.cache_key = f"cohorts:dashboard:{cohort.pk}:{filters}"
 
     @cached_property
     def book(self) -> GradeBook:

@@ -151,6 +151,18 @@ def test_a_grading_changes_the_version_of_the_learners_cohorts_only(
     assert other.id not in after
 
 
+def test_a_cohort_that_keeps_changing_keeps_one_rendering_in_the_cache(watching, learner, cohort, exercise, sent_tasks):
+    from django.core.cache import cache
+
+    cohort_join(user=learner, code=cohort.join_code)
+    for score in (2.5, 5, 7.5):
+        submit(learner, exercise, score=score)
+        assert f"{score:.1f}<small>" in grid_row(watching, cohort, "ada")
+
+    kept = [key for key in cache._cache if "cohorts:dashboard:" in key]  # LocMemCache, as the tests configure
+    assert len(kept) == 1
+
+
 def submission_queries(client, cohort) -> list[str]:
     with CaptureQueriesContext(connection) as queries:
         assert client.get(reverse("cohorts:detail", args=[cohort.id])).status_code == 200
