@@ -224,6 +224,46 @@ def job_marker(job: bytes) -> str:
         return json.loads(archive.extractfile(member).read())["report_marker"]
 
 
+class ReportEnd:
+    """Spots, in a sandbox's growing stdout, that our whole report has arrived.
+
+    The grader can then judge without waiting for the container to exit (which costs
+    tens of milliseconds of teardown). Only what follows the run's marker counts, and
+    the supervisor writes that after every learner process is dead; the report is a tar
+    stream, complete at its first all-zero block. Anything unexpected answers "not yet",
+    and the caller reads on until the stream ends, as it would without this.
+    """
+
+    BLOCK = 512
+
+    def __init__(self, marker: str):
+        self.needle = REPORT_PREFIX + marker.encode() + b"\n"
+        self.searched = 0
+        self.offset: int | None = None  # where the next tar header starts, once the marker is found
+        self.done = False
+
+    def seen(self, stream: bytes | bytearray) -> bool:
+        if self.done:
+            return True
+        if self.offset is None:
+            at = stream.find(self.needle, max(0, self.searched - len(self.needle)))
+            self.searched = len(stream)
+            if at < 0:
+                return False
+            self.offset = at + len(self.needle)
+        while len(stream) >= self.offset + self.BLOCK:
+            header = bytes(stream[self.offset : self.offset + self.BLOCK])
+            if not any(header):
+                self.done = True
+                return True
+            try:
+                size = int(header[124:136].rstrip(b"\0 ").decode("ascii") or "0", 8)
+            except ValueError:  # not a header we wrote (or a size in base 256): wait for the stream's end
+                return False
+            self.offset += self.BLOCK + -(-size // self.BLOCK) * self.BLOCK
+        return False
+
+
 def report_after_marker(stream: bytes, marker: str) -> bytes:
     """The supervisor's report: what follows the run's marker on the sandbox's stdout.
 

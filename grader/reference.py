@@ -104,6 +104,18 @@ class ExpectedStore:
             self._memory[key] = expected
         return expected
 
+    def missing(self, exercise: Exercise, backend: Backend) -> list[int]:
+        """The pool seeds whose reference outputs are not on disk yet."""
+        return [i for i in range(self.pool_size) if not (self.root / f"{self.key(exercise, backend, i)}.tar").is_file()]
+
+    def warm(self, exercise: Exercise, backend: Backend) -> int:
+        """Compute every pool seed's reference outputs now (once per version and image), not on a
+        learner's submission. Returns how many reference runs it took."""
+        missing = self.missing(exercise, backend)
+        for index in missing:
+            self.get(exercise, backend, index)
+        return len(missing)
+
     def _run_reference(self, exercise: Exercise, packed: PackedCases, backend: Backend) -> bytes:
         limits = reference_limits(exercise)
         job = reference_job(exercise, packed)

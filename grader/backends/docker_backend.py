@@ -20,6 +20,7 @@ from docker.types import DeviceRequest, LogConfig, Ulimit
 import docker
 from grader.backends.base import RunOutcome, SandboxUnavailable
 from grader.limits import Limits
+from grader.protocol import ReportEnd, job_marker
 
 DEFAULT_IMAGE = "tensordojo/sandbox:latest"
 DEFAULT_STDLIB_IMAGE = "tensordojo/sandbox-stdlib:latest"  # no NumPy: exercises that forbid it run here
@@ -225,6 +226,7 @@ class DockerSandbox:
         self.raw = None
         self.started_at = 0.0
         self.fed_at = 0.0
+        self.report_end: ReportEnd | None = None
 
     def start(self) -> None:
         try:
@@ -240,6 +242,10 @@ class DockerSandbox:
     def feed(self, job: bytes) -> None:
         self.fed_at = time.monotonic()
         try:
+            self.report_end = ReportEnd(job_marker(job))
+        except Exception:  # not a job of ours (tests feed raw bytes): read until the stream ends
+            self.report_end = None
+        try:
             self.raw.sendall(job)
             self.raw.shutdown(socket.SHUT_WR)
         except OSError:
@@ -252,7 +258,7 @@ class DockerSandbox:
         deadline = self.fed_at + limits.wall_s + limits.startup_grace_s
         stdout_cap = limits.result_max_bytes + REPORT_SLACK
         stdout, stderr = bytearray(), bytearray()
-        timed_out = overflow = False
+        timed_out = overflow = complete = False
         try:
             for stream, payload in _demux(self.raw, deadline):
                 if stream == 2:
@@ -262,13 +268,16 @@ class DockerSandbox:
                     if len(stdout) > stdout_cap:
                         overflow = True
                         break
+                    if self.report_end is not None and self.report_end.seen(stdout):
+                        complete = True  # the supervisor is exiting: judge now, not after its teardown
+                        break
         except TimeoutError:
             timed_out = True
         except OSError:
             pass  # connection closed under us: the container is gone; inspect below
         if timed_out or overflow:
             self._kill()
-        exit_code, oom = self._wait(deadline)
+        exit_code, oom = self._state_now() if complete else self._wait(deadline)
         if exit_code is None:
             timed_out = True
             self._kill()
@@ -292,6 +301,14 @@ class DockerSandbox:
         except (DockerException, OSError, ValueError):
             # requests raises ReadTimeout (an OSError subclass) when the wait times out.
             return None, False
+
+    def _state_now(self) -> tuple[int | None, bool]:
+        """After a complete report: exit status 0 (its writer is done) and the OOM flag as it stands."""
+        try:
+            self.container.reload()
+            return 0, bool(self.container.attrs["State"].get("OOMKilled"))
+        except (DockerException, OSError, ValueError):
+            return 0, False
 
     def _kill(self) -> None:
         try:

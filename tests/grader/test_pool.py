@@ -321,3 +321,32 @@ def test_a_pooled_docker_container_removed_under_the_pool_is_detected_and_the_co
         assert pool.stats["stale"] == 1 and pool.stats["warm"] == 0
     finally:
         pool.stop()
+
+
+def test_a_used_sandbox_is_removed_by_the_pools_thread_off_the_learners_path():
+    backend = FakeBackend()
+    pool = WarmPool(backend, {"numpy": 1}, tick_s=0.05, alive=lambda s: not s.dead)
+    try:
+        sandbox = pool.create(Limits(), kind="numpy")
+        sandbox.feed(b"job")
+        sandbox.collect()
+        sandbox.destroy()  # returns at once; the pool's thread removes it
+        deadline = time.monotonic() + 5
+        while not sandbox.inner.destroyed and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert sandbox.inner.destroyed
+        with pytest.raises(RuntimeError):
+            sandbox.feed(b"again")  # never reused
+    finally:
+        pool.stop()
+
+
+def test_stopping_the_pool_removes_what_waits_to_be_removed():
+    backend = FakeBackend()
+    pool = WarmPool(backend, {"numpy": 1}, tick_s=60.0, alive=lambda s: not s.dead)
+    sandboxes = [pool.create(Limits(), kind="numpy") for _ in range(3)]
+    for sandbox in sandboxes:
+        sandbox.destroy()
+    pool.stop()
+    assert all(sandbox.inner.destroyed for sandbox in sandboxes)
+    assert all(made.destroyed for made in backend.made)

@@ -139,3 +139,39 @@ def test_every_job_carries_a_fresh_random_marker():
     ]
     first, second = (job_marker(job) for job in jobs)
     assert first != second and len(first) == 32
+
+
+def _report_stream(marker: str, members: dict[str, bytes], before: bytes = b"") -> bytes:
+    import io as _io
+    import tarfile as _tarfile
+
+    out = _io.BytesIO()
+    out.write(before + b"tensordojo-report:" + marker.encode() + b"\n")
+    with _tarfile.open(fileobj=out, mode="w|") as archive:
+        for name, data in members.items():
+            info = _tarfile.TarInfo(name)
+            info.size = len(data)
+            archive.addfile(info, _io.BytesIO(data))
+    return out.getvalue()
+
+
+def test_the_end_of_a_report_is_spotted_as_soon_as_its_last_block_arrives():
+    from grader.protocol import ReportEnd
+
+    stream = _report_stream("m1", {"results.json": b"{}", "c.0.b0.npy": b"x" * 1500})
+    # marker line, then each member's header block and its data rounded up to whole blocks
+    end = len(b"tensordojo-report:m1\n") + (512 + 512) + (512 + 3 * 512)  # where the all-zero block starts
+    assert stream[end : end + 512] == bytes(512)
+    watcher = ReportEnd("m1")
+    seen_at = next(n for n in range(0, len(stream) + 1, 7) if watcher.seen(stream[:n]))
+    assert end + 512 <= seen_at < end + 512 + 7
+    assert not ReportEnd("m1").seen(stream[: end + 511])
+
+
+def test_a_report_end_forged_before_the_marker_or_with_another_marker_does_not_count():
+    from grader.protocol import ReportEnd
+
+    forged = _report_stream("guess", {"results.json": b"{}"})
+    assert not ReportEnd("m1").seen(forged)
+    real_marker_only = b"\0" * 4096 + b"tensordojo-report:m1\n"
+    assert not ReportEnd("m1").seen(real_marker_only)

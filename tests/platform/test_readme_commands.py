@@ -74,6 +74,16 @@ def test_exercises_check_proves_one_exercise(newcomer_env):
     assert "1 of 1 exercises proven" in done.stdout
 
 
+def test_exercises_warm_computes_every_case_pool_once(newcomer_env):
+    assert "python manage.py exercises warm [SLUG]" in README
+    argv = [sys.executable, "manage.py", "exercises", "warm", EXERCISE]
+    first = subprocess.run(argv, cwd=ROOT, env=newcomer_env, capture_output=True, text=True, timeout=120)
+    assert first.returncode == 0, first.stdout + first.stderr
+    assert "8 case pools ready: 8 reference run(s)" in first.stdout
+    again = subprocess.run(argv, cwd=ROOT, env=newcomer_env, capture_output=True, text=True, timeout=120)
+    assert "8 case pools ready: already cached" in again.stdout
+
+
 def test_createsuperuser_without_prompts_after_migrate(newcomer_env):
     assert run("python manage.py migrate", newcomer_env).returncode == 0
     env = {

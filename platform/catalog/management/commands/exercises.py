@@ -1,7 +1,8 @@
-"""`manage.py exercises check|sync|new`: prove, load and scaffold exercise folders."""
+"""`manage.py exercises check|warm|sync|new`: prove, warm the reference cache of, load and scaffold exercise folders."""
 
 from __future__ import annotations
 
+import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -11,11 +12,17 @@ from django.core.management.base import BaseCommand, CommandError
 from catalog.services import exercises_sync
 from config.grader import sandbox_backend
 from grader.authoring import check_exercise, scaffold
-from grader.exercise import ExerciseFormatError, exercise_folders
+from grader.backends.base import SandboxUnavailable
+from grader.exercise import ExerciseFormatError, exercise_folders, load_exercise
+from grader.grading import expected_store
+from grader.reference import ReferenceBroken
 
 
 class Command(BaseCommand):
-    help = "Work with exercise folders: check (prove them), sync (load into the database), new (scaffold)."
+    help = (
+        "Work with exercise folders: check (prove them), warm (compute every case pool's reference outputs), "
+        "sync (load into the database), new (scaffold)."
+    )
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="action", required=True)
@@ -31,6 +38,11 @@ class Command(BaseCommand):
             action="store_true",
             help="write exercises/.proofs/<slug>.json (the sandbox's NumPy/PyTorch versions) for proven exercises",
         )
+        warm = sub.add_parser(
+            "warm", help="compute the reference outputs of every case pool now (after a new image or exercise version)"
+        )
+        warm.add_argument("slugs", nargs="*")
+        warm.add_argument("--jobs", type=int, default=1, help="exercises warmed at once")
         sub.add_parser("sync", help="load exercise folders into the database")
         new = sub.add_parser("new", help="scaffold a new exercise folder")
         new.add_argument("slug")
@@ -54,6 +66,33 @@ class Command(BaseCommand):
                 self.stdout.write(f"{label:12} {len(slugs):3}  {', '.join(slugs)}")
         if report.updated:
             self.stdout.write("Changed exercises can be re-graded from the cohort dashboard.")
+
+    def _warm(self, root: Path, options) -> None:
+        slugs = options["slugs"] or [p.name for p in exercise_folders(root)]
+        backend, store = sandbox_backend(), expected_store()
+        try:
+            exercises = [load_exercise(root / slug) for slug in slugs]
+        except (ExerciseFormatError, FileNotFoundError) as exc:
+            raise CommandError(str(exc)) from exc
+
+        def warm(exercise):
+            started = time.monotonic()
+            return exercise.slug, store.warm(exercise, backend), time.monotonic() - started
+
+        failed = 0
+        with ThreadPoolExecutor(max_workers=max(1, options["jobs"])) as pool:
+            futures = [pool.submit(warm, exercise) for exercise in exercises]
+            for exercise, future in zip(exercises, futures, strict=True):
+                try:
+                    slug, runs, seconds = future.result()
+                except (SandboxUnavailable, ReferenceBroken) as exc:
+                    failed += 1
+                    self.stdout.write(f"{exercise.slug:32} FAILED: {exc}")
+                    continue
+                done = "already cached" if not runs else f"{runs} reference run(s)"
+                self.stdout.write(f"{slug:32} {store.pool_size} case pools ready: {done} ({seconds:.1f} s)")
+        if failed:
+            raise CommandError(f"{failed} exercise(s) could not be warmed")
 
     def _new(self, root: Path, options) -> None:
         try:
