@@ -82,23 +82,50 @@ def instructor_sees_submission(*, user, submission: Submission) -> bool:
     return bool(set(mine) & set(counting_cohort_ids(submission=submission)))
 
 
+@dataclass(frozen=True)
+class CohortAccess:
+    """What a user is in a cohort, read with one query; is_member, is_learner and is_cohort_instructor ask it."""
+
+    role: str | None  # Membership.LEARNER or Membership.INSTRUCTOR; None: not a member
+    staff: bool
+
+    @property
+    def member(self) -> bool:
+        """Any role: learners and instructors see the cohort's page and boards."""
+        return self.role is not None
+
+    @property
+    def learner(self) -> bool:
+        """A learner of the cohort (whose work the counting rule counts)."""
+        return self.role == Membership.LEARNER
+
+    @property
+    def instructor(self) -> bool:
+        """One of the cohort's instructors, or staff."""
+        return self.staff or self.role == Membership.INSTRUCTOR
+
+
+def cohort_access(*, user, cohort: Cohort) -> CohortAccess:
+    """The user's role in the cohort (a page that needs several of the predicates below reads it once)."""
+    if not user.is_authenticated:
+        return CohortAccess(None, False)
+    role = Membership.objects.filter(cohort=cohort, user=user).values_list("role", flat=True).first()
+    return CohortAccess(role, user.is_staff)
+
+
 def is_member(*, user, cohort: Cohort) -> bool:
     """Any role: learners and instructors see the cohort's page and boards."""
-    return user.is_authenticated and Membership.objects.filter(cohort=cohort, user=user).exists()
+    return cohort_access(user=user, cohort=cohort).member
 
 
 def is_learner(*, user, cohort: Cohort) -> bool:
     """A learner of the cohort (whose work the counting rule counts)."""
-    return (
-        user.is_authenticated and Membership.objects.filter(cohort=cohort, user=user, role=Membership.LEARNER).exists()
-    )
+    return cohort_access(user=user, cohort=cohort).learner
 
 
 def is_cohort_instructor(*, user, cohort: Cohort) -> bool:
     """One of the cohort's instructors, or staff."""
-    return user.is_authenticated and (
-        user.is_staff or Membership.objects.filter(cohort=cohort, user=user, role=Membership.INSTRUCTOR).exists()
-    )
+    return user.is_authenticated and (user.is_staff or cohort_access(user=user, cohort=cohort).instructor)
 
 
 def cohorts_for_user(*, user) -> QuerySet[Cohort]:
@@ -223,18 +250,22 @@ class GradeBook:
 GRADE_BOOK_SECONDS = 3600  # an idle cohort's book leaves the cache; a changed one is never read again anyway
 
 
-def grade_book_stamp(*, cohort: Cohort, links: list[CohortExercise] | None = None) -> tuple:
+def grade_book_stamp(
+    *, cohort: Cohort, links: list[CohortExercise] | None = None, learners: tuple[int, ...] | None = None
+) -> tuple:
     """Everything a cohort's grade book is computed from, short of the grades themselves (three small queries).
 
     Its learners (by id), its exercises with their deadlines, and its grades version
     (cohorts.grades_version), which changes in the transaction that changes a grade.
-    `links`: the cohort's links with `due` (cohort_links), when the caller already has them.
+    `links` (cohort_links, with `due`) and `learners` (every learner's id, in order): when the
+    caller already has them.
     """
-    learners = tuple(
-        Membership.objects.filter(cohort=cohort, role=Membership.LEARNER)
-        .order_by("user_id")
-        .values_list("user_id", flat=True)
-    )
+    if learners is None:
+        learners = tuple(
+            Membership.objects.filter(cohort=cohort, role=Membership.LEARNER)
+            .order_by("user_id")
+            .values_list("user_id", flat=True)
+        )
     if links is None:
         due = tuple(_with_due().filter(cohort=cohort).order_by("exercise_id").values_list("exercise_id", "due"))
     else:
@@ -407,8 +438,9 @@ class CohortDashboard:
     def __init__(self, *, cohort: Cohort, links: list[CohortExercise], search: str = "", only_exercise: str = ""):
         self.cohort = cohort
         self.grid_links = _only(links, only_exercise)
-        self._book_stamp = grade_book_stamp(cohort=cohort, links=links)
         self._learners = _grid_learners(cohort=cohort, search=search)
+        everyone = None if search else tuple(sorted(learner[0] for learner in self._learners))
+        self._book_stamp = grade_book_stamp(cohort=cohort, links=links, learners=everyone)
         self._hints = _grid_hints(learners=self._learners, links=self.grid_links)
         shown = [(link.exercise_id, link.exercise.slug, link.exercise.title, link.exercise.points) for link in links]
         parts = (cohort.pk, self._book_stamp, shown, only_exercise, search, self._learners, sorted(self._hints.items()))

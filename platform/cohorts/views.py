@@ -14,12 +14,11 @@ from cohorts.forms import CohortForm, DeadlineForm, JoinForm
 from cohorts.models import Cohort, CohortExercise, Membership
 from cohorts.selectors import (
     CohortDashboard,
+    cohort_access,
     cohort_grid,
     cohort_links,
     cohorts_for_user,
     is_cohort_instructor,
-    is_learner,
-    is_member,
     learner_count,
     learner_standing,
     learner_submissions,
@@ -81,20 +80,19 @@ def cohort_join_view(request):
 @login_required
 def cohort_detail(request, cohort_id: int):
     cohort = get_object_or_404(Cohort, id=cohort_id)
-    if not is_member(user=request.user, cohort=cohort) and not request.user.is_staff:
+    access = cohort_access(user=request.user, cohort=cohort)
+    if not access.member and not request.user.is_staff:
         raise PermissionDenied("You are not a member of this cohort.")
     now = timezone.now()
     links = cohort_links(cohort=cohort)
     context = {
         "cohort": cohort,
         "links": links,
-        "instructor": is_cohort_instructor(user=request.user, cohort=cohort),
+        "instructor": access.instructor,
         "now": now,
         "timezone_name": timezone.get_current_timezone_name(),
         "learner_count": learner_count(cohort=cohort),
-        "standing": learner_standing(cohort=cohort, user=request.user, now=now)
-        if is_learner(user=request.user, cohort=cohort)
-        else [],
+        "standing": learner_standing(cohort=cohort, user=request.user, now=now) if access.learner else [],
     }
     if context["instructor"]:
         search, only = request.GET.get("q", ""), request.GET.get("exercise", "")

@@ -36,9 +36,9 @@ def submit(user, exercise, *, score, when=None):
     return graded(submission, score=score, verdict="accepted" if score == 10 else "wrong_answer")
 
 
-def grid_row(client, cohort, username) -> str:
+def grid_row(client, cohort, username, **filters) -> str:
     """The learner's row of the progress grid as the instructor sees it ('' when not shown)."""
-    page = client.get(reverse("cohorts:detail", args=[cohort.id])).content.decode()
+    page = client.get(reverse("cohorts:detail", args=[cohort.id]), filters).content.decode()
     match = re.search(rf'<tr><th scope="row"><a href="[^"]*">{username}</a>.*?</tr>', page, re.S)
     return match.group(0) if match else ""
 
@@ -62,6 +62,18 @@ def test_a_grading_shows_at_once(watching, learner, cohort, exercise, sent_tasks
     submit(learner, exercise, score=10)
 
     assert '<td class="full" title="2 counting attempts">10.0<small> ×2</small>' in grid_row(watching, cohort, "ada")
+
+
+def test_a_filtered_grid_follows_the_grades_too(watching, learner, make_user, cohort, exercise, sent_tasks):
+    cohort_join(user=learner, code=cohort.join_code)
+    cohort_join(user=make_user("bob"), code=cohort.join_code)
+    submit(learner, exercise, score=2.5)
+    assert "2.5<small>" in grid_row(watching, cohort, "ada", q="ad", exercise=SLUG)
+    assert grid_row(watching, cohort, "bob", q="ad") == ""
+
+    submit(learner, exercise, score=5)
+
+    assert "5.0<small> ×2</small>" in grid_row(watching, cohort, "ada", q="ad", exercise=SLUG)
 
 
 def test_a_regrade_takes_the_grade_off_until_it_is_graded_again(
