@@ -168,7 +168,8 @@ class DockerBackend:
                 host_config=self.client.api.create_host_config(**host_config),
                 **create,
             )
-            container = self.client.containers.get(created["Id"])
+            # The id is all we need until the run is over: no inspect on the way (one engine call fewer).
+            container = self.client.containers.prepare_model({"Id": created["Id"]})
         except ImageNotFound as exc:
             raise SandboxUnavailable(f"sandbox image {image} is missing: run `make image`") from exc
         except (DockerException, OSError) as exc:
