@@ -10,7 +10,7 @@ up:              ## install what is missing, build the sandbox, run everything o
 test:            ## prepare the same and run the whole suite (SQLite and PostgreSQL)
 	scripts/test.sh
 
-check:           ## the inner loop, under a minute: lint, golden, unit and platform tests (no Docker, workers, browser)
+check:           ## the inner loop, under a minute: lint, golden, unit and platform tests (no Docker, workers, browser, slow)
 	scripts/check.sh
 
 venv:            ## the virtualenv only
