@@ -1,5 +1,6 @@
-# A line on the leaderboard: the three-step version (scores, softmax, weighted sum), each step a kernel
-# that writes its (B, H, T, T) result to memory and the next reads it back.
+# Three kernels in PyTorch (scores, softmax, weighted sum)
+# A line on the leaderboard (the first line above is its label there): the three-step version, each step a
+# kernel that writes its (B, H, T, T) result to memory and the next reads it back.
 import math
 
 import torch

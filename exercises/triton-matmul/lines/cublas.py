@@ -1,5 +1,7 @@
-# The line to beat on the leaderboard: cuBLAS through torch.matmul (timed by bench/gpu/device_check.sh
-# and grader.gpu_lines with the forbidden rules off; never a learner's submission).
+# cuBLAS (torch.matmul)
+# The line to beat on the leaderboard (the first line above is its label there): timed like a submission by
+# `manage.py exercises lines` (grader/lines.py) or by bench/gpu/device_check.sh, with the forbidden rules off;
+# never a learner's submission.
 import torch
 
 
