@@ -23,7 +23,9 @@ extra=()
 base="${SANDBOX_BASE:-tensordojo/debian-base:trixie}"
 wheels="$ROOT/docker/sandbox-gpu/wheels"
 
-requirements="torch==$torch_version triton==$triton_version numpy==$numpy_version"
+# setuptools by name: torch needs it on Python >= 3.12, but pip evaluates that marker for the
+# host's Python (3.11), not --python-version, and would leave it out of the wheelhouse.
+requirements="torch==$torch_version triton==$triton_version numpy==$numpy_version setuptools"
 mkdir -p "$wheels"
 if [ "$(cat "$wheels/requirements.txt" 2>/dev/null | tr '\n' ' ' | sed 's/ $//')" != "$requirements" ] \
     || ! ls "$wheels"/torch-"$torch_version"*.whl >/dev/null 2>&1; then
