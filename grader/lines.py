@@ -74,10 +74,15 @@ class LineTime:
     measured_at: datetime | None = None
 
 
-def has_lines(folder: Path | str) -> bool:
-    """Whether an exercise folder has line files (cheap: no file is read)."""
+def line_names(folder: Path | str) -> set[str]:
+    """The names of an exercise folder's line files (cheap: no file is read, none is checked)."""
     lines = Path(folder) / LINES_FOLDER
-    return lines.is_dir() and any(lines.glob("*.py"))
+    return {path.stem for path in lines.glob("*.py")} if lines.is_dir() else set()
+
+
+def has_lines(folder: Path | str) -> bool:
+    """Whether an exercise folder has line files."""
+    return bool(line_names(folder))
 
 
 def line_files(folder: Path | str, entry_points: Iterable[str] = ()) -> dict[str, Line]:

@@ -44,3 +44,31 @@ class BestResult(models.Model):
             ),
             models.Index(fields=["cohort", "user"]),
         ]
+
+
+class LineTime(models.Model):
+    """A line on an exercise's board: our own code (exercises/<slug>/lines/<name>.py) and the time it took.
+
+    One row per line, replaced by each new measurement; ``exercise_version`` says which content
+    of the exercise (its timed shapes) the time was taken on.
+    """
+
+    class MeasuredBy(models.TextChoices):
+        WORKER = "worker", "a worker, graded like a submission"
+        DEVICE_CHECK = "device_check", "the device check (bench/gpu/device_check.sh), in process"
+
+    exercise = models.ForeignKey("catalog.Exercise", on_delete=models.CASCADE, related_name="line_times")
+    name = models.CharField(max_length=80, help_text="The line file's name: lines/<name>.py.")
+    label = models.CharField(max_length=200)
+    seconds = models.FloatField(help_text="Geometric mean over the timed shapes of each shape's median.")
+    device = models.CharField(max_length=200)
+    exercise_version = models.CharField(max_length=32)
+    measured_at = models.DateTimeField()
+    measured_by = models.CharField(max_length=20, choices=MeasuredBy.choices, default=MeasuredBy.WORKER)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["exercise", "name"], name="unique_line_per_exercise")]
+        ordering = ["exercise", "seconds"]
+
+    def __str__(self) -> str:
+        return f"{self.exercise_id} line {self.name}: {self.seconds:.6f} s on {self.device}"

@@ -8,12 +8,24 @@ deadline can never leave a stale number behind: each of them refreshes the rows.
 
 from __future__ import annotations
 
+import math
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
 from django.db import transaction
 from django.db.models import F, Max
+from django.utils import timezone
 
+from catalog.models import Exercise
 from cohorts.models import CohortExercise, Membership
 from cohorts.selectors import counting_cohort_ids, counting_submissions
-from leaderboards.models import BestResult
+from grader.backends import Backend, SandboxUnavailable
+from grader.exercise import ExerciseFormatError, exercise_folders, load_exercise
+from grader.gpu import runs_on_gpu
+from grader.grading import InternalGradingError, expected_store
+from grader.lines import NO_GPU, LineError, NoGpu, device_check_lines, exercise_lines, has_lines, time_line
+from leaderboards.models import BestResult, LineTime
 from submissions.models import Submission
 
 
@@ -91,3 +103,138 @@ def cohort_bests_refresh(*, cohort_id: int, user_ids=None, exercise_ids=None) ->
     for user_id, exercise_id in sorted(pairs):
         best_result_refresh(user_id=user_id, exercise_id=exercise_id, cohort_id=cohort_id)
     return len(pairs)
+
+
+# Lines on a board: our own code's times (grader/lines.py), shown as the line to beat.
+
+
+@dataclass
+class LinesReport:
+    """What a measurement or an import recorded, and what it could not (one message per line or exercise)."""
+
+    recorded: list[LineTime] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)
+
+
+def line_time_record(
+    *,
+    exercise: Exercise,
+    name: str,
+    label: str,
+    seconds: float,
+    device: str,
+    exercise_version: str,
+    measured_at: datetime | None = None,
+    measured_by: str = LineTime.MeasuredBy.WORKER,
+) -> LineTime:
+    """Store one line's time on the exercise's board, replacing the line's earlier measurement."""
+    if not 0 < seconds < math.inf:
+        raise ValueError(f"a line's time must be a positive number of seconds, not {seconds!r}")
+    line, _ = LineTime.objects.update_or_create(
+        exercise=exercise,
+        name=name,
+        defaults={
+            "label": label,
+            "seconds": seconds,
+            "device": device,
+            "exercise_version": exercise_version,
+            "measured_at": measured_at or timezone.now(),
+            "measured_by": measured_by,
+        },
+    )
+    return line
+
+
+def _exercises_with_lines(root: Path, slugs: list[str] | None) -> list[Path]:
+    if not slugs:
+        return [folder for folder in exercise_folders(root) if has_lines(folder)]
+    folders = [root / slug for slug in slugs]
+    for folder in folders:
+        if not has_lines(folder):
+            raise ExerciseFormatError(folder, None, "has no line files (lines/<name>.py)")
+    return folders
+
+
+def _catalogued(slug: str) -> Exercise | None:
+    return Exercise.objects.filter(slug=slug).first()
+
+
+NOT_SYNCED = "not in the database: run `manage.py exercises sync` first"
+
+
+def lines_measure(
+    *, root: Path, slugs: list[str] | None = None, backend: Backend, device: str | None = None
+) -> LinesReport:
+    """Time every line of the exercises under ``root`` that have line files (or of ``slugs``) on
+    ``backend``, as submissions are timed, and record each time.
+
+    Raises NoGpu before timing anything when one of them would not be timed on a GPU here,
+    ExerciseFormatError for a malformed folder.
+    """
+    exercises = [load_exercise(folder) for folder in _exercises_with_lines(root, slugs)]
+    for exercise in exercises:  # all or nothing: half the board measured on a CPU is worse than none
+        if not runs_on_gpu(exercise, backend):
+            raise NoGpu(f"{exercise.slug}: {NO_GPU}")
+    report = LinesReport()
+    for exercise in exercises:
+        row = _catalogued(exercise.slug)
+        if row is None:
+            report.failed.append(f"{exercise.slug}: {NOT_SYNCED}")
+            continue
+        for name, line in exercise_lines(exercise).items():
+            try:
+                timed = time_line(exercise, name, backend=backend, store=expected_store(), device=device)
+            except (LineError, SandboxUnavailable, InternalGradingError) as exc:
+                report.failed.append(f"{exercise.slug} {name}: {exc}")
+                continue
+            report.recorded.append(
+                line_time_record(
+                    exercise=row,
+                    name=name,
+                    label=line.label,
+                    seconds=timed.seconds,
+                    device=timed.device,
+                    exercise_version=timed.exercise_version,
+                    measured_at=timed.measured_at,
+                )
+            )
+    return report
+
+
+def lines_import_device_check(*, root: Path, document: object, slugs: list[str] | None = None) -> LinesReport:
+    """Record the line times bench/gpu/device_check.sh measured (its gpu.json, parsed).
+
+    Only lines the exercise folder still has are recorded, labelled as the folder labels them.
+    """
+    report = LinesReport()
+    for folder in _exercises_with_lines(root, slugs):
+        exercise = load_exercise(folder)
+        lines = exercise_lines(exercise)
+        row = _catalogued(exercise.slug)
+        if row is None:
+            report.failed.append(f"{exercise.slug}: {NOT_SYNCED}")
+            continue
+        try:
+            times = device_check_lines(document, exercise.slug, exercise_version=exercise.version)
+        except LineError as exc:
+            report.failed.append(str(exc))
+            continue
+        measured = {timed.name: timed for timed in times}
+        for name, line in lines.items():
+            timed = measured.get(name)
+            if timed is None:
+                report.failed.append(f"{exercise.slug} {name}: not timed by the device check")
+                continue
+            report.recorded.append(
+                line_time_record(
+                    exercise=row,
+                    name=name,
+                    label=line.label,
+                    seconds=timed.seconds,
+                    device=timed.device,
+                    exercise_version=timed.exercise_version,
+                    measured_at=timed.measured_at,
+                    measured_by=LineTime.MeasuredBy.DEVICE_CHECK,
+                )
+            )
+    return report

@@ -1,7 +1,9 @@
-"""`manage.py exercises check|warm|sync|new`: prove, warm the reference cache of, load and scaffold exercise folders."""
+"""`manage.py exercises check|warm|sync|new|lines`: prove, warm the reference cache of, load, scaffold exercise
+folders, and time their lines to beat."""
 
 from __future__ import annotations
 
+import json
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -15,13 +17,20 @@ from grader.authoring import check_exercise, scaffold
 from grader.backends.base import SandboxUnavailable
 from grader.exercise import ExerciseFormatError, exercise_folders, load_exercise
 from grader.grading import expected_store
+from grader.lines import NoGpu
 from grader.reference import ReferenceBroken
+from leaderboards.services import LinesReport, lines_import_device_check, lines_measure
+
+NO_GPU_WORKER = (
+    "no GPU on this worker: lines are timed on a GPU worker (SANDBOX_GPU=1); "
+    "or publish a device check's times with `exercises lines --from-json bench/results/gpu.json`"
+)
 
 
 class Command(BaseCommand):
     help = (
         "Work with exercise folders: check (prove them), warm (compute every case pool's reference outputs), "
-        "sync (load into the database), new (scaffold)."
+        "sync (load into the database), new (scaffold), lines (time the lines to beat shown on the boards)."
     )
 
     def add_arguments(self, parser):
@@ -46,6 +55,16 @@ class Command(BaseCommand):
         sub.add_parser("sync", help="load exercise folders into the database")
         new = sub.add_parser("new", help="scaffold a new exercise folder")
         new.add_argument("slug")
+        lines = sub.add_parser(
+            "lines", help="time the lines to beat (lines/*.py) on this worker's GPU and show them on the boards"
+        )
+        lines.add_argument("slugs", nargs="*")
+        lines.add_argument(
+            "--from-json",
+            metavar="FILE",
+            help="publish the times bench/gpu/device_check.sh wrote (bench/results/gpu.json) instead of timing here",
+        )
+        lines.add_argument("--device", help="the GPU's name as the board shows it (default: what nvidia-smi reports)")
 
     def handle(self, *args, **options):
         root = Path(settings.EXERCISES_DIR)
@@ -93,6 +112,38 @@ class Command(BaseCommand):
                 self.stdout.write(f"{slug:32} {store.pool_size} case pools ready: {done} ({seconds:.1f} s)")
         if failed:
             raise CommandError(f"{failed} exercise(s) could not be warmed")
+
+    def _lines(self, root: Path, options) -> None:
+        slugs = options["slugs"] or None
+        try:
+            if options["from_json"]:
+                document = self._device_check(Path(options["from_json"]))
+                report = lines_import_device_check(root=root, document=document, slugs=slugs)
+            else:
+                report = lines_measure(root=root, slugs=slugs, backend=sandbox_backend(), device=options["device"])
+        except NoGpu as exc:
+            raise CommandError(f"{NO_GPU_WORKER}\n({exc})") from exc
+        except ExerciseFormatError as exc:
+            raise CommandError(str(exc)) from exc
+        self._print_lines(report)
+
+    def _device_check(self, path: Path) -> object:
+        try:
+            return json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise CommandError(f"cannot read the device check's JSON {path}: {exc}") from exc
+
+    def _print_lines(self, report: LinesReport) -> None:
+        for line in report.recorded:
+            self.stdout.write(
+                f"{line.exercise.slug:24} {line.name:10} {line.seconds * 1e3:10.3f} ms on {line.device}: {line.label}"
+            )
+        for problem in report.failed:
+            self.stdout.write(f"FAILED {problem}")
+        if report.failed:
+            raise CommandError(f"{len(report.failed)} line(s) or exercise(s) not recorded")
+        if not report.recorded:
+            self.stdout.write("No exercise has line files (lines/<name>.py): nothing to time.")
 
     def _new(self, root: Path, options) -> None:
         try:
