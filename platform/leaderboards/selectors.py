@@ -7,12 +7,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from pathlib import Path
 
+from django.conf import settings
 from django.db.models import F, Q
 
 from accounts.models import Profile
-from leaderboards.models import BestResult
+from grader.lines import line_names
+from leaderboards.models import BestResult, LineTime
 
 
 @dataclass
@@ -70,3 +73,59 @@ def rank_of(*, exercise, user, cohort=None) -> int | None:
     else:
         better |= same_score & (Q(time_value__isnull=False) | Q(reached_at__lt=mine.reached_at))
     return BestResult.objects.filter(exercise=exercise, cohort=cohort).filter(better).count() + 1
+
+
+@dataclass(frozen=True)
+class BoardLine:
+    """One measured line, as the board shows it."""
+
+    label: str
+    seconds: float
+    device: str
+    measured_at: object
+    by_device_check: bool
+    current: bool  # measured on the exercise's current version (its timed shapes as they are)
+
+
+@dataclass(frozen=True)
+class BoardLines:
+    """The lines to beat of one exercise: ``shown`` only where its folder has line files."""
+
+    shown: bool = False
+    gpu: bool = False
+    lines: list[BoardLine] = field(default_factory=list)
+
+
+def board_lines(*, exercise) -> BoardLines:
+    """The measured lines of the exercise's line files, fastest first (a line whose file is gone is not shown)."""
+    names = line_names(Path(settings.EXERCISES_DIR) / exercise.slug)
+    if not names:
+        return BoardLines()
+    rows = (
+        LineTime.objects.filter(exercise=exercise, name__in=names)
+        .order_by("seconds", "name")
+        .values_list(
+            "label",
+            "seconds",
+            "device",
+            "measured_at",
+            "measured_by",
+            "exercise_version",
+            "exercise__current_version__version",
+        )
+    )
+    return BoardLines(
+        shown=True,
+        gpu=exercise.gpu,
+        lines=[
+            BoardLine(
+                label=label,
+                seconds=seconds,
+                device=device,
+                measured_at=measured_at,
+                by_device_check=measured_by == LineTime.MeasuredBy.DEVICE_CHECK,
+                current=version == current,
+            )
+            for label, seconds, device, measured_at, measured_by, version, current in rows
+        ],
+    )

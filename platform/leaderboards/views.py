@@ -5,7 +5,7 @@ from django.shortcuts import get_object_or_404, render
 from catalog.models import Exercise
 from cohorts.models import Cohort
 from cohorts.selectors import is_member
-from leaderboards.selectors import leaderboard, rank_of
+from leaderboards.selectors import board_lines, leaderboard, rank_of
 
 
 def exercise_board(request, slug: str):
@@ -19,6 +19,7 @@ def exercise_board(request, slug: str):
             "rows": leaderboard(exercise=exercise, me=me),
             "my_rank": rank_of(exercise=exercise, user=me) if me else None,
             "cohort": None,
+            "lines": board_lines(exercise=exercise),
         },
     )
 
@@ -37,5 +38,6 @@ def cohort_board(request, cohort_id: int, slug: str):
             "cohort": cohort,
             "rows": leaderboard(exercise=exercise, cohort=cohort, me=request.user),
             "my_rank": rank_of(exercise=exercise, user=request.user, cohort=cohort),
+            "lines": board_lines(exercise=exercise),
         },
     )
