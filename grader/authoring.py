@@ -41,6 +41,7 @@ from grader.diagnosis import diagnose
 from grader.exercise import Exercise, ExerciseFormatError, load_exercise
 from grader.grading import grade
 from grader.harness import codec, fixtures
+from grader.lines import exercise_lines
 from grader.protocol import ArgumentPacker
 from grader.reference import ExpectedStore
 from grader.values import rebuild
@@ -111,7 +112,13 @@ def check_exercise(
     except ExerciseFormatError as exc:
         report.add("format", False, str(exc))
         return report
-    report.add("format", True, f"{len(exercise.build_cases())} cases")
+    try:  # lines to beat (GPU exercises): checked here, not first when a GPU worker times them
+        lines = exercise_lines(exercise)
+    except ExerciseFormatError as exc:
+        report.add("format", False, str(exc))
+        return report
+    beat = f", {len(lines)} line(s) to beat" if lines else ""
+    report.add("format", True, f"{len(exercise.build_cases())} cases{beat}")
     for name in ("exercise.toml", "README.md", "starter.py", "solution.py", "cases.py", "hints.md", "explanation.md"):
         file = exercise.path / name
         if file.is_file() and TODO.search(file.read_text(encoding="utf-8")):

@@ -134,3 +134,14 @@ def test_record_writes_the_versions_the_exercise_was_proven_on(tmp_path):
     assert report.ok, [(s.what, s.detail) for s in report.steps if not s.ok]
     proof = read_proof(tmp_path, "doubling")
     assert proof["numpy"] == numpy.__version__ and proof["torch"] is None and proof["backend"] == "process"
+
+
+def test_a_malformed_line_to_beat_fails_the_format_step_before_anything_runs(tmp_path):
+    folder = scaffold(tmp_path, "with-a-line")
+    (folder / "lines").mkdir()
+    (folder / "lines" / "fast.py").write_text("# A fast line\ndef not_the_entry_point(x):\n    return x\n")
+
+    report = check_exercise(folder, ProcessBackend(allow=True), ExpectedStore(tmp_path / "cache"))
+
+    assert [(s.what, s.ok) for s in report.steps] == [("format", False)]
+    assert "fast.py" in report.steps[0].detail
