@@ -449,6 +449,11 @@ class CohortDashboard:
         filters = hashlib.blake2b(repr((search, only_exercise)).encode(), digest_size=8).hexdigest()
         self.cache_key = f"cohorts:dashboard:{cohort.pk}:{filters}"
 
+    @property
+    def learner_count(self) -> int:
+        """How many learners the cohort has (learner_count, from the learners the stamp read)."""
+        return len(self._book_stamp[1])
+
     @cached_property
     def book(self) -> GradeBook:
         return cohort_grade_book(cohort=self.cohort, stamp=self._book_stamp)
@@ -460,7 +465,7 @@ class CohortDashboard:
     @cached_property
     def stats(self) -> list[tuple[object, dict]]:
         exercises = [link.exercise for link in self.grid_links]
-        return cohort_stats(cohort=self.cohort, exercises=exercises, book=self.book, learners=len(self._book_stamp[1]))
+        return cohort_stats(cohort=self.cohort, exercises=exercises, book=self.book, learners=self.learner_count)
 
 
 def exercise_stats(*, cohort: Cohort, exercise) -> dict:

@@ -85,19 +85,22 @@ def cohort_detail(request, cohort_id: int):
         raise PermissionDenied("You are not a member of this cohort.")
     now = timezone.now()
     links = cohort_links(cohort=cohort)
+    search, only = request.GET.get("q", ""), request.GET.get("exercise", "")
+    dashboard = (
+        CohortDashboard(cohort=cohort, links=links, search=search, only_exercise=only) if access.instructor else None
+    )
     context = {
         "cohort": cohort,
         "links": links,
         "instructor": access.instructor,
         "now": now,
         "timezone_name": timezone.get_current_timezone_name(),
-        "learner_count": learner_count(cohort=cohort),
+        "learner_count": dashboard.learner_count if dashboard else learner_count(cohort=cohort),
         "standing": learner_standing(cohort=cohort, user=request.user, now=now) if access.learner else [],
+        "dashboard": dashboard,
+        "q": search,
+        "only": only,
     }
-    if context["instructor"]:
-        search, only = request.GET.get("q", ""), request.GET.get("exercise", "")
-        dashboard = CohortDashboard(cohort=cohort, links=links, search=search, only_exercise=only)
-        context.update({"dashboard": dashboard, "q": search, "only": only})
     return render(request, "cohorts/detail.html", context)
 
 

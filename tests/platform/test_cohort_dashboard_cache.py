@@ -70,6 +70,8 @@ def test_a_filtered_grid_follows_the_grades_too(watching, learner, make_user, co
     submit(learner, exercise, score=2.5)
     assert "2.5<small>" in grid_row(watching, cohort, "ada", q="ad", exercise=SLUG)
     assert grid_row(watching, cohort, "bob", q="ad") == ""
+    page = watching.get(reverse("cohorts:detail", args=[cohort.id]), {"q": "ad"}).content.decode()
+    assert "· 2 learners</p>" in page  # the cohort's learners, not the ones the filter shows
 
     submit(learner, exercise, score=5)
 
