@@ -187,17 +187,7 @@ def lines_measure(
             except (LineError, SandboxUnavailable, InternalGradingError) as exc:
                 report.failed.append(f"{exercise.slug} {name}: {exc}")
                 continue
-            report.recorded.append(
-                line_time_record(
-                    exercise=row,
-                    name=name,
-                    label=line.label,
-                    seconds=timed.seconds,
-                    device=timed.device,
-                    exercise_version=timed.exercise_version,
-                    measured_at=timed.measured_at,
-                )
-            )
+            report.recorded.append(_record(row, name, line, timed, LineTime.MeasuredBy.WORKER))
     return report
 
 
@@ -225,16 +215,19 @@ def lines_import_device_check(*, root: Path, document: object, slugs: list[str] 
             if timed is None:
                 report.failed.append(f"{exercise.slug} {name}: not timed by the device check")
                 continue
-            report.recorded.append(
-                line_time_record(
-                    exercise=row,
-                    name=name,
-                    label=line.label,
-                    seconds=timed.seconds,
-                    device=timed.device,
-                    exercise_version=timed.exercise_version,
-                    measured_at=timed.measured_at,
-                    measured_by=LineTime.MeasuredBy.DEVICE_CHECK,
-                )
-            )
+            report.recorded.append(_record(row, name, line, timed, LineTime.MeasuredBy.DEVICE_CHECK))
     return report
+
+
+def _record(row, name: str, line, timed, measured_by) -> LineTime:
+    """One timed line stored under the label its folder gives it."""
+    return line_time_record(
+        exercise=row,
+        name=name,
+        label=line.label,
+        seconds=timed.seconds,
+        device=timed.device,
+        exercise_version=timed.exercise_version,
+        measured_at=timed.measured_at,
+        measured_by=measured_by,
+    )
