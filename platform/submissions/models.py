@@ -21,6 +21,9 @@ class Status(models.TextChoices):
     ERROR = "error"
 
 
+FINISHED = (Status.GRADED, Status.ERROR)  # no worker will touch it again (until a re-grade)
+
+
 class Lane(models.TextChoices):
     LIVE = "live"
     REGRADE = "regrade"
@@ -78,7 +81,7 @@ class Submission(models.Model):
 
     @property
     def is_finished(self) -> bool:
-        return self.status in (Status.GRADED, Status.ERROR)
+        return self.status in FINISHED
 
 
 class Grading(models.Model):

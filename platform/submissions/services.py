@@ -29,6 +29,7 @@ from cohorts.grades_version import grades_changed
 from cohorts.models import Cohort
 from leaderboards.services import best_result_update
 from ops.rate_limits import window_wait
+from submissions import notify
 from submissions.dispatch import send_grading
 from submissions.models import Grading, Lane, Status, Submission, SubmissionDiagnosis
 from submissions.signals import submission_graded
@@ -274,6 +275,7 @@ def _announce_graded(submission: Submission, grading: Grading) -> None:
     """Send submission_graded once the transaction commits (grade passback listens)."""
 
     def send() -> None:
+        notify.announce(submission.id)  # a page long-polling for this verdict
         for receiver, response in submission_graded.send_robust(
             sender=Submission, submission=submission, grading=grading
         ):
@@ -343,6 +345,7 @@ def submission_fail(*, submission_id, reason: str) -> bool:
         submission.graded_at = timezone.now()
         submission.save(update_fields=["status", "error_message", "graded_at"])
         _record_grading(submission)
+        transaction.on_commit(lambda: notify.announce(submission_id))
     log.error("grading failed for good", extra={"submission_id": str(submission_id), "reason": reason[:200]})
     return True
 

@@ -8,7 +8,8 @@ from django.views.decorators.http import require_POST
 from accounts.services import is_instructor
 from catalog.models import Exercise
 from leaderboards.selectors import rank_of
-from submissions.models import Submission
+from submissions import notify
+from submissions.models import FINISHED, Submission
 from submissions.selectors import (
     can_view_submission,
     source_diff,
@@ -62,7 +63,16 @@ def detail(request, submission_id):
 
 @login_required
 def status(request, submission_id):
+    """The submission's state; ``?wait=SECONDS`` (up to 25) answers when it finishes, or at the timeout."""
     submission = _get_visible(request, submission_id)
+    wait = _seconds(request.GET.get("wait"))
+    if wait and not submission.is_finished:
+        notify.wait_finished(
+            submission.id,
+            lambda: Submission.objects.filter(id=submission.id, status__in=FINISHED).exists(),
+            wait,
+        )
+        submission.refresh_from_db()
     return JsonResponse(
         {
             "id": str(submission.id),
@@ -83,3 +93,12 @@ def history(request, slug: str):
         "submissions/history.html",
         {"exercise": exercise, "submissions": submissions_for_exercise(user=request.user, exercise=exercise)},
     )
+
+
+def _seconds(text: str | None) -> float:
+    """A wait in seconds from the query string; anything that is not a finite number is no wait."""
+    try:
+        value = float(text or 0)
+    except ValueError:
+        return 0.0
+    return value if 0 < value < float("inf") else 0.0

@@ -1,12 +1,20 @@
-// Live status: poll the small JSON endpoint, and when grading is done swap in the
-// rendered result. Without JavaScript a <noscript> refresh does the same job.
+// Live status: ask the status endpoint to answer when grading is done (?wait: a long
+// poll the worker's announcement ends), then swap in the rendered result. If the server
+// answers early (its waiting slots are busy, or the wait timed out), ask again after a
+// short pause. Without JavaScript a <noscript> refresh does the same job.
 (function () {
   var box = document.getElementById("result");
   if (!box || box.dataset.finished === "1") return;
-  var delay = 500;
+  var WAIT_S = 20;
+  var pause = 250;
   var LABELS = { queued: "Waiting for a grader", running: "Running", graded: "Graded", error: "Could not grade" };
+  function url() {
+    var base = box.dataset.statusUrl;
+    return base + (base.indexOf("?") < 0 ? "?" : "&") + "wait=" + WAIT_S;
+  }
   function poll() {
-    fetch(box.dataset.statusUrl, { credentials: "same-origin" })
+    var asked = Date.now();
+    fetch(url(), { credentials: "same-origin" })
       .then(function (r) { return r.json(); })
       .then(function (s) {
         var badge = document.getElementById("status-badge");
@@ -16,10 +24,12 @@
             .then(function (r) { return r.text(); })
             .then(function (html) { box.innerHTML = html; box.dataset.finished = "1"; });
         }
-        delay = Math.min(delay * 1.3, 3000);
-        setTimeout(poll, delay);
+        // A long poll that waited needs no pause; one answered at once backs off a little.
+        var waited = Date.now() - asked > 1000;
+        pause = waited ? 0 : Math.min(pause * 2, 3000);
+        setTimeout(poll, pause);
       })
       .catch(function () { setTimeout(poll, 3000); });
   }
-  setTimeout(poll, delay);
+  poll();
 })();
