@@ -37,6 +37,7 @@ import numpy as np
 
 from grader.harness import npy
 from grader.harness.forbidden import Rules
+from grader.harness.frames import REPORT_PREFIX
 from grader.limits import Limits
 from grader.values import BadValue, rebuild
 
@@ -212,9 +213,6 @@ class Report:
     limits_hit: tuple[str, ...] = ()
     harness_errors: tuple[str, ...] = ()
     elapsed_s: float = 0.0
-
-
-REPORT_PREFIX = b"tensordojo-report:"
 
 
 def job_marker(job: bytes) -> str:

@@ -18,6 +18,7 @@ import os
 import struct
 
 HEADER = struct.Struct(">II")
+REPORT_PREFIX = b"tensordojo-report:"  # the supervisor's report follows this, the run's marker and a newline
 MAX_HEADER = 1 << 20
 
 

@@ -50,7 +50,7 @@ RUNNER = os.path.join(HERE, "runner.py")
 sys.path.insert(0, HERE)
 
 import npy  # noqa: E402
-from frames import FrameError, FrameReader, FrameTooLarge, encode_frame, split_blobs  # noqa: E402
+from frames import REPORT_PREFIX, FrameError, FrameReader, FrameTooLarge, encode_frame, split_blobs  # noqa: E402
 
 REPORT_FORMAT = 2
 MAX_JOB_BYTES = 256 << 20
@@ -66,7 +66,7 @@ RESULT_KEYS = {"type", "status", "value", "error", "message", "blobs", "device_s
 RESULT_STATUSES = {"returned", "raised", "missing_entry", "unsupported"}
 PR_SET_DUMPABLE = 4
 PRELOAD_ENV = "TENSORDOJO_PRELOAD"  # the modules spare runners import before the job arrives
-SPARES_ENV = "TENSORDOJO_SPARES"  # how many runners to keep started ahead (default: 2, 1 with PyTorch)
+SPARES_ENV = "TENSORDOJO_SPARES"  # how many runners to keep started ahead (default 2, at most 3)
 PRELOADED_MAX = 1 << 10  # the only frame a spare sends before its job: {"type": "preloaded"}
 
 
@@ -468,11 +468,7 @@ class Spares:
 
     @staticmethod
     def _end(child: Child) -> None:
-        for target in (lambda: os.killpg(child.pid, signal.SIGKILL), lambda: os.kill(child.pid, signal.SIGKILL)):
-            try:
-                target()
-            except OSError:
-                pass
+        kill_group(child.pid)
         child.poll(time.monotonic() + 1.0)
         child.discard()
 
@@ -494,11 +490,7 @@ def kill_everything(pid: int, keep: frozenset[int] = frozenset()) -> None:
     To spare them, every process is first stopped (SIGSTOP to -1 reaches forks in flight too),
     so the sweep that follows sees a process table nobody can add to; then the spares go on.
     """
-    for target in (lambda: os.killpg(pid, signal.SIGKILL), lambda: os.kill(pid, signal.SIGKILL)):
-        try:
-            target()
-        except OSError:
-            pass
+    kill_group(pid)
     if os.getpid() != 1:
         return
     if not keep:
@@ -523,6 +515,15 @@ def kill_everything(pid: int, keep: frozenset[int] = frozenset()) -> None:
     for spare in keep:
         try:
             os.kill(spare, signal.SIGCONT)
+        except OSError:
+            pass
+
+
+def kill_group(pid: int) -> None:
+    """SIGKILL a runner and its process group (each runner leads its own session)."""
+    for target in (lambda: os.killpg(pid, signal.SIGKILL), lambda: os.kill(pid, signal.SIGKILL)):
+        try:
+            target()
         except OSError:
             pass
 
@@ -793,7 +794,7 @@ def write_report(report: dict, blobs: dict[str, bytes], out, marker: str = "") -
     marker (they are all dead by now), so the grader reads only what follows it.
     """
     if marker:
-        out.write(b"tensordojo-report:" + marker.encode() + b"\n")
+        out.write(REPORT_PREFIX + marker.encode() + b"\n")
     with tarfile.open(fileobj=out, mode="w|") as archive:
         payload = json.dumps(report, allow_nan=False).encode()
         for name, data in [("results.json", payload)] + [(f"{k}.npy", v) for k, v in blobs.items()]:
