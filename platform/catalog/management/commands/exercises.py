@@ -87,7 +87,7 @@ class Command(BaseCommand):
             self.stdout.write("Changed exercises can be re-graded from the cohort dashboard.")
 
     def _warm(self, root: Path, options) -> None:
-        slugs = options["slugs"] or [p.name for p in exercise_folders(root)]
+        slugs = self._slugs(root, options)
         backend, store = sandbox_backend(), expected_store()
         try:
             exercises = [load_exercise(root / slug) for slug in slugs]
@@ -145,6 +145,15 @@ class Command(BaseCommand):
         if not report.recorded:
             self.stdout.write("No exercise has line files (lines/<name>.py): nothing to time.")
 
+    @staticmethod
+    def _slugs(root: Path, options) -> list[str]:
+        """The slugs asked for (every exercise folder when none), each an existing folder."""
+        slugs = options["slugs"] or [p.name for p in exercise_folders(root)]
+        for slug in slugs:
+            if not (root / slug).is_dir():
+                raise CommandError(f"no exercise folder {root / slug}")
+        return slugs
+
     def _new(self, root: Path, options) -> None:
         try:
             folder = scaffold(root, options["slug"])
@@ -156,15 +165,12 @@ class Command(BaseCommand):
         )
 
     def _check(self, root: Path, options) -> None:
-        slugs = options["slugs"] or [p.name for p in exercise_folders(root)]
+        slugs = self._slugs(root, options)
         backend = sandbox_backend(options["backend"])
         reports = []
         header = f"{'exercise':32} {'format':7} {'reference':10} {'starter':8} {'mistakes':9} {'sound':6} {'time':>6}"
         self.stdout.write(header)
         self.stdout.write("-" * len(header))
-        for slug in slugs:
-            if not (root / slug).is_dir():
-                raise CommandError(f"no exercise folder {root / slug}")
 
         def prove(slug: str):
             return check_exercise(root / slug, backend, seeds=options["seeds"], record=options["record"])
