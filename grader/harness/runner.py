@@ -6,6 +6,7 @@ but what it is sent). It may be started before the job exists (a spare, see
 supervisor.Spares): it then imports PRELOAD (e.g. ``numpy,torch``) while
 nothing secret is anywhere near it. The conversation, one frame each way at a time:
 
+    runner -> supervisor   sealed     undumpable now: no other process can open its memory or descriptors
     runner -> supervisor   preloaded  the PRELOAD modules are imported; nothing of the job is here yet
     supervisor -> runner   init     {modules, rules, cpus}; payload: the submission's source
     runner -> supervisor   booted   NumPy/PyTorch imported, audit hooks installed
@@ -37,6 +38,7 @@ from frames import read_frame, write_frame  # noqa: E402
 SUBMISSION_FILE = "submission.py"  # a relative name: never a path on disk
 MAX_MESSAGE = 2_000
 BLOB_NAME_OK = str.isalnum
+PR_SET_DUMPABLE = 4
 
 
 def describe_exception(exc: BaseException, forbidden_type) -> dict:
@@ -99,6 +101,21 @@ def _reset_signals() -> None:
     signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
+def _seal() -> None:
+    """Make this process undumpable before anything else runs in it.
+
+    Every process in the sandbox has the same user, so without this another phase's
+    learner code could open our /proc/PID/mem, fd/ or environ (the kernel asks for
+    dumpability or CAP_SYS_PTRACE), rewrite us or talk on our channels before we hold
+    a job. Refused, we must not run: the supervisor reads no ``sealed`` frame and gives up.
+    """
+    import ctypes  # the guard refuses ctypes to the learner; this call comes before it is installed
+
+    libc = ctypes.CDLL(None, use_errno=True)
+    if libc.prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0:
+        raise SystemExit(f"prctl(PR_SET_DUMPABLE) failed: errno {ctypes.get_errno()}")
+
+
 def _sync(torch) -> None:
     if torch is not None and torch.cuda.is_available():
         torch.cuda.synchronize()
@@ -123,6 +140,8 @@ def main() -> None:
             handle.write("1000")  # the kernel should kill the learner, not the supervisor
     except OSError:
         pass
+    _seal()  # after oom_score_adj: an undumpable process's /proc files belong to root
+    write_frame(result_fd, {"type": "sealed"})
     preload = [name for name in (sys.argv[3] if len(sys.argv) > 3 else "").split(",") if name]
     _load(preload)  # the slow part of a start (NumPy, PyTorch), done ahead of the job when we are a spare
     write_frame(result_fd, {"type": "preloaded"})

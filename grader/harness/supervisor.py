@@ -31,7 +31,6 @@ Standard library only: the NumPy-free sandbox runs this same file.
 
 from __future__ import annotations
 
-import fcntl
 import io
 import json
 import os
@@ -39,6 +38,7 @@ import re
 import select
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import tarfile
@@ -67,7 +67,7 @@ RESULT_STATUSES = {"returned", "raised", "missing_entry", "unsupported"}
 PR_SET_DUMPABLE = 4
 PRELOAD_ENV = "TENSORDOJO_PRELOAD"  # the modules spare runners import before the job arrives
 SPARES_ENV = "TENSORDOJO_SPARES"  # how many runners to keep started ahead (default 2, at most 3)
-PRELOADED_MAX = 1 << 10  # the only frame a spare sends before its job: {"type": "preloaded"}
+PRELOADED_MAX = 1 << 10  # the only frames a runner sends before its job: {"type": "sealed"}, {"type": "preloaded"}
 
 
 class Protocol(Exception):
@@ -186,19 +186,22 @@ class Output:
 
 
 class Child:
-    """One runner process and its three pipes.
+    """One runner process and its three channels (request, result, printed output).
 
     Started ahead of the job (a spare, see Spares) or on demand; ``begin`` hands it the
     source and the configuration. Until then it holds nothing of the job.
     """
 
     def __init__(self, preload: list[str]):
-        request_r, self.request_w = os.pipe()
-        self.result_r, result_w = os.pipe()
+        # Socket pairs, not pipes, for the protocol: another process of the sandbox cannot reopen
+        # a socket through /proc/PID/fd (it could a pipe), so nobody but us can hand a spare its init.
+        request_r, self.request_w = one_way_channel()
+        self.result_r, result_w = one_way_channel()
         self.output_r, output_w = os.pipe()
         self.output: Output | None = None  # what it prints before ``begin`` is not the learner's
         self.reader = FrameReader(PRELOADED_MAX)
         self.status: int | None = None
+        self.sealed = False
         self.preloaded = False
         self.oom_before = oom_kills()
         try:
@@ -216,13 +219,9 @@ class Child:
             for fd in (request_r, result_w, output_w):
                 os.close(fd)
         self.pid = self.process.pid
+        self.started = start_ticks(self.pid)
         for fd in (self.request_w, self.result_r, self.output_r):
             os.set_blocking(fd, False)
-        for fd in (self.request_w, self.result_r):
-            try:  # larger pipes: fewer switches between the two processes while arrays cross
-                fcntl.fcntl(fd, fcntl.F_SETPIPE_SZ, PIPE_BYTES)
-            except (OSError, AttributeError):
-                pass
         self.pending_write: list = []
 
     def begin(self, config: dict, source: bytes, output: Output, max_result: int) -> None:
@@ -234,17 +233,26 @@ class Child:
         self.oom_before = oom_kills()  # an earlier phase's OOM kill is not this child's
         self.pending_write = [encode_frame(config, len(source)), source]
 
+    def wait_sealed(self, deadline: float) -> None:
+        """Read the ``sealed`` frame: from here on no other process can reach its memory or descriptors."""
+        if not self.sealed:
+            self._expect_boot_frame("sealed", deadline)
+            self.sealed = True
+
     def wait_preloaded(self, deadline: float) -> None:
         """Read the ``preloaded`` frame (its imports are done); Boot if it does not come."""
-        if self.preloaded:
-            return
+        self.wait_sealed(deadline)
+        if not self.preloaded:
+            self._expect_boot_frame("preloaded", deadline)
+            self.preloaded = True
+
+    def _expect_boot_frame(self, kind: str, deadline: float) -> None:
         try:
             meta, _, _ = self.exchange(deadline)
         except (TimeoutError, Protocol, OverflowError) as exc:
             raise Boot(f"the runner did not start: {type(exc).__name__} {exc}") from exc
-        if meta != {"type": "preloaded"}:
+        if meta != {"type": kind}:
             raise Boot(f"the runner did not start: {str(meta)[:300]}")
-        self.preloaded = True
 
     def alive(self) -> bool:
         return self.poll(0.0) is None
@@ -269,7 +277,7 @@ class Child:
             writers = [self.request_w] if self.pending_write else []
             readers = [fd for fd in (self.result_r, self.output_r) if fd is not None]
             if not readers and not writers:
-                raise Protocol("the child closed its pipes")
+                raise Protocol("the child closed its channels")
             ready_r, ready_w, _ = select.select(readers, writers, [], min(remaining, 1.0))
             if ready_w:
                 self._write_some()
@@ -283,7 +291,7 @@ class Child:
                 if not chunk:
                     os.close(self.result_r)
                     self.result_r = None
-                    raise Protocol("the child closed its result pipe")
+                    raise Protocol("the child closed its result channel")
                 self.reader.feed(chunk)
                 try:
                     frame = self.reader.next_frame()
@@ -318,8 +326,8 @@ class Child:
                 written = os.write(self.request_w, head)
             except BlockingIOError:
                 return
-            except BrokenPipeError as exc:
-                raise Protocol("the child closed its request pipe") from exc
+            except (BrokenPipeError, ConnectionResetError) as exc:
+                raise Protocol("the child closed its request channel") from exc
             if written < len(head):
                 self.pending_write[0] = memoryview(head)[written:]
                 return
@@ -331,6 +339,8 @@ class Child:
             return os.read(fd, 1 << 20)
         except BlockingIOError:
             return None
+        except ConnectionResetError:  # a socket whose other end went away with our data unread: closed
+            return b""
 
     def _read_output(self) -> None:
         chunk = self._read(self.output_r)
@@ -387,7 +397,7 @@ class Child:
         return f"exited_{os.WEXITSTATUS(status)}"
 
     def close(self, gently: bool, spares: Spares | None = None) -> None:
-        """End the child and everything it started (but the spares); close our pipe ends."""
+        """End the child and everything it started (but the spares); close our ends of its channels."""
         if self.request_w is not None:
             os.close(self.request_w)
             self.request_w = None
@@ -402,7 +412,7 @@ class Child:
         self.discard()
 
     def discard(self) -> None:
-        """Close our pipe ends (the process is gone or about to be)."""
+        """Close our ends of its channels (the process is gone or about to be)."""
         if self.request_w is not None:
             os.close(self.request_w)
             self.request_w = None
@@ -428,12 +438,25 @@ class Spares:
         self.ready: list[Child] = []
         self.fill(count)
 
-    def fill(self, want: int) -> None:
+    def fill(self, want: int, sealed_by: float | None = None) -> None:
+        """Start spares up to ``want``. With ``sealed_by``, wait until each new one is sealed.
+
+        A phase's learner code must not start while a runner it could reach is still unsealed
+        (a fresh interpreter is dumpable until its first lines run), so a fill during a job
+        waits for the ``sealed`` frame, a few milliseconds, before the phase's code begins.
+        """
         while len(self.ready) < min(want, self.count):
             try:
-                self.ready.append(Child(self.preload))
+                child = Child(self.preload)
             except OSError:  # out of processes or memory: phases start their own runner
                 return
+            if sealed_by is not None:
+                try:
+                    child.wait_sealed(sealed_by)
+                except Boot:
+                    self._end(child)
+                    return
+            self.ready.append(child)
 
     def take(self) -> Child | None:
         while self.ready:
@@ -444,7 +467,10 @@ class Spares:
         return None
 
     def pids(self) -> frozenset[int]:
-        return frozenset(child.pid for child in self.ready if child.status is None)
+        """The spares' PIDs, each checked to still be that process (a reused PID is not spared)."""
+        return frozenset(
+            child.pid for child in self.ready if child.status is None and start_ticks(child.pid) == child.started
+        )
 
     def reaped(self, pid: int, status: int) -> None:
         for child in self.ready:
@@ -529,7 +555,12 @@ def kill_group(pid: int) -> None:
 
 
 def living_pids() -> list[int]:
-    """Every process of the namespace but PID 1 that is not yet a zombie (from /proc)."""
+    """Every process of the namespace but PID 1 that is not yet reaped (from /proc).
+
+    Zombies count: a process whose main thread has exited reads ``Z`` while its other
+    threads still run, and SIGKILL is what ends those (a true zombie ignores it, and is
+    reaped next).
+    """
     found = []
     for entry in os.listdir("/proc"):
         if not entry.isdigit() or entry == "1":
@@ -539,9 +570,31 @@ def living_pids() -> list[int]:
                 state = handle.read().rpartition(b")")[2].split()[0]
         except (OSError, IndexError):
             continue
-        if state not in (b"Z", b"X"):
+        if state != b"X":
             found.append(int(entry))
     return found
+
+
+def start_ticks(pid: int) -> int | None:
+    """When the process started (clock ticks after boot, /proc/PID/stat field 22): a PID's identity."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as handle:
+            return int(handle.read().rpartition(b")")[2].split()[19])
+    except (OSError, IndexError, ValueError):
+        return None
+
+
+def one_way_channel() -> tuple[int, int]:
+    """(read end, write end) of a connected socket pair that carries bytes one way only."""
+    reader, writer = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+    reader.shutdown(socket.SHUT_WR)
+    writer.shutdown(socket.SHUT_RD)
+    for sock in (reader, writer):
+        try:  # larger buffers: fewer switches between the two processes while arrays cross
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF if sock is writer else socket.SO_RCVBUF, PIPE_BYTES)
+        except OSError:
+            pass
+    return reader.detach(), writer.detach()
 
 
 def clear_scratch() -> None:
@@ -685,8 +738,8 @@ class Run:
         """
         booting = time.monotonic()
         child = self.spares.take() or Child(self.spares.preload)
-        if not self.timed_phase:  # the next phase's runner starts while this one runs
-            self.spares.fill(self.phases_after)
+        if not self.timed_phase:  # the next phase's runner starts while this one runs, sealed before it does
+            self.spares.fill(self.phases_after, sealed_by=min(booting + BOOT_S, self.budget.hard))
         child.begin(self.config, self.source, output, self.result_room)
         cause = None
         try:

@@ -82,3 +82,68 @@ def test_a_spare_killed_from_outside_is_never_handed_out():
         assert spares.take() is None  # the phase starts a fresh runner instead
     finally:
         spares.stop()
+
+
+def test_a_runner_seals_itself_before_it_says_anything_else():
+    spares = supervisor.Spares([], 1)
+    try:
+        child = spares.ready[0]
+        child.wait_sealed(time.monotonic() + 30)
+        assert child.sealed and not child.preloaded  # "sealed" came first, then "preloaded"
+        child.wait_preloaded(time.monotonic() + 30)
+        assert child.preloaded
+    finally:
+        spares.stop()
+
+
+def test_a_fill_during_a_job_hands_back_only_sealed_spares():
+    spares = supervisor.Spares([], 0)
+    spares.count = 2
+    try:
+        spares.fill(2, sealed_by=time.monotonic() + 30)
+        assert len(spares.ready) == 2 and all(child.sealed for child in spares.ready)
+    finally:
+        spares.stop()
+
+
+def test_a_protocol_channel_cannot_be_reopened_through_proc_nor_used_backwards():
+    read_end, write_end = supervisor.one_way_channel()
+    try:
+        for fd in (read_end, write_end):
+            with pytest.raises(OSError):  # ENXIO: a socket, unlike a pipe, has no path to open again
+                os.close(os.open(f"/proc/self/fd/{fd}", os.O_RDWR))
+        os.write(write_end, b"hello")
+        assert os.read(read_end, 5) == b"hello"
+        with pytest.raises(OSError):  # the runner cannot write into its request channel
+            os.write(read_end, b"back")
+    finally:
+        os.close(read_end)
+        os.close(write_end)
+
+
+def test_a_spare_whose_pid_now_names_another_process_is_not_spared():
+    spares = supervisor.Spares([], 1)
+    try:
+        child = spares.ready[0]
+        assert spares.pids() == {child.pid}
+        child.started = (child.started or 0) + 1  # as if the spare had died and its PID been reused
+        assert spares.pids() == frozenset()
+    finally:
+        spares.stop()
+
+
+def test_a_zombie_is_still_swept_since_its_other_threads_may_run():
+    pid = os.fork()
+    if pid == 0:
+        os._exit(0)
+    try:
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline:
+            with open(f"/proc/{pid}/stat", "rb") as handle:
+                if handle.read().rpartition(b")")[2].split()[0] == b"Z":
+                    break
+            time.sleep(0.01)
+        assert pid in supervisor.living_pids()  # a main thread that exited reads Z; SIGKILL ends the rest
+    finally:
+        os.waitpid(pid, 0)
+    assert pid not in supervisor.living_pids()
