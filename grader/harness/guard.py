@@ -42,6 +42,9 @@ ALWAYS_REFUSED = {
 }
 PROCESS_EVENTS = {"os.system", "os.exec", "os.posix_spawn", "os.spawn", "subprocess.Popen", "pty.spawn"}
 SOCKET_EVENTS = {"socket.__new__", "socket.connect", "socket.bind", "socket.getaddrinfo"}
+# fcntl/ioctl commands that make the kernel signal a chosen process on I/O (F_SETOWN, F_SETSIG,
+# F_SETOWN_EX; FIOSETOWN, SIOCSPGRP): a signal to PID 1 that never passes os.kill's audit event.
+SIGNAL_OWNER_COMMANDS = frozenset({8, 10, 15, 0x8901, 0x8902})
 
 
 class ForbiddenCallError(Exception):
@@ -88,6 +91,8 @@ def install(
     check_rules = rules.any
     refused = tuple(sorted(ALWAYS_REFUSED.items()))
     process_events, socket_events = frozenset(PROCESS_EVENTS), frozenset(SOCKET_EVENTS)
+    signal_owner_commands, int_type = SIGNAL_OWNER_COMMANDS, int
+    own_pid = os.getpid()
     forbidden_error, policy_error = ForbiddenCallError, SandboxPolicyError
     roots = tuple(roots)
     allowed_tools = frozenset(realpath(t) for t in tools)
@@ -182,6 +187,12 @@ def install(
             # PID 1 (our supervisor), its group, and "every process": the kernel shields a namespace's
             # init from its own processes, gVisor's sentry does not (measured), so we refuse it here.
             raise policy_error("signalling the grader's processes is not allowed in the sandbox")
+        if event == "resource.prlimit" and args and args[0] not in (0, own_pid):
+            # Another process's limits (PID 1's descriptors or CPU time): the kernel checks only the user.
+            raise policy_error("changing another process's limits is not allowed in the sandbox")
+        if event in ("fcntl.fcntl", "fcntl.ioctl") and len(args) > 1 and type(args[1]) is int_type:
+            if args[1] in signal_owner_commands:
+                raise policy_error("asking for signals on I/O is not allowed in the sandbox")
         if event == "import" and len(args) > 1 and isinstance(args[1], str_type):
             if not trusted(args[1]) and not compiled(args[1]):  # a compiled extension from a writable place
                 raise forbidden_error(f"importing code from {dirname(args[1])} is not allowed")

@@ -445,6 +445,13 @@ class Spares:
         (a fresh interpreter is dumpable until its first lines run), so a fill during a job
         waits for the ``sealed`` frame, a few milliseconds, before the phase's code begins.
         """
+        if sealed_by is not None:  # those started with the container too: learner code is about to run
+            for child in list(self.ready):
+                try:
+                    child.wait_sealed(sealed_by)
+                except Boot:
+                    self.ready.remove(child)
+                    self._end(child)
         while len(self.ready) < min(want, self.count):
             try:
                 child = Child(self.preload)
@@ -530,7 +537,14 @@ def kill_everything(pid: int, keep: frozenset[int] = frozenset()) -> None:
     except OSError:
         pass
     for _ in range(5):  # one sweep is enough once everything is stopped; the rest is belt and braces
-        victims = [other for other in living_pids() if other not in keep]
+        try:
+            victims = [other for other in living_pids() if other not in keep]
+        except OSError:  # /proc unreadable (our descriptor limit lowered from outside): nobody is spared
+            try:
+                os.kill(-1, signal.SIGKILL)
+            except OSError:
+                pass
+            return
         if not victims:
             break
         for victim in victims:
@@ -601,14 +615,36 @@ def clear_scratch() -> None:
     """Empty the container's /tmp between children: a later phase starts clean, with its memory back."""
     if os.getpid() != 1 or os.getcwd() != "/tmp":
         return
-    for entry in os.scandir("/tmp"):
+    for scratch in ("/tmp", "/dev/shm"):
         try:
-            if entry.is_dir(follow_symlinks=False):
-                shutil.rmtree(entry.path, ignore_errors=True)
-            else:
-                os.unlink(entry.path)
-        except OSError:
-            pass
+            entries = list(os.scandir(scratch))
+        except OSError:  # absent, or our descriptors were limited from outside: nothing we can do here
+            continue
+        for entry in entries:
+            try:
+                if entry.is_dir(follow_symlinks=False):
+                    shutil.rmtree(entry.path, **RMTREE_RETRY)
+                else:
+                    os.unlink(entry.path)
+            except OSError:
+                pass
+
+
+def _writable_then_retry(function, path: str, _error) -> None:
+    """rmtree's error handler: a directory the learner made read-only is made writable, then retried."""
+    try:
+        os.chmod(os.path.dirname(path), 0o700)
+        os.chmod(path, 0o700)
+    except OSError:
+        pass
+    try:
+        function(path)
+    except OSError:
+        pass
+
+
+# onexc from Python 3.12 (the sandbox has 3.13); onerror before (the process backend may run 3.11)
+RMTREE_RETRY = {"onexc" if sys.version_info >= (3, 12) else "onerror": _writable_then_retry}
 
 
 def reap_all(until: float, keep: frozenset[int] = frozenset(), on_reaped=None) -> None:
@@ -624,8 +660,13 @@ def reap_all(until: float, keep: frozenset[int] = frozenset(), on_reaped=None) -
             if on_reaped is not None:
                 on_reaped(reaped, status)  # a spare that died: no longer ours to hand out
             continue
-        if time.monotonic() >= until or (keep and not set(living_pids()) - keep):
+        if time.monotonic() >= until:
             return
+        try:
+            if keep and not set(living_pids()) - keep:
+                return
+        except OSError:  # /proc unreadable: wait out the time instead
+            pass
         time.sleep(0.005)
 
 
@@ -737,7 +778,16 @@ class Run:
         the learner's time limit, not our failure.
         """
         booting = time.monotonic()
-        child = self.spares.take() or Child(self.spares.preload)
+        try:
+            child = self.spares.take() or Child(self.spares.preload)
+        except OSError:  # no process or descriptor to be had
+            if not self.learner_ran:
+                raise  # nothing of the learner's has run: ours
+            # Its earlier code may have caused it (processes left, our limits lowered): the learner's.
+            self.report["limits_hit"].append("crashed_at_start")
+            if pending:
+                self.report["cases"][pending.pop(0)] = {"status": "aborted", "cause": "crashed_at_start"}
+            return
         if not self.timed_phase:  # the next phase's runner starts while this one runs, sealed before it does
             self.spares.fill(self.phases_after, sealed_by=min(booting + BOOT_S, self.budget.hard))
         child.begin(self.config, self.source, output, self.result_room)

@@ -37,6 +37,13 @@ attempts = {
     "socket": lambda: __import__("socket").socket(),
     "gc walk": lambda: __import__("gc").get_referrers(guard),
     "code under a library's name": lambda: compile("x = 1", __import__("json").__file__, "exec"),
+    "prlimit on another process": lambda: __import__("resource").prlimit(
+        __import__("os").getppid(), __import__("resource").RLIMIT_CORE, (0, 0)
+    ),
+    "prlimit on ourselves": lambda: __import__("resource").prlimit(0, __import__("resource").RLIMIT_CORE, (0, 0)),
+    "F_SETOWN": lambda: __import__("fcntl").fcntl(0, __import__("fcntl").F_SETOWN, 1),
+    "F_SETSIG": lambda: __import__("fcntl").fcntl(0, 10, 9),
+    "FIOSETOWN ioctl": lambda: __import__("fcntl").ioctl(0, 0x8901, b"\0" * 4),
 }
 outcome = {}
 for name, attempt in attempts.items():
@@ -59,7 +66,7 @@ REFUSED = [
     "gc walk",
     "code under a library's name",
 ]
-ALLOWED = ["exec of harmless code", "a standard library import", "namedtuple"]
+ALLOWED = ["exec of harmless code", "a standard library import", "namedtuple", "prlimit on ourselves"]
 
 
 @pytest.fixture(scope="module")
@@ -81,8 +88,11 @@ def test_a_dynamic_route_is_refused(outcome, route):
     assert outcome[route] == "ForbiddenCallError"
 
 
-@pytest.mark.parametrize("route", ["os.system", "subprocess", "socket"])
-def test_programs_and_sockets_are_refused_as_permission_errors(outcome, route):
+POLICY = ["os.system", "subprocess", "socket", "prlimit on another process", "F_SETOWN", "F_SETSIG", "FIOSETOWN ioctl"]
+
+
+@pytest.mark.parametrize("route", POLICY)
+def test_programs_sockets_and_reaching_other_processes_are_refused_as_permission_errors(outcome, route):
     assert outcome[route] == "SandboxPolicyError"
 
 

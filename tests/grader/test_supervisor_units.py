@@ -147,3 +147,26 @@ def test_a_zombie_is_still_swept_since_its_other_threads_may_run():
     finally:
         os.waitpid(pid, 0)
     assert pid not in supervisor.living_pids()
+
+
+def test_no_runner_to_be_had_after_the_learners_code_ran_is_the_learners_crash(monkeypatch):
+    """Its processes may fill the table, or it may have lowered our limits: not the grader's error."""
+
+    def no_process(preload):
+        raise OSError(11, "Resource temporarily unavailable")
+
+    job = {
+        "limits": {"wall_s": 5, "result_max_bytes": 1 << 20, "output_keep_bytes": 1000, "output_max_bytes": 10000},
+        "cases": [{"id": "c1", "entry": "solve", "args": []}],
+        "phases": [{"name": "hidden", "cases": ["c1"]}],
+    }
+    run = supervisor.Run(job, b"", {})
+    monkeypatch.setattr(supervisor, "Child", no_process)
+    run.learner_ran = True
+    run._run_child(["c1"], supervisor.Output(0, 10), first=True)
+    assert run.report["cases"]["c1"] == {"status": "aborted", "cause": "crashed_at_start"}
+    assert run.report["harness_errors"] == []
+
+    fresh = supervisor.Run(job, b"", {})  # before any learner code: ours, and it says so
+    with pytest.raises(OSError):
+        fresh._run_child(["c1"], supervisor.Output(0, 10), first=True)
