@@ -18,7 +18,9 @@ Sections:
   running `import numpy`, `pass` (stdlib image) and `import torch`.
 - throughput: N submissions queued at once, drained by one worker of concurrency 2 (pool on),
   against bare `docker run` of the NumPy image importing numpy at parallelism 2 (half before,
-  half after the drain) and of the stdlib image running `pass`.
+  half after the drain) and of the stdlib image running `pass`; and the ceiling: empty
+  containers (`pass`) created, started, waited for and removed through the docker SDK, as the
+  grader drives its own, at the same parallelism.
 - soak: N submissions through one worker (concurrency 1, pool on): its open files and RSS
   (whole process tree) after warm-up and at the end, and containers left after it stops.
 - web: see bench/web.py (PostgreSQL with 10,000 learners and 500,000 submissions, wrk).
@@ -42,7 +44,10 @@ sys.path.insert(0, str(ROOT))
 from bench.stack import (  # noqa: E402
     Stack,
     bare_docker_run,
+    cpu_breakdown,
+    cpu_snapshot,
     drop_postgres_database,
+    empty_container_sdk,
     exercise_root,
     fds_and_rss,
     postgres_url,
@@ -331,6 +336,7 @@ def throughput(stack: Stack, count: int, parallelism: int) -> dict:
         wait_graded(str(submission_create(user=learner.user, exercise=exercise, source=matmul).id))
     before = bare(count // 2, NUMPY_IMAGE, "import numpy")
     started = time.perf_counter()
+    cpu_before = cpu_snapshot()
     ids = [str(submission_create(user=learner.user, exercise=exercise, source=matmul).id) for _ in range(count)]
     from submissions.models import Submission
 
@@ -341,9 +347,18 @@ def throughput(stack: Stack, count: int, parallelism: int) -> dict:
         what=f"{count} submissions to drain",
     )
     drained = time.perf_counter() - started
+    cpu = cpu_breakdown(cpu_before, cpu_snapshot(), count)
     accepted = Submission.objects.filter(id__in=ids, verdict="accepted").count()
     after = bare(count - count // 2, NUMPY_IMAGE, "import numpy")
     stdlib = bare(max(parallelism, count // 2), STDLIB_IMAGE, "pass")
+    # The ceiling: one container per submission that does nothing at all, started the grader's way.
+    started = time.perf_counter()
+    empties = max(parallelism, count // 2)
+    cpu_before = cpu_snapshot()
+    with ThreadPoolExecutor(parallelism) as ex:
+        list(ex.map(lambda _: empty_container_sdk(STDLIB_IMAGE, stack.runtime), range(empties)))
+    empty = empties / (time.perf_counter() - started)
+    empty_cpu = cpu_breakdown(cpu_before, cpu_snapshot(), empties)
     stack.stop(worker_name(stack, worker))
     floor = statistics.mean([before, after])
     return {
@@ -357,6 +372,10 @@ def throughput(stack: Stack, count: int, parallelism: int) -> dict:
         "bare_stdlib_pass_per_s": stdlib,
         "throughput_ratio": (count / drained) / floor,
         "throughput_ratio_vs_stdlib_pass": (count / drained) / stdlib,
+        "cpu_ms_per_submission": cpu,
+        "empty_container_sdk_per_s": empty,
+        "cpu_ms_per_empty_container": empty_cpu,
+        "throughput_ceiling_ratio": empty / floor,
     }
 
 
@@ -515,6 +534,7 @@ def keys_of(results: dict) -> dict:
     if "throughput" in results:
         keys["throughput_ratio"] = results["throughput"]["throughput_ratio"]
         keys["throughput_ratio_vs_stdlib_pass"] = results["throughput"]["throughput_ratio_vs_stdlib_pass"]
+        keys["throughput_ceiling_ratio"] = results["throughput"]["throughput_ceiling_ratio"]
     if "soak" in results:
         for key in ("soak_containers_left", "soak_fd_growth", "soak_rss_growth_mb"):
             keys[key] = results["soak"][key]
@@ -567,6 +587,17 @@ def print_table(summary: dict, results: dict) -> None:
             f"{t['accepted']} accepted); bare import numpy {t['bare_numpy_per_s_before']:.2f}/s before, "
             f"{t['bare_numpy_per_s_after']:.2f}/s after; bare stdlib pass {t['bare_stdlib_pass_per_s']:.2f}/s"
         )
+        print(
+            f"ceiling: empty containers through the SDK {t['empty_container_sdk_per_s']:.2f}/s "
+            f"= {t['throughput_ceiling_ratio']:.3f} x the floor (no grading can drain faster)"
+        )
+        for key, title in (
+            ("cpu_ms_per_submission", "drained submission"),
+            ("cpu_ms_per_empty_container", "empty container"),
+        ):
+            print(f"CPU per {title} (ms, whole machine, by process)")
+            for name, ms in t.get(key, {}).items():
+                print(f"  {name:62} {ms:7.1f}")
     if "soak" in results:
         s = results["soak"]
         print(

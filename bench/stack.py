@@ -310,5 +310,65 @@ def bare_docker_run(image: str, code: str, runtime: str = "") -> float:
     return time.perf_counter() - started
 
 
+def empty_container_sdk(image: str, runtime: str = "") -> float:
+    """Seconds of one container that does nothing (`python3 -c pass`), driven as the grader drives
+    its own: docker SDK create, start, wait, remove; no CLI. No grading can cost less than this."""
+    import docker
+
+    client = docker.from_env()
+    started = time.perf_counter()
+    container = client.containers.create(
+        image, entrypoint=["python3", "-c", "pass"], network_mode="none", runtime=runtime or None
+    )
+    try:
+        container.start()
+        container.wait()
+    finally:
+        container.remove(force=True)
+        client.close()
+    return time.perf_counter() - started
+
+
+def cpu_snapshot() -> tuple[int, dict[int, tuple[str, int]]]:
+    """The machine's busy CPU ticks, and each living process's own (name, user + system ticks)."""
+    with open("/proc/stat") as handle:
+        fields = [int(x) for x in handle.readline().split()[1:]]
+    busy = sum(fields) - fields[3] - fields[4]  # all but idle and iowait
+    processes = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as handle:
+                text = handle.read()
+        except OSError:
+            continue
+        name, rest = text[text.index("(") + 1 : text.rindex(")")], text[text.rindex(")") + 2 :].split()
+        processes[int(entry)] = (name, int(rest[11]) + int(rest[12]))
+    return busy, processes
+
+
+def cpu_breakdown(before: tuple, after: tuple, per: int) -> dict[str, float]:
+    """CPU milliseconds per unit of work between two snapshots, by process name.
+
+    Processes that lived through both snapshots are counted by name; the rest, the sandbox
+    containers' own processes, runc and everything else that started and ended in between,
+    is what the machine was busy with beyond them.
+    """
+    tick_ms = 1000 / os.sysconf("SC_CLK_TCK")
+    by_name: dict[str, float] = {}
+    for pid, (name, ticks) in after[1].items():
+        if pid in before[1] and before[1][pid][0] == name:
+            spent = ticks - before[1][pid][1]
+            if spent > 0:
+                key = "kernel threads" if name.startswith(("kworker", "ksoftirqd", "rcu_", "kdamond")) else name
+                by_name[key] = by_name.get(key, 0.0) + spent * tick_ms / per
+    total = (after[0] - before[0]) * tick_ms / per
+    named = dict(sorted(by_name.items(), key=lambda item: -item[1])[:8])
+    named["processes started and ended meanwhile (containers, runc)"] = total - sum(by_name.values())
+    named["total (the whole machine)"] = total
+    return {name: round(ms, 1) for name, ms in named.items()}
+
+
 def have(tool: str) -> bool:
     return shutil.which(tool) is not None
