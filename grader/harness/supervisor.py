@@ -446,12 +446,7 @@ class Spares:
         waits for the ``sealed`` frame, a few milliseconds, before the phase's code begins.
         """
         if sealed_by is not None:  # those started with the container too: learner code is about to run
-            for child in list(self.ready):
-                try:
-                    child.wait_sealed(sealed_by)
-                except Boot:
-                    self.ready.remove(child)
-                    self._end(child)
+            self._keep_those_that(Child.wait_sealed, sealed_by)
         while len(self.ready) < min(want, self.count):
             try:
                 child = Child(self.preload)
@@ -487,9 +482,13 @@ class Spares:
 
     def settle(self, deadline: float) -> None:
         """Wait until every spare has imported its modules (before a timed phase)."""
+        self._keep_those_that(Child.wait_preloaded, deadline)
+
+    def _keep_those_that(self, wait, deadline: float) -> None:
+        """Wait for each spare to reach a step (``Child.wait_sealed``, ``wait_preloaded``); end those that fail."""
         for child in list(self.ready):
             try:
-                child.wait_preloaded(deadline)
+                wait(child, deadline)
             except Boot:
                 self.ready.remove(child)
                 self._end(child)
