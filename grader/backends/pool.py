@@ -94,12 +94,15 @@ class PooledSandbox:
 
     ``destroy`` hands the container to the pool's thread, which removes it off the
     learner's path (removing a container costs tens of milliseconds); it is never used again.
+    A run that did not end with a collected report (collect raised) may still be running
+    learner code: that container is removed at once, not left to wait for the thread.
     """
 
-    def __init__(self, inner: Sandbox, on_done: Callable[[Sandbox], None], warm: bool):
+    def __init__(self, inner: Sandbox, on_done: Callable[[Sandbox, bool], None], warm: bool):
         self.inner = inner
         self.warm = warm  # True when it came from the pool, False when created on demand
         self._fed = False
+        self._collected = False
         self._on_done = on_done
         self._destroyed = False
 
@@ -113,12 +116,14 @@ class PooledSandbox:
         self.inner.feed(job)
 
     def collect(self) -> RunOutcome:
-        return self.inner.collect()
+        outcome = self.inner.collect()
+        self._collected = True
+        return outcome
 
     def destroy(self) -> None:
         if not self._destroyed:
             self._destroyed = True
-            self._on_done(self.inner)
+            self._on_done(self.inner, not self._fed or self._collected)
 
 
 class WarmPool:
@@ -310,10 +315,10 @@ class WarmPool:
             self._in_use += 1
         return PooledSandbox(sandbox, self._done, warm=warm)
 
-    def _done(self, sandbox: Sandbox) -> None:
+    def _done(self, sandbox: Sandbox, ended: bool = True) -> None:
         with self._lock:
             self._in_use -= 1
-            deferred = self._thread is not None and not self._stopped.is_set() and os.getpid() == self.pid
+            deferred = ended and self._thread is not None and not self._stopped.is_set() and os.getpid() == self.pid
             if deferred:
                 self._graveyard.append(sandbox)
         if not deferred:

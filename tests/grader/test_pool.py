@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import threading
 import time
 
 import pytest
@@ -27,6 +28,7 @@ class FakeSandbox:
 
     def destroy(self) -> None:
         self.destroyed = True
+        self.destroyed_in = threading.current_thread()
 
 
 class FakeBackend:
@@ -350,3 +352,16 @@ def test_stopping_the_pool_removes_what_waits_to_be_removed():
     pool.stop()
     assert all(sandbox.inner.destroyed for sandbox in sandboxes)
     assert all(made.destroyed for made in backend.made)
+
+
+def test_a_run_whose_report_was_never_collected_is_removed_at_once_not_deferred():
+    """collect raised: learner code may still run in it, so it does not wait for the pool's thread."""
+    backend = FakeBackend()
+    pool = WarmPool(backend, {"numpy": 1}, tick_s=60.0, alive=lambda s: not s.dead)
+    try:
+        sandbox = pool.create(Limits(), kind="numpy")
+        sandbox.feed(b"job")
+        sandbox.destroy()  # no collect: the grader gave up on it
+        assert sandbox.inner.destroyed and sandbox.inner.destroyed_in is threading.current_thread()
+    finally:
+        pool.stop()
