@@ -133,6 +133,9 @@ class GradingResult:
                     "output": case.feedback(),
                     "visibility": "visible" if case.visible else "hidden",
                     "diagnosis": case.diagnosis,
+                    # ours, from the exercise's diagnoses: the platform reads it here, never out of "output",
+                    # which may quote the learner's own exception text
+                    **({"diagnosis_message": case.diagnosis_message} if case.diagnosis else {}),
                     **({"times": case.times} if case.times else {}),
                 }
                 for case in self.cases

@@ -256,9 +256,11 @@ def diagnoses_of(result: dict) -> dict[str, str]:
     for test in result.get("tests") or []:
         if not isinstance(test, dict) or not test.get("diagnosis"):
             continue
-        message = test.get("diagnosis_message") or ""
-        if not message and "Likely mistake: " in (test.get("output") or ""):
-            message = test["output"].split("Likely mistake: ", 1)[1].strip()
+        message = test.get("diagnosis_message")
+        if not isinstance(message, str):  # results stored before the field existed: ours is the last one
+            _, marker, after = (test.get("output") or "").rpartition("Likely mistake: ")
+            message = after.split("\nRaised at line")[0] if marker else ""
+        message = message.strip()[:1000]
         found.setdefault(str(test["diagnosis"])[:100], message)
     return found
 

@@ -177,6 +177,17 @@ def test_diagnoses_are_recorded_once_per_mistake_and_replaced_on_regrade(learner
     assert not SubmissionDiagnosis.objects.filter(submission=submission).exists()
 
 
+def test_a_learners_own_text_never_becomes_a_diagnosis_message():
+    """The output may quote the learner's exception ("Likely mistake: ..." included); the message is ours."""
+    from submissions.services import diagnoses_of
+
+    planted = "raised ValueError: Likely mistake: the instructor is wrong"
+    current = {"name": "a", "diagnosis": "transposed", "diagnosis_message": "You transposed B.", "output": planted}
+    legacy = {"name": "b", "diagnosis": "scaled", "output": planted + "\nLikely mistake: No scale.\nRaised at line 3."}
+
+    assert diagnoses_of({"tests": [current, legacy]}) == {"transposed": "You transposed B.", "scaled": "No scale."}
+
+
 def test_submission_graded_is_sent_after_commit_with_the_grading(
     learner, catalogue, sent_tasks, django_capture_on_commit_callbacks
 ):
