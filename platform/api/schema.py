@@ -8,7 +8,8 @@ kind can answer, with the bodies DRF gives them:
   never a 500: parameters are validated by serializers or api.pagination);
 * 401 when it needs authentication (the Token scheme asks for credentials);
 * 404 when its path has parameters (an unknown slug or id, or one the caller may not see);
-* 429 for every POST (log-in failures, submissions and trials are rate-limited).
+* 429 for every POST (log-in failures, submissions and trials are rate-limited);
+* 413 for every POST: a body over DATA_UPLOAD_MAX_MEMORY_SIZE (ops.body_limit).
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ GENERIC_ERRORS = {
     "401": OpenApiResponse(ERROR, description="No valid credentials (send `Authorization: Token <key>`)"),
     "404": OpenApiResponse(ERROR, description="No such object, or not one you may see"),
     "429": OpenApiResponse(ERROR, description="Too many requests: wait for Retry-After seconds"),
+    "413": OpenApiResponse(ERROR, description="A body too large to read (the code limit is far smaller)"),
 }
 
 
@@ -48,7 +50,7 @@ class ContractAutoSchema(AutoSchema):
         if "{" in self.path:
             codes.append("404")
         if self.method == "POST":
-            codes.append("429")
+            codes += ["413", "429"]
         return codes
 
     def _get_response_bodies(self, direction: str = "response") -> dict:

@@ -108,6 +108,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "ops.body_limit.BodyTooLargeMiddleware",  # before any view or the CSRF check reads a body too large
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 

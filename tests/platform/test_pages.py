@@ -58,6 +58,38 @@ def test_a_rejected_submission_explains_why(client, learner, catalogue, settings
     assert "the limit is 0 KiB" in response.content.decode()
 
 
+def test_a_paste_too_large_to_read_gets_a_message_on_the_exercise_page_not_a_bare_400(learner, catalogue):
+    """50 MB pasted into the editor: past Django's body limit, which the CSRF check would hit first."""
+    from django.test import Client
+
+    from submissions.models import Submission
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(learner)
+    page = reverse("catalog:exercise_detail", args=["sandbox-probe"])
+    huge = "x" * (50 * 1024 * 1024)
+
+    response = client.post(reverse("submissions:submit", args=["sandbox-probe"]), {"source": huge}, HTTP_REFERER=page)
+    assert response.status_code == 302 and response["Location"] == page
+    shown = client.get(page).content.decode()
+    assert "52.4 MB, too large to read: code may be at most 64 KiB. Nothing was submitted." in shown
+
+    ran = client.post(reverse("trials:run", args=["sandbox-probe"]), {"source": huge}, HTTP_ACCEPT="application/json")
+    assert ran.status_code == 413 and "too large to read" in ran.json()["error"]
+    assert not Submission.objects.exists()
+
+
+def test_a_paste_too_large_refused_by_the_api_in_its_own_error_shape(client, learner, catalogue):
+    from rest_framework.authtoken.models import Token
+
+    token = Token.objects.create(user=learner)
+    body = '{"exercise": "sandbox-probe", "source": "' + "x" * (3 * 1024 * 1024) + '"}'
+    response = client.post(
+        "/api/submissions", body, content_type="application/json", HTTP_AUTHORIZATION=f"Token {token.key}"
+    )
+    assert response.status_code == 413 and "too large to read" in response.json()["detail"]
+
+
 def test_display_names_are_escaped_on_leaderboards(client, make_user, catalogue, sent_tasks):
     user = make_user("x", display_name="<img src=x onerror=alert(1)>")
     graded(submission_create(user=user, exercise=catalogue["sandbox-probe"], source="def solve(x): return x"), score=3)
