@@ -89,6 +89,7 @@ class Deadline:
     cohort: str
     at: datetime
     passed: bool
+    joined_before: bool = True  # the learner was a member before it passed (joining late opens nothing)
 
 
 def deadlines_for(*, user, exercise: Exercise, now: datetime | None = None) -> list[Deadline]:
@@ -108,7 +109,21 @@ def deadlines_for(*, user, exercise: Exercise, now: datetime | None = None) -> l
         .select_related("cohort")
         .order_by("deadline")
     )
-    return [Deadline(cohort=link.cohort.name, at=link.deadline, passed=link.deadline < now) for link in links]
+    links = list(links)
+    joined = dict(
+        Membership.objects.filter(
+            user=user, role=Membership.LEARNER, cohort_id__in=[link.cohort_id for link in links]
+        ).values_list("cohort_id", "joined_at")
+    )
+    return [
+        Deadline(
+            cohort=link.cohort.name,
+            at=link.deadline,
+            passed=link.deadline < now,
+            joined_before=joined.get(link.cohort_id, now) < link.deadline,
+        )
+        for link in links
+    ]
 
 
 @dataclass
@@ -121,7 +136,12 @@ class ExplanationState:
 def explanation_state(
     *, user, exercise: Exercise, now: datetime | None = None, deadlines: list[Deadline] | None = None
 ) -> ExplanationState:
-    """Open after an accepted submission, or once a cohort deadline of the learner has passed.
+    """Open after an accepted submission, or once the learner's cohort deadlines have passed.
+
+    A deadline opens it only when every deadline the learner has for this exercise has passed
+    (a reference read after one cohort's deadline must not be submitted in another's still
+    open) and at least one passed while the learner was already a member (joining last
+    term's cohort with a known code opens nothing).
 
     `deadlines`: the learner's deadlines_for this exercise, when the caller already has them.
     """
@@ -136,8 +156,8 @@ def explanation_state(
         return ExplanationState(True, "You solved it: here is the idea and the reference solution.", accepted.source)
     if deadlines is None:
         deadlines = deadlines_for(user=user, exercise=exercise, now=now)
-    passed = [d for d in deadlines if d.passed]
-    if passed:
+    passed = [d for d in deadlines if d.passed and d.joined_before]
+    if passed and all(d.passed for d in deadlines):
         latest = _attempts(user, exercise).order_by("-created_at").first()
         return ExplanationState(
             True,

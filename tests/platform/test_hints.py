@@ -112,16 +112,55 @@ def test_the_explanation_opens_when_accepted_with_the_reference_beside_the_learn
     assert 'id="reference-code"' in page and "return x * 2" in page
 
 
-def test_the_explanation_opens_after_the_cohort_deadline(client, learner, cohort, taught, sent_tasks):
-    from cohorts.models import CohortExercise, Membership
+def _member_since(cohort, learner, days_ago: float):
+    from cohorts.models import Membership
 
     Membership.objects.create(cohort=cohort, user=learner, role=Membership.LEARNER)
-    CohortExercise.objects.update_or_create(
-        cohort=cohort, exercise=taught, defaults={"deadline": timezone.now() - timezone.timedelta(hours=1)}
+    Membership.objects.filter(cohort=cohort, user=learner).update(
+        joined_at=timezone.now() - timezone.timedelta(days=days_ago)
     )
+
+
+def _deadline(cohort, exercise, hours_from_now: float):
+    from cohorts.models import CohortExercise
+
+    CohortExercise.objects.update_or_create(
+        cohort=cohort,
+        exercise=exercise,
+        defaults={"deadline": timezone.now() + timezone.timedelta(hours=hours_from_now)},
+    )
+
+
+def test_the_explanation_opens_after_the_cohort_deadline(client, learner, cohort, taught, sent_tasks):
+    _member_since(cohort, learner, days_ago=30)
+    _deadline(cohort, taught, hours_from_now=-1)
     client.force_login(learner)
     response = client.get(reverse("catalog:explanation", args=[taught.slug]))
     assert response.status_code == 200 and "deadline of Spring has passed" in response.content.decode()
+
+
+def test_joining_an_old_cohort_whose_deadline_passed_opens_nothing(client, learner, cohort, taught, sent_tasks):
+    """Last term's join code, known to everyone: the reference must not come with it."""
+    _member_since(cohort, learner, days_ago=0)
+    _deadline(cohort, taught, hours_from_now=-24 * 90)
+    client.force_login(learner)
+    response = client.get(reverse("catalog:explanation", args=[taught.slug]))
+    assert "reference-code" not in response.content.decode()
+
+
+def test_a_deadline_still_open_in_another_cohort_keeps_the_explanation_closed(
+    client, learner, instructor, cohort, taught, sent_tasks
+):
+    from cohorts.services import cohort_create
+
+    _member_since(cohort, learner, days_ago=30)
+    _deadline(cohort, taught, hours_from_now=-1)
+    later = cohort_create(user=instructor, name="Autumn", starts_at=timezone.now() - timezone.timedelta(days=1))
+    _member_since(later, learner, days_ago=30)
+    _deadline(later, taught, hours_from_now=24)
+    client.force_login(learner)
+    response = client.get(reverse("catalog:explanation", args=[taught.slug]))
+    assert "reference-code" not in response.content.decode()
 
 
 def test_a_passed_deadline_is_shown_before_submitting(client, learner, cohort, taught):
