@@ -308,7 +308,10 @@ def judge(
     timed_medians = []
     for case_id, case in cases:
         record = report.cases.get(case_id)
-        case_result = _judge_case(case, record, expected.by_id[case_id], exercise, outcome, diagnoses, peaks)
+        try:
+            case_result = _judge_case(case, record, expected.by_id[case_id], exercise, outcome, diagnoses, peaks)
+        except Exception as exc:  # noqa: BLE001 - the values came from the learner's process: theirs
+            case_result = _unjudgeable(case, exc, exercise.slug)
         case_result.max_score = exercise.points * case.points / weights
         case_result.score = case_result.max_score if case_result.passed else 0.0
         if not case.visible:
@@ -392,6 +395,23 @@ def _judge_case(
         result.status, result.message = CaseStatus.PASSED, "Correct."
         return result
     return _fail(result, case, got, expected.value, mismatch, diagnoses)
+
+
+def _unjudgeable(case: Case, exc: Exception, slug: str) -> CaseResult:
+    """A returned value our comparison, check or diagnosis could not handle (an int past every float,
+    a tuple where a check wants an array): a wrong answer of the learner's, logged for us to look at."""
+    log.warning("%s: case %r could not be judged: %r", slug, case.name, exc, exc_info=True)
+    return CaseResult(
+        name=case.name,
+        visible=case.visible,
+        status=CaseStatus.FAILED,
+        score=0.0,
+        max_score=0.0,
+        message=f"Your function returned a value that could not be compared with the expected one "
+        f"({type(exc).__name__}).",
+        reason="unsupported",
+        explain=case.explain if case.visible else "",
+    )
 
 
 def _rules(case: Case, exercise: Exercise) -> Rules:

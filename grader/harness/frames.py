@@ -34,9 +34,16 @@ def _reject_constant(name: str):
     raise ValueError(f"non-finite number {name} in a frame")
 
 
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if value - value != 0:  # inf or nan: "1e400" parses as inf, and nothing downstream may hold it
+        raise ValueError(f"non-finite number {text[:20]} in a frame")
+    return value
+
+
 def loads_strict(data: bytes):
     """JSON as we write it: finite numbers only (deep nesting raises RecursionError)."""
-    return json.loads(data, parse_constant=_reject_constant)
+    return json.loads(data, parse_constant=_reject_constant, parse_float=_finite_float)
 
 
 def encode_frame(meta: dict, payload_len: int = 0) -> bytes:

@@ -170,3 +170,12 @@ def test_no_runner_to_be_had_after_the_learners_code_ran_is_the_learners_crash(m
     fresh = supervisor.Run(job, b"", {})  # before any learner code: ours, and it says so
     with pytest.raises(OSError):
         fresh._run_child(["c1"], supervisor.Output(0, 10), first=True)
+
+
+def test_a_frame_with_a_number_past_every_float_is_malformed_not_infinite():
+    """'1e400' parses as inf, which the report (strict JSON) could not hold: the learner's broken frame."""
+    reader = FrameReader(max_payload=10)
+    header = b'{"type": "result", "status": "returned", "value": 1e400}'
+    reader.feed(len(header).to_bytes(4, "big") + (0).to_bytes(4, "big") + header)
+    with pytest.raises(FrameError):
+        reader.next_frame()
