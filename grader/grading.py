@@ -214,7 +214,15 @@ def grade(
             backend, job, exercise.limits, gpu=exercise.gpu, kind=sandbox_kind(exercise), preload=exercise.modules
         )
         try:
-            result = judge(exercise, expected, outcome, peaks=peaks, visible_only=visible_only, marker=marker)
+            result = judge(
+                exercise,
+                expected,
+                outcome,
+                peaks=peaks,
+                visible_only=visible_only,
+                marker=marker,
+                source_lines=source.count("\n") + 1,
+            )
         except ReportError as exc:
             problem = f"unreadable sandbox report: {exc}"
             log.warning("grading %s attempt %d: %s", exercise.slug, attempt + 1, problem)
@@ -260,10 +268,12 @@ def judge(
     peaks: Peaks | None = None,
     visible_only: bool = False,
     marker: str | None = None,
+    source_lines: int | None = None,
 ) -> GradingResult | None:
     """The trusted verdict on one run, or None when the run failed on our side.
 
     ``marker``: the job's report marker; only what follows it on stdout is our report.
+    ``source_lines``: how many lines the submission has (hidden cases name only such a line).
     """
     limits = exercise.limits
     peaks = peaks or _config.peaks(gpu=exercise.gpu, cpus=limits.cpus)
@@ -315,7 +325,7 @@ def judge(
         case_result.max_score = exercise.points * case.points / weights
         case_result.score = case_result.max_score if case_result.passed else 0.0
         if not case.visible:
-            case_result = hidden_view(case_result)
+            case_result = hidden_view(case_result, source_lines)
         result.cases.append(case_result)
         if case_result.passed and case_result.times:
             timed_medians.append(median(case_result.times))
@@ -504,13 +514,17 @@ def _fail(result: CaseResult, case: Case, got, expected_value, mismatch: Mismatc
     return result
 
 
-def hidden_view(case: CaseResult) -> CaseResult:
+def hidden_view(case: CaseResult, source_lines: int | None = None) -> CaseResult:
     """A hidden case's result as the learner may see it, rebuilt from our own words.
 
     Kept: pass/fail and the case status, the score, the diagnosis (the
-    exercise's text), built-in exception class names, the submission's line
-    numbers, and the times we measured. Dropped: every message, detail and
+    exercise's text), built-in exception class names, the line of the submission
+    where it raised, and the times we measured. Dropped: every message, detail and
     name that came from the learner's process or shows an input or expected value.
+
+    Line numbers come from the learner's process too, which may choose them (up to ten
+    of them, each up to 10**7) to spell out a hidden input: only the last is kept, and
+    only if the submission has that line.
     """
     if case.passed:
         message = case.message if case.times else "Correct."
@@ -535,7 +549,7 @@ def hidden_view(case: CaseResult) -> CaseResult:
         message=message,
         detail="",
         explain="",
-        lines=[n for n in case.lines if type(n) is int],
+        lines=[n for n in case.lines[-1:] if type(n) is int and 0 < n <= (source_lines or n)],
         exception=case.exception if case.exception in BUILTIN_EXCEPTIONS else "",
     )
 
