@@ -130,7 +130,8 @@ def _compare_array(got, expected: np.ndarray, rules: Rules, path: str) -> Mismat
     with np.errstate(invalid="ignore"):
         diff = np.abs(g - e)
         allowed = rules.atol + rules.rtol * np.abs(e)
-        wrong = ~((diff <= allowed) | (np.isnan(g) & np.isnan(e)) | (g == e))
+        # Where the expected value is infinite, the tolerance is infinite too: only equality counts.
+        wrong = ~(((diff <= allowed) & np.isfinite(e)) | (np.isnan(g) & np.isnan(e)) | (g == e))
     if not wrong.any():
         return None
     worst = np.unravel_index(int(np.nanargmax(np.where(wrong, diff, -1.0))), e.shape) if e.ndim else ()

@@ -52,3 +52,11 @@ def test_tensors_must_match_device_and_when_strict_dtype():
 def test_tuples_are_compared_item_by_item_with_a_path():
     mismatch = compare((np.ones(2), np.zeros(2)), (np.ones(2), np.ones(2)), STRICT)
     assert mismatch.path == "output[1]" or "output[1]" in mismatch.message
+
+
+def test_an_expected_infinity_is_matched_only_by_the_same_infinity():
+    """atol + rtol * inf is inf: without care any finite number, or -inf, would pass for +inf."""
+    expected = np.array([np.inf, -np.inf, 1.0])
+    assert compare(np.array([np.inf, -np.inf, 1.0]), expected, Rules(rtol=1e-6, atol=1e-8)) is None
+    for wrong in ([1e308, -np.inf, 1.0], [-np.inf, -np.inf, 1.0], [np.inf, 0.0, 1.0]):
+        assert compare(np.array(wrong), expected, Rules(rtol=1e-6, atol=1e-8)).kind in ("values", "nonfinite")
