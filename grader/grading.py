@@ -396,11 +396,7 @@ def _judge_case(
     if case.expect_error:
         mismatch = Mismatch("no-error", f"Expected {case.expect_error} to be raised, but a value was returned.")
         return _fail(result, case, got, expected.value, mismatch, diagnoses)
-    if case.check is not None:
-        checked = case.check(got, expected.value, case)
-        mismatch = checked if isinstance(checked, Mismatch) or checked is None else Mismatch("check", checked)
-    else:
-        mismatch = compare(got, expected.value, _rules(case, exercise))
+    mismatch = _mismatch(case, got, expected.value, _rules(case, exercise))
     if mismatch is None:
         result.status, result.message = CaseStatus.PASSED, "Correct."
         return result
@@ -422,6 +418,14 @@ def _unjudgeable(case: Case, exc: Exception, slug: str) -> CaseResult:
         reason="unsupported",
         explain=case.explain if case.visible else "",
     )
+
+
+def _mismatch(case: Case, got, expected, rules: Rules) -> Mismatch | None:
+    """The case's own check where it has one (timed repetitions included), else the comparison."""
+    if case.check is None:
+        return compare(got, expected, rules)
+    checked = case.check(got, expected, case)
+    return checked if isinstance(checked, Mismatch) or checked is None else Mismatch("check", checked)
 
 
 def _rules(case: Case, exercise: Exercise) -> Rules:
@@ -477,7 +481,7 @@ def _judge_timed(
         return result
     rules = _rules(case, exercise)
     for index, (got, exp) in enumerate(zip(values, wanted, strict=True)):
-        mismatch = compare(got, exp, rules)
+        mismatch = _mismatch(case, got, exp, rules)
         if mismatch:
             _fail(result, case, got, exp, mismatch, diagnoses)
             result.message = f"Repetition {index + 1}: {result.message}"
