@@ -119,8 +119,13 @@ def platforms(request):
     form = PlatformForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        # An operator's registration is live at once. An instructor's waits for an operator: a live
+        # registration sends browsers to its auth URL, signs launches that log people in, and makes
+        # this server fetch its keyset and token URLs, so it is not any instructor's to switch on.
+        approved = request.user.is_staff
         with transaction.atomic():
             registration = LtiRegistration.objects.create(
+                is_active=approved,
                 name=data["name"],
                 issuer=data["issuer"],
                 client_id=data["client_id"],
@@ -131,7 +136,14 @@ def platforms(request):
             )
             for deployment_id in data["deployment_ids"]:
                 LtiDeployment.objects.create(registration=registration, deployment_id=deployment_id, is_active=True)
-        messages.success(request, f"{registration.name} is registered. Launches from it are now accepted.")
+        if approved:
+            messages.success(request, f"{registration.name} is registered. Launches from it are now accepted.")
+        else:
+            messages.success(
+                request,
+                f"{registration.name} is registered and waits for an operator to approve it "
+                "(admin: LTI registrations, 'is active'); until then its launches are refused.",
+            )
         return redirect("lti:platforms")
     services.tool_key()
     tool_urls = [
@@ -140,7 +152,10 @@ def platforms(request):
         ("Deep linking URL", request.build_absolute_uri(reverse("lti:launch"))),
         ("Public keyset (JWKS) URL", request.build_absolute_uri(reverse("lti:jwks"))),
     ]
-    registrations = LtiRegistration.objects.prefetch_related("deployments").order_by("name")
+    # Operators see every registration; an instructor none (the list names other schools' LMSs).
+    registrations = (
+        LtiRegistration.objects.prefetch_related("deployments").order_by("name") if request.user.is_staff else []
+    )
     return render(
         request,
         "lti/platforms.html",

@@ -16,16 +16,36 @@ FORM = {
 }
 
 
-def test_an_instructor_registers_a_platform_with_its_deployments_active(client, instructor):
+def test_an_operator_registers_a_platform_live_with_its_deployments_active(client, instructor):
     from lti_tool.models import LtiRegistration
 
+    instructor.is_staff = True
+    instructor.save()
     client.force_login(instructor)
     response = client.post(reverse("lti:platforms"), FORM)
 
     assert response.status_code == 302
     registration = LtiRegistration.objects.get()
-    assert (registration.issuer, registration.client_id) == ("https://moodle.example.edu", "abc123")
+    assert (registration.issuer, registration.client_id, registration.is_active) == (
+        "https://moodle.example.edu",
+        "abc123",
+        True,
+    )
     assert sorted(registration.deployments.values_list("deployment_id", "is_active")) == [("1", True), ("2", True)]
+
+
+def test_an_instructors_registration_waits_for_an_operator_and_others_are_not_listed(client, instructor):
+    """Live, it would send browsers to its own auth URL and sign launches that log people in."""
+    from lti_tool.models import LtiRegistration
+
+    LtiRegistration.objects.create(name="Another school", issuer="https://other.example", client_id="x")
+    client.force_login(instructor)
+    page = client.post(reverse("lti:platforms"), FORM, follow=True).content.decode()
+
+    registration = LtiRegistration.objects.get(client_id="abc123")
+    assert registration.is_active is False and "waits for an operator" in page
+    assert LtiRegistration.objects.active().filter(client_id="abc123").count() == 0  # what launches look up
+    assert "other.example" not in page
 
 
 def test_the_page_lists_the_urls_to_give_the_lms(client, instructor):
