@@ -1,8 +1,9 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm
-from django.contrib.auth.views import LoginView
+from django.contrib.auth.views import LoginView, PasswordResetView
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from rest_framework import exceptions
@@ -11,11 +12,22 @@ from rest_framework.authtoken.views import ObtainAuthToken
 from accounts.forms import ProfileForm, SignupForm
 from accounts.services import profile_get, profile_update, user_create
 from accounts.throttling import client_ip, login_failed, login_retry_after, login_succeeded, throttled_message
+from ops.rate_limits import window_wait
+
+
+def _address_wait(request, name: str, rate: str) -> int | None:
+    return window_wait(name=name, rate=rate, user_id=client_ip(request) or "unknown")
 
 
 def signup(request):
     form = SignupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        wait = _address_wait(request, "signup", settings.SIGNUP_RATE_LIMIT)
+        if wait is not None:
+            form.add_error(None, f"Too many new accounts from your address. Try again in {wait // 60 + 1} minutes.")
+            response = render(request, "accounts/signup.html", {"form": form}, status=429)
+            response["Retry-After"] = str(wait)
+            return response
         user = user_create(
             username=form.cleaned_data["username"],
             email=form.cleaned_data["email"],
@@ -25,6 +37,19 @@ def signup(request):
         messages.success(request, "Welcome to tensordojo! Pick an exercise to start.")
         return redirect("catalog:track_list")
     return render(request, "accounts/signup.html", {"form": form})
+
+
+class ThrottledPasswordResetView(PasswordResetView):
+    """Django's reset page; past PASSWORD_RESET_RATE_LIMIT per address it sends no mail (429)."""
+
+    def form_valid(self, form):
+        wait = _address_wait(self.request, "password-reset", settings.PASSWORD_RESET_RATE_LIMIT)
+        if wait is None:
+            return super().form_valid(form)
+        form.add_error(None, f"Too many reset requests from your address. Try again in {wait // 60 + 1} minutes.")
+        response = self.render_to_response(self.get_context_data(form=form), status=429)
+        response["Retry-After"] = str(wait)
+        return response
 
 
 class ThrottledLoginView(LoginView):

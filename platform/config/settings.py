@@ -256,6 +256,10 @@ TRUSTED_PROXY_HOPS = int(env("TRUSTED_PROXY_HOPS", "0"))
 # Bearer token for /metrics and /healthz detail; empty: /metrics answers loopback callers only.
 METRICS_TOKEN = env("METRICS_TOKEN", "")
 TRIAL_RATE_LIMIT = env("TRIAL_RATE_LIMIT", "60/60")  # Run-button trials / seconds, per learner (lighter)
+# Per client address (TRUSTED_PROXY_HOPS): every account has its own submission limit, so new
+# accounts would multiply it; reset mails go to any address typed in.
+SIGNUP_RATE_LIMIT = env("SIGNUP_RATE_LIMIT", "10/3600")  # accounts created / seconds, per address
+PASSWORD_RESET_RATE_LIMIT = env("PASSWORD_RESET_RATE_LIMIT", "10/3600")  # reset requests / seconds, per address
 # The grader's configuration: read here only, handed to grader/ as explicit arguments (config/grader.py).
 GRADER_BACKEND = env("GRADER_BACKEND", "docker")  # process: the unsafe local backend, for authoring
 SANDBOX_IMAGE = env("SANDBOX_IMAGE", "tensordojo/sandbox:latest")

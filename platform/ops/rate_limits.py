@@ -1,7 +1,8 @@
-"""Fixed-window rate limits per learner, counted in the shared cache (Redis in production).
+"""Fixed-window rate limits per learner or per client address, counted in the shared cache.
 
-One mechanism for the submission limit and the lighter Run-button limit; each caller
-names its own setting and raises its own error with the seconds to wait.
+One mechanism for the submission limit, the lighter Run-button limit and the per-address
+limits on new accounts and password-reset mails; each caller names its own setting and
+raises its own error with the seconds to wait.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import time
 from django.core.cache import cache
 
 
-def window_wait(*, name: str, rate: str, user_id: int) -> int | None:
+def window_wait(*, name: str, rate: str, user_id: int | str) -> int | None:
     """Count one use in this window of ``rate`` ("N/seconds"); the seconds to wait when over N, else None."""
     count, _, window = rate.partition("/")
     limit, window_s = int(count), int(window or 60)

@@ -111,3 +111,35 @@ def test_behind_a_trusted_proxy_each_client_has_its_own_budget(client, make_user
         attempt("198.51.100.7", forged=f"192.0.2.{number}")  # the client's own prefix is ignored
     assert attempt("198.51.100.7").status_code == 429
     assert attempt("198.51.100.8").status_code == 200
+
+
+def sign_up(client, n: int, ip: str):
+    return client.post(
+        reverse("accounts:signup"),
+        {
+            "username": f"farm{n}",
+            "email": f"farm{n}@example.com",
+            "password1": "a-long-password-1",
+            "password2": "a-long-password-1",
+        },
+        REMOTE_ADDR=ip,
+    )
+
+
+def test_one_address_cannot_make_accounts_without_end(client, settings, db):
+    """Each account has its own submission limit: new accounts would multiply it (and the sandboxes used)."""
+    from django.contrib.auth import get_user_model
+
+    settings.SIGNUP_RATE_LIMIT = "2/3600"
+    assert [sign_up(client, n, "10.0.0.7").status_code for n in range(3)] == [302, 302, 429]
+    assert sign_up(client, 3, "10.0.0.8").status_code == 302  # another address has its own budget
+    assert get_user_model().objects.filter(username__startswith="farm").count() == 3
+
+
+def test_password_reset_mails_are_limited_per_address(client, learner, settings, mailoutbox):
+    settings.PASSWORD_RESET_RATE_LIMIT = "1/3600"
+    url = reverse("accounts:password_reset")
+    first = client.post(url, {"email": learner.email}, REMOTE_ADDR="10.0.0.9")
+    second = client.post(url, {"email": learner.email}, REMOTE_ADDR="10.0.0.9")
+    assert first.status_code == 302 and second.status_code == 429 and len(mailoutbox) == 1
+    assert "Too many reset requests" in second.content.decode()
