@@ -576,25 +576,29 @@ def living_pids() -> list[int]:
     """
     found = []
     for entry in os.listdir("/proc"):
-        if not entry.isdigit() or entry == "1":
-            continue
-        try:
-            with open(f"/proc/{entry}/stat", "rb") as handle:
-                state = handle.read().rpartition(b")")[2].split()[0]
-        except (OSError, IndexError):
-            continue
-        if state != b"X":
-            found.append(int(entry))
+        if entry.isdigit() and entry != "1":
+            fields = _stat_fields(entry)
+            if fields and fields[0] != b"X":
+                found.append(int(entry))
     return found
 
 
 def start_ticks(pid: int) -> int | None:
     """When the process started (clock ticks after boot, /proc/PID/stat field 22): a PID's identity."""
+    fields = _stat_fields(pid)
+    try:
+        return int(fields[19]) if fields else None
+    except (IndexError, ValueError):
+        return None
+
+
+def _stat_fields(pid: int | str) -> list[bytes]:
+    """/proc/PID/stat after the process's name (field 3, the state, first); empty if it is gone."""
     try:
         with open(f"/proc/{pid}/stat", "rb") as handle:
-            return int(handle.read().rpartition(b")")[2].split()[19])
-    except (OSError, IndexError, ValueError):
-        return None
+            return handle.read().rpartition(b")")[2].split()
+    except OSError:
+        return []
 
 
 def one_way_channel() -> tuple[int, int]:
@@ -783,9 +787,7 @@ class Run:
             if not self.learner_ran:
                 raise  # nothing of the learner's has run: ours
             # Its earlier code may have caused it (processes left, our limits lowered): the learner's.
-            self.report["limits_hit"].append("crashed_at_start")
-            if pending:
-                self.report["cases"][pending.pop(0)] = {"status": "aborted", "cause": "crashed_at_start"}
+            self._abort_next(pending, "crashed_at_start")
             return
         if not self.timed_phase:  # the next phase's runner starts while this one runs, sealed before it does
             self.spares.fill(self.phases_after, sealed_by=min(booting + BOOT_S, self.budget.hard))
@@ -835,9 +837,13 @@ class Run:
             child.close(gently=cause is None, spares=self.spares)
             clear_scratch()
         if cause is not None:
-            self.report["limits_hit"].append(cause)
-            if pending:
-                self.report["cases"][pending.pop(0)] = {"status": "aborted", "cause": cause}
+            self._abort_next(pending, cause)
+
+    def _abort_next(self, pending: list, cause: str) -> None:
+        """The limit or failure that ended a child, and the case it was running, aborted by it."""
+        self.report["limits_hit"].append(cause)
+        if pending:
+            self.report["cases"][pending.pop(0)] = {"status": "aborted", "cause": cause}
 
     def _run_case(self, child: Child, case: dict) -> dict:
         timing = case.get("timing")
