@@ -36,9 +36,9 @@ import numpy as np
 
 from grader.backends import Backend
 from grader.cases import Case
-from grader.compare import Mismatch, Rules, compare
+from grader.compare import Mismatch, Tolerance, compare
 from grader.diagnosis import diagnose
-from grader.exercise import Exercise, ExerciseFormatError, load_exercise
+from grader.exercise import ExerciseFolder, ExerciseFormatError, load_exercise
 from grader.grading import grade
 from grader.harness import codec, fixtures
 from grader.lines import exercise_lines
@@ -134,7 +134,7 @@ def check_exercise(
     return report
 
 
-def _check_reference(report: CheckReport, exercise: Exercise, backend, store) -> bool:
+def _check_reference(report: CheckReport, exercise: ExerciseFolder, backend, store) -> bool:
     try:
         result = grade(exercise, exercise.solution, backend=backend, store=store, pool_index=CHECK_POOL)
     except Exception as exc:  # the point of check is to say what is wrong
@@ -147,7 +147,7 @@ def _check_reference(report: CheckReport, exercise: Exercise, backend, store) ->
     )
 
 
-def _check_starter(report: CheckReport, exercise: Exercise, backend, store) -> None:
+def _check_starter(report: CheckReport, exercise: ExerciseFolder, backend, store) -> None:
     try:
         result = grade(exercise, exercise.starter, backend=backend, store=store, pool_index=CHECK_POOL)
     except Exception as exc:  # say what is wrong and go on to the mistakes
@@ -162,7 +162,7 @@ def _check_starter(report: CheckReport, exercise: Exercise, backend, store) -> N
     )
 
 
-def _check_mistakes(report: CheckReport, exercise: Exercise, backend, store) -> None:
+def _check_mistakes(report: CheckReport, exercise: ExerciseFolder, backend, store) -> None:
     mistakes = exercise.mistakes()
     if len(mistakes) < MIN_MISTAKES:
         report.add(
@@ -229,7 +229,7 @@ def load_module(path: Path, name: str = "tensordojo_trusted") -> ModuleType:
     return module
 
 
-def cases_for_seed(exercise: Exercise, seed: int) -> list[Case]:
+def cases_for_seed(exercise: ExerciseFolder, seed: int) -> list[Case]:
     """The exercise's cases built from another seed (timed cases left out: they prove speed)."""
     cases = exercise.cases_module().build_cases(np.random.default_rng(seed))
     return [c for c in cases if not c.is_timed]
@@ -284,12 +284,12 @@ def _torch_if_needed(case: Case):
     return torch
 
 
-def judge_in_process(exercise: Exercise, case: Case, reference, learner) -> Outcome:
+def judge_in_process(exercise: ExerciseFolder, case: Case, reference, learner) -> Outcome:
     """The verdict and diagnosis of one case from the two in-process outcomes (see grading._judge_case)."""
     diagnoses = exercise.diagnoses()
     ref_status, expected = reference
     status, value = learner
-    rules = Rules(
+    rules = Tolerance(
         rtol=case.rtol if case.rtol is not None else exercise.rtol,
         atol=case.atol if case.atol is not None else exercise.atol,
         strict_dtype=case.strict_dtype,
@@ -320,7 +320,7 @@ def judge_in_process(exercise: Exercise, case: Case, reference, learner) -> Outc
     return Outcome(case, False, found.id if found else None, mismatch.message)
 
 
-def soundness_problems(exercise: Exercise, seed: int) -> list[str]:
+def soundness_problems(exercise: ExerciseFolder, seed: int) -> list[str]:
     """What is unsound on the cases of one seed, in this process: [] when sound.
 
     No diagnosis may fire on the reference's own output, and each mistake file must be named by its
@@ -330,7 +330,7 @@ def soundness_problems(exercise: Exercise, seed: int) -> list[str]:
         return _soundness_problems(exercise, seed)
 
 
-def _soundness_problems(exercise: Exercise, seed: int) -> list[str]:
+def _soundness_problems(exercise: ExerciseFolder, seed: int) -> list[str]:
     problems = []
     cases = cases_for_seed(exercise, seed)
     solution = load_module(exercise.path / "solution.py")
@@ -365,7 +365,7 @@ def _soundness_problems(exercise: Exercise, seed: int) -> list[str]:
     return problems
 
 
-def refused_variants(exercise: Exercise, paths: list[Path], seed: int) -> list[str]:
+def refused_variants(exercise: ExerciseFolder, paths: list[Path], seed: int) -> list[str]:
     """Right solutions that must pass every case: what refuses them, [] when all pass."""
     cases = cases_for_seed(exercise, seed)
     solution = load_module(exercise.path / "solution.py")
@@ -380,7 +380,7 @@ def refused_variants(exercise: Exercise, paths: list[Path], seed: int) -> list[s
     return problems
 
 
-def _check_soundness(report: CheckReport, exercise: Exercise, backend, store, seeds: int | None) -> None:
+def _check_soundness(report: CheckReport, exercise: ExerciseFolder, backend, store, seeds: int | None) -> None:
     if importable(exercise.modules):
         count = seeds or SEEDS_IN_PROCESS
         problems = []
@@ -424,7 +424,7 @@ def _check_soundness(report: CheckReport, exercise: Exercise, backend, store, se
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
 
-def prove_in_image(exercise: Exercise, image: str, seeds: int) -> tuple[bool, str]:
+def prove_in_image(exercise: ExerciseFolder, image: str, seeds: int) -> tuple[bool, str]:
     """Run the in-process proof inside the sandbox image, where the exercise's modules live.
 
     Only trusted code runs there (grader/, the exercise folder); no network, read-only mounts."""
@@ -452,7 +452,7 @@ print("tensordojo-versions", "numpy", numpy.__version__, flush=True)
 """
 
 
-def sandbox_versions(exercise: Exercise, backend: Backend, store: ExpectedStore) -> dict[str, str]:
+def sandbox_versions(exercise: ExerciseFolder, backend: Backend, store: ExpectedStore) -> dict[str, str]:
     """The Python, NumPy (and PyTorch) versions inside the sandbox that grades this exercise."""
     torch = (
         'import torch\nprint("tensordojo-versions", "torch", torch.__version__.split("+")[0], flush=True)'
@@ -481,7 +481,7 @@ def read_proof(exercises_root: Path, slug: str) -> dict | None:
         return None
 
 
-def _record_proof(report: CheckReport, exercise: Exercise, backend, store) -> None:
+def _record_proof(report: CheckReport, exercise: ExerciseFolder, backend, store) -> None:
     versions: dict[str, str] = {}
     for _ in range(2):  # the probe imports PyTorch: a loaded machine can run out of time once
         try:

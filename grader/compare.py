@@ -11,12 +11,13 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from grader.harness.contract import MismatchKind
 from grader.values import TensorValue, describe
 
 
 @dataclass
 class Mismatch:
-    kind: str  # type | length | shape | dtype | device | nonfinite | values
+    kind: MismatchKind  # see contract.MismatchKind (an exercise's own check may pass a plain string)
     message: str  # safe to show for hidden cases too: no input values
     detail: str = ""  # numbers; shown for visible cases only
     path: str = "output"
@@ -24,7 +25,7 @@ class Mismatch:
 
 
 @dataclass(frozen=True)
-class Rules:
+class Tolerance:
     rtol: float
     atol: float
     strict_dtype: bool = False
@@ -32,7 +33,7 @@ class Rules:
     sign_invariant_axis: int | None = None
 
 
-def compare(got, expected, rules: Rules, path: str = "output") -> Mismatch | None:
+def compare(got, expected, rules: Tolerance, path: str = "output") -> Mismatch | None:
     """None when got matches expected under the rules."""
     if isinstance(expected, (tuple, list)) and not _is_numeric_list(expected):
         return _compare_sequence(got, expected, rules, path)
@@ -45,12 +46,14 @@ def compare(got, expected, rules: Rules, path: str = "output") -> Mismatch | Non
             return None
         if isinstance(expected, bool) and isinstance(got, np.ndarray) and got.ndim == 0 and got.dtype == bool:
             return (
-                None if bool(got) == expected else Mismatch("values", f"{path}: expected {expected}, got {bool(got)}")
+                None
+                if bool(got) == expected
+                else Mismatch(MismatchKind.VALUES, f"{path}: expected {expected}, got {bool(got)}")
             )
-        return Mismatch("values", f"{path}: expected {expected!r}, got {_short(got)}")
+        return Mismatch(MismatchKind.VALUES, f"{path}: expected {expected!r}, got {_short(got)}")
     if isinstance(expected, (int, float)):
         return _compare_array(got, np.asarray(expected, dtype=float), rules, path)
-    return Mismatch("type", f"{path}: cannot compare with {type(expected).__name__}")
+    return Mismatch(MismatchKind.TYPE, f"{path}: cannot compare with {type(expected).__name__}")
 
 
 def _is_numeric_list(value) -> bool:
@@ -63,11 +66,11 @@ def _is_numeric_list(value) -> bool:
     return array.dtype.kind in "biuf"
 
 
-def _compare_sequence(got, expected, rules: Rules, path: str) -> Mismatch | None:
+def _compare_sequence(got, expected, rules: Tolerance, path: str) -> Mismatch | None:
     if not isinstance(got, (tuple, list)):
-        return Mismatch("type", f"{path}: expected a tuple of {len(expected)} values, got {describe(got)}")
+        return Mismatch(MismatchKind.TYPE, f"{path}: expected a tuple of {len(expected)} values, got {describe(got)}")
     if len(got) != len(expected):
-        return Mismatch("length", f"{path}: expected {len(expected)} values, got {len(got)}")
+        return Mismatch(MismatchKind.LENGTH, f"{path}: expected {len(expected)} values, got {len(got)}")
     for index, (g, e) in enumerate(zip(got, expected, strict=True)):
         mismatch = compare(g, e, rules, f"{path}[{index}]")
         if mismatch:
@@ -75,9 +78,9 @@ def _compare_sequence(got, expected, rules: Rules, path: str) -> Mismatch | None
     return None
 
 
-def _compare_tensor(got, expected: TensorValue, rules: Rules, path: str) -> Mismatch | None:
+def _compare_tensor(got, expected: TensorValue, rules: Tolerance, path: str) -> Mismatch | None:
     if not isinstance(got, TensorValue):
-        return Mismatch("type", f"{path}: expected a torch.Tensor, got {describe(got)}")
+        return Mismatch(MismatchKind.TYPE, f"{path}: expected a torch.Tensor, got {describe(got)}")
     if got.device.split(":")[0] != expected.device.split(":")[0]:
         return Mismatch(
             "device",
@@ -89,20 +92,20 @@ def _compare_tensor(got, expected: TensorValue, rules: Rules, path: str) -> Mism
     return _compare_array(got.array, expected.array, rules, path)
 
 
-def _compare_array(got, expected: np.ndarray, rules: Rules, path: str) -> Mismatch | None:
+def _compare_array(got, expected: np.ndarray, rules: Tolerance, path: str) -> Mismatch | None:
     if isinstance(got, TensorValue):
-        return Mismatch("type", f"{path}: expected a NumPy array, got a torch.Tensor")
+        return Mismatch(MismatchKind.TYPE, f"{path}: expected a NumPy array, got a torch.Tensor")
     if isinstance(got, list) and (rules.allow_lists or expected.ndim == 0):
         try:
             got = np.asarray(got, dtype=float)
         except (ValueError, TypeError):
-            return Mismatch("type", f"{path}: the nested list is ragged or not all numbers")
+            return Mismatch(MismatchKind.TYPE, f"{path}: the nested list is ragged or not all numbers")
     elif isinstance(got, (int, float)) and not isinstance(got, bool):
         got = np.asarray(got, dtype=float)
     if isinstance(got, list):
-        return Mismatch("type", f"{path}: expected a NumPy array, got a Python list")
+        return Mismatch(MismatchKind.TYPE, f"{path}: expected a NumPy array, got a Python list")
     if not isinstance(got, np.ndarray):
-        return Mismatch("type", f"{path}: expected {describe(expected)}, got {describe(got)}")
+        return Mismatch(MismatchKind.TYPE, f"{path}: expected {describe(expected)}, got {describe(got)}")
     if got.shape != expected.shape:
         hint = ""
         if got.ndim == 2 and got.shape == expected.shape[::-1]:

@@ -48,13 +48,14 @@ from typing import Any
 import numpy as np
 
 from grader.cases import Case
-from grader.compare import Mismatch, Rules, compare
+from grader.compare import Mismatch, Tolerance, compare
+from grader.harness.contract import MismatchKind
 from grader.values import TensorValue
 
 Test = Callable[[Case, Any, Any, "Mismatch | None"], bool]
 # mistake(case, expected) -> the value the mistaken computation gives on this case
 Mistake = Callable[[Case, Any], Any]
-LOOSE = Rules(rtol=1e-5, atol=1e-7, allow_lists=True)
+LOOSE = Tolerance(rtol=1e-5, atol=1e-7, allow_lists=True)
 
 KIND, EXCEPTION, VALUE = 1, 2, 3  # specificity tiers (higher wins)
 
@@ -67,7 +68,7 @@ class Diagnosis:
     entry: str | None = None  # only for cases of this entry point
     mistake: Mistake | None = None  # what the mistake computes on this case
     part: Callable[[Any], Any] | None = None  # the piece of a returned value the mistake computes
-    rules: Rules = LOOSE  # how close the learner's value must be to the mistaken one
+    rules: Tolerance = LOOSE  # how close the learner's value must be to the mistaken one
     specificity: int = KIND
     raises: bool = False  # the mistake is recognised by failing (an exception), not by a value
     same_message: bool = False  # with raises: the learner's exception message is the mistake's, word for word
@@ -110,7 +111,7 @@ class Diagnosis:
 
 
 def diagnose(
-    case: Case, got, expected, mismatch: Mismatch | None, diagnoses, rules: Rules | None = None
+    case: Case, got, expected, mismatch: Mismatch | None, diagnoses, rules: Tolerance | None = None
 ) -> Diagnosis | None:
     """The most specific diagnosis that explains the failure (see the module docstring), or None."""
     own = list(case.diagnoses)
@@ -125,8 +126,8 @@ def diagnose(
     return min(candidates, key=lambda pair: pair[0])[1]
 
 
-def _wider(rules: Rules, case: Case) -> Rules:
-    return Rules(
+def _wider(rules: Tolerance, case: Case) -> Tolerance:
+    return Tolerance(
         rtol=max(rules.rtol, case.rtol or 0.0),
         atol=max(rules.atol, case.atol or 0.0),
         allow_lists=True,
@@ -142,7 +143,7 @@ def _plain(value):
     return value
 
 
-def _matches(got, value, rules: Rules = LOOSE) -> bool:
+def _matches(got, value, rules: Tolerance = LOOSE) -> bool:
     if value is None:
         return False
     if isinstance(got, (TensorValue, tuple)) and not isinstance(value, TensorValue):
@@ -152,7 +153,7 @@ def _matches(got, value, rules: Rules = LOOSE) -> bool:
     return compare(got, value, rules) is None
 
 
-def _distance(got, value, rules: Rules) -> float | None:
+def _distance(got, value, rules: Tolerance) -> float | None:
     """None unless got matches value; else the largest error in units of the tolerance (0 = exact)."""
     if not _matches(got, value, rules):
         return None
@@ -192,7 +193,7 @@ def alternative(
     compute: Callable[..., Any],
     *,
     entry: str | None = None,
-    rules: Rules = LOOSE,
+    rules: Tolerance = LOOSE,
     part: Callable[[Any], Any] | None = None,
     test: Test | None = None,
     specificity: int = VALUE,
@@ -302,7 +303,7 @@ def no_error_raised(error: str = "ValueError", *, entry: str | None = None) -> D
     return when(
         "no-error-on-mismatch",
         f"The shapes cannot be multiplied, so your function must raise {error}; it returned a value instead.",
-        lambda c, g, e, m: c.expect_error is not None and m is not None and m.kind == "no-error",
+        lambda c, g, e, m: c.expect_error is not None and m is not None and m.kind == MismatchKind.NO_ERROR,
         entry=entry,
     )
 
@@ -328,7 +329,7 @@ def raised(
     def test(c, g, e, m):
         return (
             m is not None
-            and m.kind == "exception"
+            and m.kind == MismatchKind.EXCEPTION
             and m.data.get("type") == error_type
             and contains.lower() in str(m.data.get("message", "")).lower()
             and (when_case is None or when_case(c))
@@ -353,7 +354,7 @@ def nonfinite(
     return when(
         id,
         message,
-        lambda c, g, e, m: m is not None and m.kind == "nonfinite" and (when_case is None or when_case(c)),
+        lambda c, g, e, m: m is not None and m.kind == MismatchKind.NONFINITE and (when_case is None or when_case(c)),
         entry=entry,
     )
 
@@ -379,7 +380,7 @@ def dtype_mismatch(*, entry: str | None = None) -> Diagnosis:
     return when(
         "dtype-mismatch",
         "Right numbers, wrong dtype: convert the result (or the inputs) to the dtype the contract names.",
-        lambda c, g, e, m: m is not None and m.kind == "dtype",
+        lambda c, g, e, m: m is not None and m.kind == MismatchKind.DTYPE,
         entry=entry,
     )
 
@@ -388,7 +389,7 @@ def device_mismatch(*, entry: str | None = None) -> Diagnosis:
     return when(
         "device-mismatch",
         "The result is on the wrong device: tensors must be moved (.to(device)) to where W lives.",
-        lambda c, g, e, m: m is not None and m.kind == "device",
+        lambda c, g, e, m: m is not None and m.kind == MismatchKind.DEVICE,
         entry=entry,
     )
 
@@ -399,7 +400,7 @@ def shape_transposed(*, entry: str | None = None) -> Diagnosis:
         "Your result has the transposed shape: rows and columns are exchanged somewhere.",
         lambda c, g, e, m: (
             m is not None
-            and m.kind == "shape"
+            and m.kind == MismatchKind.SHAPE
             and len(m.data.get("got_shape", ())) == 2
             and tuple(m.data["got_shape"]) == tuple(m.data["expected_shape"])[::-1]
             and tuple(m.data["got_shape"]) != tuple(m.data["expected_shape"])
@@ -421,5 +422,5 @@ def uncentred_pca(*, entry: str | None = None) -> Diagnosis:
         compute,
         entry=entry,
         part=lambda value: value[0],
-        rules=Rules(1e-5, 1e-7, allow_lists=True, sign_invariant_axis=1),
+        rules=Tolerance(1e-5, 1e-7, allow_lists=True, sign_invariant_axis=1),
     )

@@ -3,7 +3,7 @@
 A folder ``exercises/<slug>/`` holds exercise.toml, README.md, starter.py,
 solution.py, cases.py and mistakes/, and for the learning loop hints.md (one
 hint per ``## `` section, in order) and explanation.md (opened once solved).
-Loading either gives a complete Exercise or raises ExerciseFormatError naming
+Loading either gives a complete ExerciseFolder or raises ExerciseFormatError naming
 the file, the field and what was expected; nothing is half-loaded.
 
 The lesson an exercise practises lives beside the exercises, in
@@ -26,13 +26,13 @@ from typing import Any
 import numpy as np
 
 from grader.cases import Case
-from grader.harness.forbidden import Rules
+from grader.harness.forbidden import ForbiddenRules
 from grader.limits import Limits
 
 SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 REQUIRED_FILES = ("exercise.toml", "README.md", "starter.py", "solution.py", "cases.py")
-KINDS = ("implement", "fix", "performance")
+EXERCISE_KINDS = ("implement", "fix", "performance")
 DIFFICULTIES = ("easy", "medium", "hard")
 MODULES = ("numpy", "torch")
 METRICS = ("score", "time")
@@ -52,12 +52,8 @@ class ExerciseFormatError(Exception):
         super().__init__(f"{where}: {problem}")
 
 
-# What an exercise forbids is the very table the sandbox's audit hook reads (one definition).
-Forbidden = Rules
-
-
 @dataclass(frozen=True)
-class Exercise:
+class ExerciseFolder:
     path: Path
     slug: str
     title: str
@@ -72,7 +68,7 @@ class Exercise:
     limits: Limits
     rtol: float
     atol: float
-    forbidden: Forbidden
+    forbidden: ForbiddenRules  # the very table the sandbox's audit hook reads (one definition)
     leaderboard_metric: str
     seed: int
     summary: str
@@ -132,7 +128,7 @@ class Exercise:
         return list(getattr(self.cases_module(), "DIAGNOSES", []))
 
 
-def load_exercise(path: Path | str) -> Exercise:
+def load_exercise(path: Path | str) -> ExerciseFolder:
     path = Path(path)
     if not path.is_dir():
         raise ExerciseFormatError(path, None, "not a folder")
@@ -153,14 +149,14 @@ def load_exercise(path: Path | str) -> Exercise:
     forbidden = spec.table("forbidden")
     board = spec.table("leaderboard")
     default_limits = Limits()
-    exercise = Exercise(
+    exercise = ExerciseFolder(
         path=path,
         slug=slug,
         title=spec.get("title", str),
         track=spec.get("track", str, pattern=SLUG, hint="a track slug"),
         order=spec.get("order", int, minimum=1),
         difficulty=spec.get("difficulty", str, choices=DIFFICULTIES),
-        kind=spec.get("kind", str, choices=KINDS),
+        kind=spec.get("kind", str, choices=EXERCISE_KINDS),
         entry_points=tuple(spec.get("entry_points", list, items=str, pattern=IDENTIFIER)),
         gpu=spec.get("gpu", bool, default=False),
         points=float(spec.get("points", (int, float), default=10, minimum=1)),
@@ -173,7 +169,7 @@ def load_exercise(path: Path | str) -> Exercise:
         ),
         rtol=float(tolerance.get("rtol", (int, float), default=1e-6, minimum=0)),
         atol=float(tolerance.get("atol", (int, float), default=1e-8, minimum=0)),
-        forbidden=Forbidden(
+        forbidden=ForbiddenRules(
             calls=tuple(forbidden.get("calls", list, items=str, default=[])),
             methods=tuple(forbidden.get("methods", list, items=str, default=[])),
             operators=tuple(forbidden.get("operators", list, items=str, choices=("@",), default=[])),
@@ -209,7 +205,7 @@ def exercise_folders(root: Path | str) -> list[Path]:
     ]
 
 
-def load_all(root: Path | str) -> list[Exercise]:
+def load_all(root: Path | str) -> list[ExerciseFolder]:
     """Every exercise under root, in track order. Fails on the first bad folder."""
     exercises = [load_exercise(p) for p in exercise_folders(root)]
     return sorted(exercises, key=lambda e: (e.track, e.order, e.slug))
@@ -234,7 +230,7 @@ class LessonSection:
 LESSON_FILE = re.compile(r"^(?P<order>[0-9]{2})-(?P<anchor>[a-z0-9]+(-[a-z0-9]+)*)\.md$")
 
 
-def lesson_sections(root: Path | str, exercises: list[Exercise] | None = None) -> list[LessonSection]:
+def lesson_sections(root: Path | str, exercises: list[ExerciseFolder] | None = None) -> list[LessonSection]:
     """The sections of ``root/lesson/``, in order, each with the exercises that practise it."""
     folder = Path(root) / LESSON_FOLDER
     if not folder.is_dir():
@@ -261,7 +257,7 @@ def _lesson_anchors(folder: Path) -> list[str]:
     return [m.group("anchor") for p in sorted(folder.glob("*.md")) if (m := LESSON_FILE.match(p.name))]
 
 
-def _validate_links(exercise: Exercise, toml_path: Path) -> None:
+def _validate_links(exercise: ExerciseFolder, toml_path: Path) -> None:
     """lesson names an existing section, prerequisites name existing exercises (when they sit beside it)."""
     lesson_folder = exercise.path.parent / LESSON_FOLDER
     if exercise.lesson is not None and lesson_folder.is_dir():
@@ -279,7 +275,7 @@ def _validate_links(exercise: Exercise, toml_path: Path) -> None:
             raise ExerciseFormatError(toml_path, "prerequisites", f"{slug!r} is not an exercise folder beside this one")
 
 
-def _in_declared_track(exercise: Exercise) -> bool:
+def _in_declared_track(exercise: ExerciseFolder) -> bool:
     """Whether the exercise belongs to a track declared in the tracks.toml beside it (the published track)."""
     tracks_path = exercise.path.parent / TRACKS_FILE
     if not tracks_path.is_file():
@@ -291,7 +287,7 @@ def _in_declared_track(exercise: Exercise) -> bool:
     return exercise.track in tracks
 
 
-def _validate_learning_material(exercise: Exercise, *, required: bool) -> None:
+def _validate_learning_material(exercise: ExerciseFolder, *, required: bool) -> None:
     """hints.md and explanation.md: well-formed when present; present when required."""
     for name in LEARNING_FILES:
         path = exercise.path / name
@@ -357,7 +353,7 @@ def _import_cases(path: Path, slug: str) -> ModuleType:
     return module
 
 
-def _validate_cases(cases: list, exercise: Exercise) -> None:
+def _validate_cases(cases: list, exercise: ExerciseFolder) -> None:
     where = exercise.path / "cases.py"
     if not cases:
         raise ExerciseFormatError(where, "build_cases", "returned no cases")

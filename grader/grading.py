@@ -24,11 +24,12 @@ from pathlib import Path
 from grader.backends import Backend, get_backend
 from grader.backends.base import RunOutcome, run_job
 from grader.cases import Case
-from grader.compare import Mismatch, Rules, compare
+from grader.compare import Mismatch, Tolerance, compare
 from grader.diagnosis import diagnose
-from grader.exercise import Exercise
+from grader.exercise import ExerciseFolder
+from grader.harness.contract import AbortCause, MismatchKind, Phase, split_cause
 from grader.harness.gpu_timing import allowed_gap, confirmed_seconds
-from grader.jobs import DEFAULT_POOL_SIZE, VISIBLE, learner_job, sandbox_kind
+from grader.jobs import DEFAULT_POOL_SIZE, learner_job, sandbox_kind
 from grader.protocol import CaseRecord, ErrorRecord, RecordStatus, Report, ReportError, job_marker, parse_report
 from grader.reference import Expected, ExpectedSet, ExpectedStore, ReferenceBroken
 from grader.results import VERDICTS, CaseResult, CaseStatus, GradingResult, Verdict
@@ -48,11 +49,11 @@ from grader.timing import (
 log = logging.getLogger(__name__)
 
 ABORT_STATUS = {
-    "time_limit": CaseStatus.TIME_LIMIT,
-    "memory_limit": CaseStatus.MEMORY_LIMIT,
-    "output_limit": CaseStatus.OUTPUT_LIMIT,
-    "result_limit": CaseStatus.OUTPUT_LIMIT,
-    "file_size_limit": CaseStatus.OUTPUT_LIMIT,
+    AbortCause.TIME_LIMIT: CaseStatus.TIME_LIMIT,
+    AbortCause.MEMORY_LIMIT: CaseStatus.MEMORY_LIMIT,
+    AbortCause.OUTPUT_LIMIT: CaseStatus.OUTPUT_LIMIT,
+    AbortCause.RESULT_LIMIT: CaseStatus.OUTPUT_LIMIT,
+    AbortCause.FILE_SIZE_LIMIT: CaseStatus.OUTPUT_LIMIT,
 }
 LIMIT_VERDICTS = {
     CaseStatus.TIME_LIMIT: Verdict.TIME_LIMIT,
@@ -84,19 +85,19 @@ HIDDEN_MESSAGES = {
     CaseStatus.NOT_RUN: "Not run.",
 }
 HIDDEN_MISMATCH = {
-    "type": "Wrong answer: the result is not of the expected kind.",
-    "length": "Wrong answer: the result has the wrong number of parts.",
-    "shape": "Wrong answer: the result has the wrong shape.",
-    "dtype": "Wrong answer: the result has the wrong dtype.",
-    "device": "Wrong answer: the result is on the wrong device.",
-    "nonfinite": "Wrong answer: the result holds NaN or infinite values where it should not.",
-    "values": "Wrong answer: some values are wrong.",
-    "no-error": "Wrong answer: an exception was expected, but a value was returned.",
-    "wrong-exception": "Wrong answer: your code raised a different exception than expected.",
-    "error-message": "Wrong answer: the exception's message does not say what it should.",
-    "timing-rejected": "Rejected timing: faster than the hardware can do this much work.",
-    "timing-incomplete": "The timed run did not report every repetition.",
-    "unsupported": "Your function returned a value that cannot be compared (return numbers).",
+    MismatchKind.TYPE: "Wrong answer: the result is not of the expected kind.",
+    MismatchKind.LENGTH: "Wrong answer: the result has the wrong number of parts.",
+    MismatchKind.SHAPE: "Wrong answer: the result has the wrong shape.",
+    MismatchKind.DTYPE: "Wrong answer: the result has the wrong dtype.",
+    MismatchKind.DEVICE: "Wrong answer: the result is on the wrong device.",
+    MismatchKind.NONFINITE: "Wrong answer: the result holds NaN or infinite values where it should not.",
+    MismatchKind.VALUES: "Wrong answer: some values are wrong.",
+    MismatchKind.NO_ERROR: "Wrong answer: an exception was expected, but a value was returned.",
+    MismatchKind.WRONG_EXCEPTION: "Wrong answer: your code raised a different exception than expected.",
+    MismatchKind.ERROR_MESSAGE: "Wrong answer: the exception's message does not say what it should.",
+    MismatchKind.TIMING_REJECTED: "Rejected timing: faster than the hardware can do this much work.",
+    MismatchKind.TIMING_INCOMPLETE: "The timed run did not report every repetition.",
+    MismatchKind.UNSUPPORTED: "Your function returned a value that cannot be compared (return numbers).",
 }
 
 
@@ -173,7 +174,7 @@ def expected_store() -> ExpectedStore:
 
 
 def grade(
-    exercise: Exercise,
+    exercise: ExerciseFolder,
     source: str,
     *,
     backend: Backend | None = None,
@@ -236,13 +237,13 @@ def grade(
     raise InternalGradingError(problem)
 
 
-def _early(exercise: Exercise, verdict: Verdict, message: str) -> GradingResult:
+def _early(exercise: ExerciseFolder, verdict: Verdict, message: str) -> GradingResult:
     return GradingResult(
         exercise.slug, exercise.version, verdict, message, 0.0, exercise.points, limits=exercise.limits.as_dict()
     )
 
 
-def _check_source(exercise: Exercise, source: str) -> GradingResult | None:
+def _check_source(exercise: ExerciseFolder, source: str) -> GradingResult | None:
     size = len(source.encode("utf-8", errors="replace"))
     if size > exercise.max_source_bytes:
         return _early(
@@ -261,7 +262,7 @@ def _check_source(exercise: Exercise, source: str) -> GradingResult | None:
 
 
 def judge(
-    exercise: Exercise,
+    exercise: ExerciseFolder,
     expected: ExpectedSet,
     outcome: RunOutcome,
     *,
@@ -286,11 +287,11 @@ def judge(
             if not (outcome.timed_out or outcome.oom_killed):
                 raise
     if report is None:
-        for flag, cause in ((outcome.timed_out, "time_limit"), (outcome.oom_killed, "memory_limit")):
+        for flag, cause in ((outcome.timed_out, AbortCause.TIME_LIMIT), (outcome.oom_killed, AbortCause.MEMORY_LIMIT)):
             if flag:
                 return _whole_run(exercise, cases, outcome, cause)
         if outcome.stdout_overflow:
-            return _whole_run(exercise, cases, outcome, "output_limit")
+            return _whole_run(exercise, cases, outcome, AbortCause.OUTPUT_LIMIT)
         return None
     if report.harness_errors:
         return None
@@ -306,7 +307,7 @@ def judge(
         limits=limits.as_dict(),
     )
     result.extra["case_pool"] = expected.pool_index
-    visible_phase = report.phases.get(VISIBLE)
+    visible_phase = report.phases.get(Phase.VISIBLE)
     if visible_phase is not None:
         result.output = visible_phase.output[: limits.output_keep_bytes]
         if visible_phase.output_truncated:
@@ -345,7 +346,7 @@ def _judge_case(
     case: Case,
     record: CaseRecord | None,
     expected: Expected,
-    exercise: Exercise,
+    exercise: ExerciseFolder,
     outcome: RunOutcome,
     diagnoses,
     peaks: Peaks,
@@ -359,22 +360,22 @@ def _judge_case(
         explain=case.explain if case.visible else "",
     )
     if record is None:
-        cause = "time_limit" if outcome.timed_out else ("memory_limit" if outcome.oom_killed else "")
+        cause = AbortCause.TIME_LIMIT if outcome.timed_out else (AbortCause.MEMORY_LIMIT if outcome.oom_killed else "")
         result.status = ABORT_STATUS.get(cause, CaseStatus.CRASHED)
         result.message = exercise.limits.describe(cause) if cause else "No result: the run stopped."
         return result
     if record.status == RecordStatus.ABORTED:
         cause = record.cause
-        if cause == "killed" and outcome.oom_killed:
-            cause = "memory_limit"
+        if cause == AbortCause.KILLED and outcome.oom_killed:
+            cause = AbortCause.MEMORY_LIMIT
         result.status = ABORT_STATUS.get(cause, CaseStatus.CRASHED)
         result.message = exercise.limits.describe(cause) if cause in ABORT_STATUS else _crash_message(cause)
         return result
     if record.status == RecordStatus.NOT_RUN:
         result.status = CaseStatus.NOT_RUN
         result.message = {
-            "time_limit": "Not run: the time limit was used up by earlier cases.",
-            "too_many_crashes": "Not run: the code crashed too many times.",
+            AbortCause.TIME_LIMIT: "Not run: the time limit was used up by earlier cases.",
+            AbortCause.TOO_MANY_CRASHES: "Not run: the code crashed too many times.",
         }.get(record.cause, "Not run.")
         return result
     if record.status == RecordStatus.INVALID:
@@ -386,7 +387,7 @@ def _judge_case(
         result.message = f"Your file does not define the function {case.entry}()."
         return result
     if failed is not None and failed.status == RecordStatus.UNSUPPORTED:
-        result.message, result.reason = f"Your function {failed.message}.", "unsupported"
+        result.message, result.reason = f"Your function {failed.message}.", MismatchKind.UNSUPPORTED
         return result
     if failed is not None and failed.status == RecordStatus.RAISED and failed.error is not None:
         return _judge_exception(case, failed.error, expected, result, diagnoses)
@@ -394,7 +395,9 @@ def _judge_case(
         return _judge_timed(case, record, expected, result, exercise, peaks, diagnoses)
     got = record.calls[0].value
     if case.expect_error:
-        mismatch = Mismatch("no-error", f"Expected {case.expect_error} to be raised, but a value was returned.")
+        mismatch = Mismatch(
+            MismatchKind.NO_ERROR, f"Expected {case.expect_error} to be raised, but a value was returned."
+        )
         return _fail(result, case, got, expected.value, mismatch, diagnoses)
     mismatch = _mismatch(case, got, expected.value, _rules(case, exercise))
     if mismatch is None:
@@ -415,21 +418,21 @@ def _unjudgeable(case: Case, exc: Exception, slug: str) -> CaseResult:
         max_score=0.0,
         message=f"Your function returned a value that could not be compared with the expected one "
         f"({type(exc).__name__}).",
-        reason="unsupported",
+        reason=MismatchKind.UNSUPPORTED,
         explain=case.explain if case.visible else "",
     )
 
 
-def _mismatch(case: Case, got, expected, rules: Rules) -> Mismatch | None:
+def _mismatch(case: Case, got, expected, rules: Tolerance) -> Mismatch | None:
     """The case's own check where it has one (timed repetitions included), else the comparison."""
     if case.check is None:
         return compare(got, expected, rules)
     checked = case.check(got, expected, case)
-    return checked if isinstance(checked, Mismatch) or checked is None else Mismatch("check", checked)
+    return checked if isinstance(checked, Mismatch) or checked is None else Mismatch(MismatchKind.CHECK, checked)
 
 
-def _rules(case: Case, exercise: Exercise) -> Rules:
-    return Rules(
+def _rules(case: Case, exercise: ExerciseFolder) -> Tolerance:
+    return Tolerance(
         rtol=case.rtol if case.rtol is not None else exercise.rtol,
         atol=case.atol if case.atol is not None else exercise.atol,
         strict_dtype=case.strict_dtype,
@@ -455,7 +458,7 @@ def _judge_exception(case: Case, error: ErrorRecord, expected: Expected, result:
             return result
         problem = case.error_message_check(message, case) if case.error_message_check else None
         if problem:
-            result.message, result.reason = problem, "error-message"
+            result.message, result.reason = problem, MismatchKind.ERROR_MESSAGE
             result.detail = f"Your message: {message!r}"
             return result
         result.lines = []
@@ -463,7 +466,7 @@ def _judge_exception(case: Case, error: ErrorRecord, expected: Expected, result:
         return result
     result.status = CaseStatus.ERROR
     result.message = f"Your code raised {kind}: {message}"
-    raised = Mismatch("exception", result.message, data={"type": kind, "message": message})
+    raised = Mismatch(MismatchKind.EXCEPTION, result.message, data={"type": kind, "message": message})
     found = diagnose(case, None, expected.value, raised, diagnoses)
     if found:
         result.diagnosis, result.diagnosis_message = found.id, found.message
@@ -471,13 +474,19 @@ def _judge_exception(case: Case, error: ErrorRecord, expected: Expected, result:
 
 
 def _judge_timed(
-    case: Case, record: CaseRecord, expected: Expected, result: CaseResult, exercise: Exercise, peaks: Peaks, diagnoses
+    case: Case,
+    record: CaseRecord,
+    expected: Expected,
+    result: CaseResult,
+    exercise: ExerciseFolder,
+    peaks: Peaks,
+    diagnoses,
 ) -> CaseResult:
     values = [call.value for call in record.calls]
     times = list(record.times)
     wanted = list(expected.values or (expected.value,))
     if len(values) != len(wanted) or len(times) != len(wanted):
-        result.message, result.reason = "The timed run did not report every repetition.", "timing-incomplete"
+        result.message, result.reason = "The timed run did not report every repetition.", MismatchKind.TIMING_INCOMPLETE
         return result
     rules = _rules(case, exercise)
     for index, (got, exp) in enumerate(zip(values, wanted, strict=True)):
@@ -494,7 +503,7 @@ def _judge_timed(
         ]
     floor = floor_seconds(case.timing.flops, case.timing.bytes_moved, peaks)
     if implausible(times, floor):
-        result.reason = "timing-rejected"
+        result.reason = MismatchKind.TIMING_REJECTED
         result.message = (
             f"Rejected timing: {min(times) * 1e6:.1f} µs is below the {floor * 1e6:.1f} µs "
             "the hardware needs for this much work."
@@ -534,7 +543,7 @@ def hidden_view(case: CaseResult, source_lines: int | None = None) -> CaseResult
         message = case.message if case.times else "Correct."
     elif case.status in (CaseStatus.TIME_LIMIT, CaseStatus.MEMORY_LIMIT, CaseStatus.OUTPUT_LIMIT):
         message = case.message  # Limits.describe: our words and the exercise's numbers
-    elif case.status == CaseStatus.ERROR or case.reason == "wrong-exception":
+    elif case.status == CaseStatus.ERROR or case.reason == MismatchKind.WRONG_EXCEPTION:
         exception = (
             case.exception if case.exception in BUILTIN_EXCEPTIONS else "an exception of a class your code defined"
         )
@@ -559,13 +568,14 @@ def hidden_view(case: CaseResult, source_lines: int | None = None) -> CaseResult
 
 
 def _crash_message(cause: str) -> str:
-    if cause.startswith("signal_"):
-        return f"Your code crashed ({cause[7:]})."
-    if cause.startswith("exited_"):
-        return f"Your code ended the process (exit status {cause[7:]}); return values instead of exiting."
-    if cause == "killed":
+    kind, detail = split_cause(cause)
+    if kind == AbortCause.SIGNALLED:
+        return f"Your code crashed ({detail})."
+    if kind == AbortCause.EXITED:
+        return f"Your code ended the process (exit status {detail}); return values instead of exiting."
+    if cause == AbortCause.KILLED:
         return "Your code was killed (it may have used too much memory)."
-    if cause == "protocol":
+    if cause == AbortCause.PROTOCOL:
         return INTERFERED
     return "Your code stopped unexpectedly."
 
@@ -583,7 +593,9 @@ def _import_failure(result: GradingResult, cases: list[tuple[str, Case]], error:
     return result
 
 
-def _whole_run(exercise: Exercise, cases: list[tuple[str, Case]], outcome: RunOutcome, cause: str) -> GradingResult:
+def _whole_run(
+    exercise: ExerciseFolder, cases: list[tuple[str, Case]], outcome: RunOutcome, cause: str
+) -> GradingResult:
     message = exercise.limits.describe(cause)
     verdict = Verdict(cause)
     result = GradingResult(

@@ -18,32 +18,30 @@ from dataclasses import dataclass
 import numpy as np
 
 from grader.cases import Case
-from grader.exercise import Exercise, ExerciseFormatError
+from grader.exercise import ExerciseFolder, ExerciseFormatError
 from grader.gpu import cpu_correctness
+from grader.harness.contract import Phase, SandboxKind
 from grader.limits import Limits
 from grader.protocol import ArgumentPacker, build_job
 from grader.source_checks import rules_of
 
-VISIBLE, HIDDEN, TIMED, REFERENCE = "visible", "hidden", "timed", "reference"
-NUMPY_SANDBOX, STDLIB_SANDBOX = "numpy", "stdlib"
-TRITON_SANDBOX = "triton"  # GPU exercises: the GPU image on GPU workers, the interpreter image elsewhere
 DEFAULT_POOL_SIZE = 8
 
 
-def sandbox_kind(exercise: Exercise) -> str:
+def sandbox_kind(exercise: ExerciseFolder) -> SandboxKind:
     """Which sandbox image an exercise runs in: one without NumPy unless its ``modules`` name it."""
     if exercise.gpu:
-        return TRITON_SANDBOX
-    return NUMPY_SANDBOX if {"numpy", "torch"} & set(exercise.modules) else STDLIB_SANDBOX
+        return SandboxKind.TRITON
+    return SandboxKind.NUMPY if {"numpy", "torch"} & set(exercise.modules) else SandboxKind.STDLIB
 
 
-def case_seed(exercise: Exercise, pool_index: int, secret: str = "") -> int:
+def case_seed(exercise: ExerciseFolder, pool_index: int, secret: str = "") -> int:
     """The seed of one pool entry (``secret`` keeps the pool unguessable from a public cases.py)."""
     digest = hashlib.sha256(f"{secret}\0{exercise.slug}\0{exercise.seed}\0{pool_index}".encode()).digest()
     return int.from_bytes(digest[:8], "big")
 
 
-def build_pool_cases(exercise: Exercise, pool_index: int, secret: str = "", on_gpu: bool = True) -> list[Case]:
+def build_pool_cases(exercise: ExerciseFolder, pool_index: int, secret: str = "", on_gpu: bool = True) -> list[Case]:
     """Visible cases from the exercise's seed, hidden and timed ones from the pool seed.
 
     ``on_gpu=False``: a GPU exercise graded without a GPU (grader.gpu.cpu_correctness).
@@ -76,16 +74,18 @@ class PackedCases:
         return {self.ids[c.name] for c in self.cases if c.visible and not c.is_timed}
 
     def phases(self, visible_only: bool = False) -> list[dict]:
-        groups = {VISIBLE: [], HIDDEN: [], TIMED: []}
+        groups = {Phase.VISIBLE: [], Phase.HIDDEN: [], Phase.TIMED: []}
         for case in self.cases:
-            group = TIMED if case.is_timed else (VISIBLE if case.visible else HIDDEN)
+            group = Phase.TIMED if case.is_timed else (Phase.VISIBLE if case.visible else Phase.HIDDEN)
             groups[group].append(self.ids[case.name])
         if visible_only:
-            groups = {VISIBLE: groups[VISIBLE]}
-        return [{"name": name, "cases": ids, "keep_output": name == VISIBLE} for name, ids in groups.items() if ids]
+            groups = {Phase.VISIBLE: groups[Phase.VISIBLE]}
+        return [
+            {"name": name, "cases": ids, "keep_output": name == Phase.VISIBLE} for name, ids in groups.items() if ids
+        ]
 
     def reference_phases(self) -> list[dict]:
-        return [{"name": REFERENCE, "cases": [self.ids[c.name] for c in self.cases], "keep_output": False}]
+        return [{"name": Phase.REFERENCE, "cases": [self.ids[c.name] for c in self.cases], "keep_output": False}]
 
 
 def pack_cases(cases: list[Case], pool_index: int = 0) -> PackedCases:
@@ -130,7 +130,7 @@ def _collect(tree, names: set[str]) -> None:
             _collect(value, names)
 
 
-def learner_job(exercise: Exercise, packed: PackedCases, source: str, *, visible_only: bool = False) -> bytes:
+def learner_job(exercise: ExerciseFolder, packed: PackedCases, source: str, *, visible_only: bool = False) -> bytes:
     phases = packed.phases(visible_only)
     cases, arrays = _only(packed, phases)
     return build_job(
@@ -144,11 +144,11 @@ def learner_job(exercise: Exercise, packed: PackedCases, source: str, *, visible
     )
 
 
-def reference_limits(exercise: Exercise) -> Limits:
+def reference_limits(exercise: ExerciseFolder) -> Limits:
     return exercise.limits.with_overrides(wall_s=exercise.limits.wall_s * 6)
 
 
-def reference_job(exercise: Exercise, packed: PackedCases) -> bytes:
+def reference_job(exercise: ExerciseFolder, packed: PackedCases) -> bytes:
     return build_job(
         source=exercise.solution,
         cases=packed.job_cases,

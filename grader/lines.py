@@ -29,9 +29,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from grader.backends import Backend
-from grader.exercise import Exercise, ExerciseFormatError, Forbidden
+from grader.exercise import ExerciseFolder, ExerciseFormatError
 from grader.gpu import runs_on_gpu
 from grader.grading import GraderConfig, grade
+from grader.harness.forbidden import ForbiddenRules
 from grader.reference import ExpectedStore
 from grader.results import Verdict
 from grader.source_checks import check_syntax
@@ -103,7 +104,7 @@ def line_files(folder: Path | str, entry_points: Iterable[str] = ()) -> dict[str
     return found
 
 
-def exercise_lines(exercise: Exercise) -> dict[str, Line]:
+def exercise_lines(exercise: ExerciseFolder) -> dict[str, Line]:
     """An exercise's line files, each checked to define one of its entry points."""
     return line_files(exercise.path, exercise.entry_points)
 
@@ -133,7 +134,7 @@ def _read_line(path: Path, entry_points: set[str]) -> Line:
 
 
 def time_line(
-    exercise: Exercise,
+    exercise: ExerciseFolder,
     name: str,
     *,
     backend: Backend,
@@ -153,7 +154,7 @@ def time_line(
     if name not in lines:
         raise LineError(f"{exercise.slug} has no line {name!r} (lines: {', '.join(lines) or 'none'})")
     # Our code, not a learner's: the rules guard learners (torch.matmul is the very point of cuBLAS's line).
-    ours = replace(exercise, forbidden=Forbidden())
+    ours = replace(exercise, forbidden=ForbiddenRules())
     result = grade(ours, lines[name].source, backend=backend, store=store, pool_index=LINE_POOL, config=config)
     seconds = next((entry["value"] for entry in result.leaderboard if entry["name"] == "time"), None)
     if result.verdict != Verdict.ACCEPTED or seconds is None:

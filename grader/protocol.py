@@ -29,19 +29,18 @@ import secrets
 import tarfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from enum import StrEnum
 from types import MappingProxyType
 from typing import Any
 
 import numpy as np
 
 from grader.harness import npy
-from grader.harness.forbidden import Rules
+from grader.harness.contract import REPORT_FORMAT, CallStatus, RecordStatus
+from grader.harness.forbidden import ForbiddenRules
 from grader.harness.frames import REPORT_PREFIX
 from grader.limits import Limits
 from grader.values import BadValue, rebuild
 
-REPORT_FORMAT = 2
 MAX_REPORT_JSON = 8 << 20
 BLOB_FILE = re.compile(r"^(c\d{1,6})\.(\d{1,4})\.([A-Za-z0-9]{1,16})\.npy$")
 CASE_ID = re.compile(r"^c\d{1,6}$")
@@ -51,19 +50,7 @@ class ReportError(Exception):
     """The sandbox's report is malformed where only our code writes it: ours to fix."""
 
 
-class RecordStatus(StrEnum):
-    """What the sandbox saw a case (or one call of it) do."""
-
-    RETURNED = "returned"
-    RAISED = "raised"
-    MISSING_ENTRY = "missing_entry"
-    UNSUPPORTED = "unsupported"
-    ABORTED = "aborted"
-    NOT_RUN = "not_run"
-    INVALID = "invalid"  # the learner's process sent something that does not read back
-
-
-CALL_STATUSES = {RecordStatus.RETURNED, RecordStatus.RAISED, RecordStatus.MISSING_ENTRY, RecordStatus.UNSUPPORTED}
+CALL_STATUSES = frozenset(RecordStatus(status) for status in CallStatus)
 
 
 class ArgumentPacker:
@@ -125,7 +112,7 @@ def build_job(
     arrays: Mapping[str, np.ndarray],
     limits: Limits,
     modules: list[str],
-    rules: Rules,
+    rules: ForbiddenRules,
 ) -> bytes:
     """The tar stream a sandbox reads on stdin."""
     job = {

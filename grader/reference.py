@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from grader.backends.base import Backend, SandboxUnavailable, run_job
-from grader.exercise import Exercise
+from grader.exercise import ExerciseFolder
 from grader.gpu import runs_on_gpu
 from grader.jobs import (
     DEFAULT_POOL_SIZE,
@@ -79,12 +79,12 @@ class ExpectedStore:
         """A pool index for one submission, drawn at random."""
         return secrets.randbelow(self.pool_size)
 
-    def key(self, exercise: Exercise, backend: Backend, pool_index: int) -> str:
+    def key(self, exercise: ExerciseFolder, backend: Backend, pool_index: int) -> str:
         image = backend.image_id(sandbox_kind(exercise))
         mode = "" if runs_on_gpu(exercise, backend) else "-cpu"  # a GPU exercise graded without a GPU
         return f"{exercise.slug}-{exercise.version}-p{pool_index}of{self.pool_size}-{image}{mode}"
 
-    def get(self, exercise: Exercise, backend: Backend, pool_index: int | None = None) -> ExpectedSet:
+    def get(self, exercise: ExerciseFolder, backend: Backend, pool_index: int | None = None) -> ExpectedSet:
         """The expected outputs for one pool seed (drawn at random unless given)."""
         index = self.draw() if pool_index is None else pool_index % self.pool_size
         key = self.key(exercise, backend, index)
@@ -104,11 +104,11 @@ class ExpectedStore:
             self._memory[key] = expected
         return expected
 
-    def missing(self, exercise: Exercise, backend: Backend) -> list[int]:
+    def missing(self, exercise: ExerciseFolder, backend: Backend) -> list[int]:
         """The pool seeds whose reference outputs are not on disk yet."""
         return [i for i in range(self.pool_size) if not (self.root / f"{self.key(exercise, backend, i)}.tar").is_file()]
 
-    def warm(self, exercise: Exercise, backend: Backend) -> int:
+    def warm(self, exercise: ExerciseFolder, backend: Backend) -> int:
         """Compute every pool seed's reference outputs now (once per version and image), not on a
         learner's submission. Returns how many reference runs it took."""
         missing = self.missing(exercise, backend)
@@ -116,7 +116,7 @@ class ExpectedStore:
             self.get(exercise, backend, index)
         return len(missing)
 
-    def _run_reference(self, exercise: Exercise, packed: PackedCases, backend: Backend) -> bytes:
+    def _run_reference(self, exercise: ExerciseFolder, packed: PackedCases, backend: Backend) -> bytes:
         limits = reference_limits(exercise)
         job = reference_job(exercise, packed)
         outcome = run_job(backend, job, limits, gpu=exercise.gpu, kind=sandbox_kind(exercise), preload=exercise.modules)
@@ -131,7 +131,7 @@ class ExpectedStore:
             raise SandboxUnavailable(f"reference report unreadable: {exc}") from exc
 
 
-def _interpret(exercise: Exercise, packed: PackedCases, stream: bytes) -> ExpectedSet:
+def _interpret(exercise: ExerciseFolder, packed: PackedCases, stream: bytes) -> ExpectedSet:
     try:
         report = parse_report(stream, max_bytes=len(stream) + 1)
     except ReportError as exc:

@@ -9,13 +9,12 @@ from __future__ import annotations
 
 import ast
 
-from grader.exercise import Forbidden
-from grader.harness.forbidden import Rules, SourceProblem, find_problems
+from grader.harness.forbidden import ForbiddenRules, SourceProblem, find_problems
 
 __all__ = ["SourceProblem", "check_syntax", "find_forbidden", "rules_of"]
 
 
-def rules_of(forbidden: Forbidden) -> Rules:
+def rules_of(forbidden: ForbiddenRules) -> ForbiddenRules:
     """An exercise's forbidden table is already the plain rules the sandbox reads."""
     return forbidden
 
@@ -33,7 +32,7 @@ def check_syntax(source: str, filename: str = "submission.py") -> SourceProblem 
     return None
 
 
-def find_forbidden(source: str, forbidden: Forbidden) -> list[SourceProblem]:
+def find_forbidden(source: str, forbidden: ForbiddenRules) -> list[SourceProblem]:
     """Every forbidden construct in the source, in line order."""
     if not forbidden.any:
         return []

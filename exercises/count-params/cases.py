@@ -4,9 +4,9 @@ import numpy as np
 
 from grader import diagnosis as dx
 from grader.cases import Case
-from grader.compare import Rules
+from grader.compare import Tolerance
 
-EXACT = Rules(rtol=0.0, atol=0.5, allow_lists=True)  # counts are whole numbers: off by one is wrong
+EXACT = Tolerance(rtol=0.0, atol=0.5, allow_lists=True)  # counts are whole numbers: off by one is wrong
 
 
 def exact_int(got, expected, case):

@@ -9,7 +9,7 @@ import numpy as np
 
 from grader import diagnosis as dx
 from grader.cases import Case, TensorArg, Timing
-from grader.compare import Mismatch, Rules, compare
+from grader.compare import Mismatch, Tolerance, compare
 
 REPETITIONS = 4  # per timed shape, each on fresh inputs; the returned outputs must fit the result limit
 WARMUPS = 2
@@ -46,7 +46,7 @@ def accurate(got, expected, case):
     e = np.asarray(getattr(expected, "array", expected), dtype=np.float64)
     scale = float(np.sqrt(np.mean(e**2))) if e.size else 1.0
     mismatch = compare(
-        got, expected, Rules(rtol=ELEMENT_EPS * eps, atol=ELEMENT_EPS * eps * max(scale, 1.0), strict_dtype=True)
+        got, expected, Tolerance(rtol=ELEMENT_EPS * eps, atol=ELEMENT_EPS * eps * max(scale, 1.0), strict_dtype=True)
     )
     if mismatch is not None:
         return mismatch
@@ -173,7 +173,7 @@ def _drifts(c, got, expected, mismatch):
     return float(np.linalg.norm(g - e) / max(np.linalg.norm(e), 1e-30)) < 0.05
 
 
-LOOSE = Rules(rtol=2e-2, atol=3e-2)
+LOOSE = Tolerance(rtol=2e-2, atol=3e-2)
 
 DIAGNOSES = [
     dx.alternative(

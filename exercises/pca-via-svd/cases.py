@@ -4,7 +4,7 @@ import numpy as np
 
 from grader import diagnosis as dx
 from grader.cases import Case
-from grader.compare import Rules, compare
+from grader.compare import Tolerance, compare
 
 
 def sign_free(got, expected, case):
@@ -15,7 +15,7 @@ def sign_free(got, expected, case):
         np.asarray(x, dtype=float) if not isinstance(x, list) else np.asarray(x, float) for x in got
     )
     want_c, want_s, want_r = (np.asarray(x, float) for x in expected)
-    rules = Rules(rtol=1e-6, atol=1e-8)
+    rules = Tolerance(rtol=1e-6, atol=1e-8)
     if components.shape != want_c.shape:
         hint = " (components belong in rows, not columns)" if components.shape == want_c.shape[::-1] else ""
         if not case.visible:  # a hidden case names no sizes
@@ -79,7 +79,7 @@ def _sigma_ratio(X, k):
     return s[:k] / s.sum()
 
 
-UP_TO_SIGN = Rules(1e-5, 1e-7, allow_lists=True, sign_invariant_axis=1)
+UP_TO_SIGN = Tolerance(1e-5, 1e-7, allow_lists=True, sign_invariant_axis=1)
 
 
 def _triple(value):

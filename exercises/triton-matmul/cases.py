@@ -12,7 +12,7 @@ import numpy as np
 
 from grader import diagnosis as dx
 from grader.cases import Case, TensorArg, Timing
-from grader.compare import Mismatch, Rules, compare
+from grader.compare import Mismatch, Tolerance, compare
 
 REPETITIONS = 6  # per timed shape, each on fresh inputs (the GPU sandbox stops early once the times settle)
 WARMUPS = 2
@@ -51,7 +51,7 @@ def accurate(got, expected, case):
     e = np.asarray(getattr(expected, "array", expected), dtype=np.float64)
     scale = float(np.sqrt(np.mean(e**2))) if e.size else 1.0
     mismatch = compare(
-        got, expected, Rules(rtol=ELEMENT_EPS * eps, atol=ELEMENT_EPS * eps * max(scale, 1.0), strict_dtype=True)
+        got, expected, Tolerance(rtol=ELEMENT_EPS * eps, atol=ELEMENT_EPS * eps * max(scale, 1.0), strict_dtype=True)
     )
     if mismatch is not None:
         return mismatch
@@ -138,14 +138,14 @@ DIAGNOSES = [
         "Your kernel reads B as if it were stored transposed (it computes A @ Bᵀ): the element B[k, n] sits at "
         "b_ptr + k * stride_bk + n * stride_bn — pass B.stride(0) as the stride along k.",
         lambda A, B: _data(A) @ _data(B).T,
-        rules=Rules(rtol=2e-2, atol=5e-2),
+        rules=Tolerance(rtol=2e-2, atol=5e-2),
     ),
     dx.alternative(
         "a-transposed",
         "Your kernel reads A as if it were stored transposed (it computes Aᵀ @ B): the element A[m, k] sits at "
         "a_ptr + m * stride_am + k * stride_ak.",
         lambda A, B: _data(A).T @ _data(B),
-        rules=Rules(rtol=2e-2, atol=5e-2),
+        rules=Tolerance(rtol=2e-2, atol=5e-2),
     ),
     dx.when(
         "low-precision-accumulation",

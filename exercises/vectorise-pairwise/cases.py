@@ -4,7 +4,7 @@ import numpy as np
 
 from grader import diagnosis as dx
 from grader.cases import Case, Timing
-from grader.compare import Mismatch, Rules, compare
+from grader.compare import Mismatch, Tolerance, compare
 
 REPETITIONS = 5
 
@@ -17,7 +17,7 @@ def timed(rng, n, m, d):
 
 
 def close_and_nonnegative(got, expected, case):
-    mismatch = compare(got, expected, Rules(rtol=1e-6, atol=1e-6))
+    mismatch = compare(got, expected, Tolerance(rtol=1e-6, atol=1e-6))
     if mismatch is None and float(np.min(got)) < 0:
         return Mismatch(
             "negative", "Squared distances cannot be negative.", detail=f"smallest: {float(np.min(got)):.3g}"
@@ -72,7 +72,7 @@ def build_cases(rng):
 
 def _clipped_matches(g, e) -> bool:
     """The learner's value is right once clipped at 0: its negatives are round-off."""
-    return compare(np.maximum(np.asarray(g, float), 0.0), e, Rules(rtol=1e-6, atol=1e-6)) is None
+    return compare(np.maximum(np.asarray(g, float), 0.0), e, Tolerance(rtol=1e-6, atol=1e-6)) is None
 
 
 def _norms_swapped(X, Y):

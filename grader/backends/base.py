@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol
 
+from grader.harness.contract import SandboxKind
 from grader.limits import Limits
 
 
@@ -44,12 +45,12 @@ class Backend(Protocol):
     unsafe: bool
 
     def create(
-        self, limits: Limits, *, gpu: bool = False, kind: str = "numpy", preload: tuple[str, ...] = ()
+        self, limits: Limits, *, gpu: bool = False, kind: SandboxKind = SandboxKind.NUMPY, preload: tuple[str, ...] = ()
     ) -> Sandbox:
         """A started sandbox; ``preload``: modules its runners may import before the job arrives."""
         ...
 
-    def image_id(self, kind: str = "numpy") -> str:
+    def image_id(self, kind: SandboxKind = SandboxKind.NUMPY) -> str:
         """What runs the harness (an image id): the reference cache is keyed by it."""
         ...
 
@@ -62,7 +63,7 @@ def run_job(
     limits: Limits,
     *,
     gpu: bool = False,
-    kind: str = "numpy",
+    kind: SandboxKind = SandboxKind.NUMPY,
     preload: tuple[str, ...] = (),
 ) -> RunOutcome:
     """Create, feed, collect and always destroy. ``kind`` picks the sandbox image (numpy | stdlib)."""

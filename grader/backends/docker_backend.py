@@ -19,6 +19,7 @@ from docker.types import DeviceRequest, LogConfig, Ulimit
 
 import docker
 from grader.backends.base import RunOutcome, SandboxUnavailable
+from grader.harness.contract import SandboxKind
 from grader.limits import Limits
 from grader.protocol import ReportEnd, job_marker
 
@@ -110,15 +111,15 @@ class DockerBackend:
         gpu: bool = False,
     ):
         self.image = image or DEFAULT_IMAGE
-        self.images = {"numpy": self.image, "stdlib": stdlib_image or DEFAULT_STDLIB_IMAGE}
+        self.images = {SandboxKind.NUMPY: self.image, SandboxKind.STDLIB: stdlib_image or DEFAULT_STDLIB_IMAGE}
         # A GPU worker: gpu=True and triton_image=tensordojo/sandbox-gpu:latest (make gpu-image).
-        self.images["triton"] = triton_image or DEFAULT_TRITON_IMAGE
+        self.images[SandboxKind.TRITON] = triton_image or DEFAULT_TRITON_IMAGE
         self.has_gpu = gpu
         self.runtime = runtime or None
         self._client = client
         self._image_ids: dict[str, str] = {}
 
-    def image_id(self, kind: str = "numpy") -> str:
+    def image_id(self, kind: SandboxKind = SandboxKind.NUMPY) -> str:
         """The engine's id of the image a kind of sandbox runs (keys the reference cache)."""
         if kind not in self._image_ids:
             name = self.images.get(kind, self.image)
@@ -154,7 +155,7 @@ class DockerBackend:
         return {"ok": True, "engine": True, "image": True, "image_id": image.id[:19], "runtime": self.runtime or "runc"}
 
     def create(
-        self, limits: Limits, *, gpu: bool = False, kind: str = "numpy", preload: tuple[str, ...] = ()
+        self, limits: Limits, *, gpu: bool = False, kind: SandboxKind = SandboxKind.NUMPY, preload: tuple[str, ...] = ()
     ) -> DockerSandbox:
         run_id = uuid.uuid4().hex
         image = self.images.get(kind, self.image)

@@ -37,11 +37,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from grader.backends.base import Backend, RunOutcome, Sandbox, SandboxUnavailable
+from grader.harness.contract import SandboxKind
 from grader.limits import Limits
 
 log = logging.getLogger("tensordojo.pool")
-
-KINDS = ("stdlib", "numpy", "triton")
 
 
 def parse_sizes(text: str) -> dict[str, int]:
@@ -50,8 +49,8 @@ def parse_sizes(text: str) -> dict[str, int]:
     for item in filter(None, (part.strip() for part in text.split(","))):
         kind, sep, count = item.partition("=")
         kind = kind.strip()
-        if not sep or kind not in KINDS or not count.strip().isdigit():
-            raise ValueError(f"bad pool size {item!r}: expected kind=count with kind in {', '.join(KINDS)}")
+        if not sep or kind not in set(SandboxKind) or not count.strip().isdigit():
+            raise ValueError(f"bad pool size {item!r}: expected kind=count with kind in {', '.join(SandboxKind)}")
         sizes[kind] = int(count)
     return sizes
 
@@ -173,7 +172,7 @@ class WarmPool:
 
     # The Backend protocol -------------------------------------------------------------
 
-    def image_id(self, kind: str = "numpy") -> str:
+    def image_id(self, kind: SandboxKind = SandboxKind.NUMPY) -> str:
         return self.backend.image_id(kind)
 
     def check(self) -> dict:
@@ -182,7 +181,7 @@ class WarmPool:
         return report
 
     def create(
-        self, limits: Limits, *, gpu: bool = False, kind: str = "numpy", preload: tuple[str, ...] = ()
+        self, limits: Limits, *, gpu: bool = False, kind: SandboxKind = SandboxKind.NUMPY, preload: tuple[str, ...] = ()
     ) -> Sandbox:
         """A ready sandbox for (kind, limits, gpu, preload) if the pool holds a live one, else a fresh one."""
         key = Key(kind, limits, gpu, tuple(preload))

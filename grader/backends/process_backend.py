@@ -22,6 +22,7 @@ import time
 from pathlib import Path
 
 from grader.backends.base import RunOutcome
+from grader.harness.contract import SandboxKind
 from grader.limits import Limits
 
 HARNESS = Path(__file__).resolve().parent.parent / "harness" / "supervisor.py"
@@ -50,7 +51,7 @@ class ProcessBackend:
     def check(self) -> dict:
         return {"ok": True, "engine": False, "image": False, "unsafe": True, "note": UNSAFE_NOTE}
 
-    def image_id(self, kind: str = "numpy") -> str:
+    def image_id(self, kind: SandboxKind = SandboxKind.NUMPY) -> str:
         """A hash of the harness files and the interpreter: what an image id is for Docker."""
         if not self._image_id:
             digest = hashlib.sha256(f"{sys.version}\0{self.python}".encode())
@@ -60,7 +61,7 @@ class ProcessBackend:
         return self._image_id
 
     def create(
-        self, limits: Limits, *, gpu: bool = False, kind: str = "numpy", preload: tuple[str, ...] = ()
+        self, limits: Limits, *, gpu: bool = False, kind: SandboxKind = SandboxKind.NUMPY, preload: tuple[str, ...] = ()
     ) -> ProcessSandbox:
         # preload is ignored: this sandbox starts when it is fed, so nothing could be started ahead.
         return ProcessSandbox(limits, self.python, gpu=gpu and self.has_gpu)

@@ -4,7 +4,7 @@ Outside, grader.source_checks runs it on a submission before any sandbox
 starts. Inside, grader/harness/guard.py runs the same check on every source
 that is compiled at run time (``exec``, ``eval``, ``compile``, a module
 imported from a file), so a rule cannot be talked around by building the code
-as a string. The rules travel into the sandbox as plain data (``Rules.as_dict``).
+as a string. The rules travel into the sandbox as plain data (``ForbiddenRules.as_dict``).
 
 Names are resolved through imports (``import numpy as np``, ``from numpy import
 dot as d``), and dynamic look-ups that could hide a forbidden call
@@ -25,7 +25,7 @@ LOOP_HELPERS = {"numpy.vectorize", "numpy.apply_along_axis", "numpy.frompyfunc",
 
 
 @dataclass(frozen=True)
-class Rules:
+class ForbiddenRules:
     """What an exercise forbids, as plain data."""
 
     calls: tuple[str, ...] = ()
@@ -48,7 +48,7 @@ class Rules:
         }
 
     @classmethod
-    def from_dict(cls, data: dict) -> Rules:
+    def from_dict(cls, data: dict) -> ForbiddenRules:
         return cls(
             calls=tuple(str(x) for x in data.get("calls", ())),
             methods=tuple(str(x) for x in data.get("methods", ())),
@@ -65,7 +65,7 @@ class SourceProblem:
     message: str
 
 
-def find_problems(tree: ast.AST, rules: Rules) -> list[SourceProblem]:
+def find_problems(tree: ast.AST, rules: ForbiddenRules) -> list[SourceProblem]:
     """Every forbidden construct in a parsed source, in line order."""
     if not rules.any:
         return []
@@ -75,7 +75,7 @@ def find_problems(tree: ast.AST, rules: Rules) -> list[SourceProblem]:
 
 
 class _ForbiddenVisitor(ast.NodeVisitor):
-    def __init__(self, forbidden: Rules):
+    def __init__(self, forbidden: ForbiddenRules):
         self.forbidden = forbidden
         self.calls = set(forbidden.calls)
         self.methods = set(forbidden.methods)

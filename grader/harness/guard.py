@@ -29,7 +29,7 @@ import os
 import sys
 import tempfile
 
-from forbidden import Rules, find_problems
+from forbidden import ForbiddenRules, find_problems
 
 ALWAYS_REFUSED = {
     "marshal.loads": "loading marshalled code",
@@ -70,7 +70,7 @@ def trusted_roots(extra: tuple[str, ...] = ()) -> tuple[str, ...]:
 
 
 def install(
-    rules: Rules, roots: tuple[str, ...], tools: tuple[str, ...] = (), compiled_dirs: tuple[str, ...] = ()
+    rules: ForbiddenRules, roots: tuple[str, ...], tools: tuple[str, ...] = (), compiled_dirs: tuple[str, ...] = ()
 ) -> None:
     """Install the hook. What it uses is bound here, immutable, out of the learner's reach.
 
@@ -86,7 +86,7 @@ def install(
     get_frame = sys._getframe
     realpath, isabs, dirname, open_file = os.path.realpath, os.path.isabs, os.path.dirname, open
     parse, ast_type, str_type, str_encode = ast.parse, ast.AST, str, str.encode
-    problems_in, make_rules = find_problems, Rules
+    problems_in, make_rules = find_problems, ForbiddenRules
     parts = (tuple(rules.calls), tuple(rules.methods), tuple(rules.operators), tuple(rules.modules), bool(rules.loops))
     check_rules = rules.any
     refused = tuple(sorted(ALWAYS_REFUSED.items()))

@@ -32,7 +32,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 
 import codec  # noqa: E402
-from forbidden import Rules  # noqa: E402
+from contract import CallStatus, FrameType  # noqa: E402
+from forbidden import ForbiddenRules  # noqa: E402
 from frames import read_frame, write_frame  # noqa: E402
 
 SUBMISSION_FILE = "submission.py"  # a relative name: never a path on disk
@@ -141,12 +142,12 @@ def main() -> None:
     except OSError:
         pass
     _seal()  # after oom_score_adj: an undumpable process's /proc files belong to root
-    write_frame(result_fd, {"type": "sealed"})
+    write_frame(result_fd, {"type": FrameType.SEALED})
     preload = [name for name in (sys.argv[3] if len(sys.argv) > 3 else "").split(",") if name]
     _load(preload)  # the slow part of a start (NumPy, PyTorch), done ahead of the job when we are a spare
-    write_frame(result_fd, {"type": "preloaded"})
+    write_frame(result_fd, {"type": FrameType.PRELOADED})
     first = read_frame(request_fd)
-    if first is None or first[0].get("type") != "init":
+    if first is None or first[0].get("type") != FrameType.INIT:
         raise SystemExit(3)
     config, source = first
     modules = list(config.get("modules", []))
@@ -161,7 +162,7 @@ def main() -> None:
             clock = gpu_timing.DeviceClock(torch)  # captures Event/synchronize before the learner's code loads
     import guard
 
-    rules = Rules.from_dict(config.get("rules", {}))
+    rules = ForbiddenRules.from_dict(config.get("rules", {}))
     loaded = {name: sys.modules[name] for name in ("numpy", "torch") if name in sys.modules}
     traps = list(rules.calls) + [f"torch.Tensor.{m}" for m in rules.methods if "torch" in loaded]
     with warnings.catch_warnings():  # walking sys.modules touches deprecated aliases: not the learner's output
@@ -171,7 +172,7 @@ def main() -> None:
     tools, compiled = gpu_timing.triton_allowance() if clock is not None else ((), ())
     guard.install(rules, guard.trusted_roots((HERE,)), tools=tools, compiled_dirs=compiled)
     forbidden_type = guard.ForbiddenCallError
-    write_frame(result_fd, {"type": "booted"})
+    write_frame(result_fd, {"type": FrameType.BOOTED})
 
     # From here on the learner's code runs in this process.
     namespace = {"__name__": "submission", "__file__": SUBMISSION_FILE, "__builtins__": __builtins__}
@@ -184,9 +185,9 @@ def main() -> None:
         code = compile(source.decode("utf-8", errors="replace"), SUBMISSION_FILE, "exec", dont_inherit=True)
         exec(code, module.__dict__)
     except BaseException as exc:  # noqa: BLE001 - anything the import raises is the learner's
-        write_frame(result_fd, {"type": "import_error", "error": describe_exception(exc, forbidden_type)})
+        write_frame(result_fd, {"type": FrameType.IMPORT_ERROR, "error": describe_exception(exc, forbidden_type)})
         return
-    write_frame(result_fd, {"type": "ready"})
+    write_frame(result_fd, {"type": FrameType.READY})
     while True:
         frame = read_frame(request_fd)
         if frame is None:
@@ -196,7 +197,7 @@ def main() -> None:
         record, blobs = _call(
             module, meta, arrays, torch, fixtures, forbidden_type, clock if meta.get("clock") else None
         )
-        record["type"] = "result"
+        record["type"] = FrameType.RESULT
         record["blobs"] = [[name, memoryview(blob).nbytes] for name, blob in blobs.items()]
         write_frame(result_fd, record, list(blobs.values()))
 
@@ -212,7 +213,7 @@ def _split(meta: dict, payload: bytes) -> dict:
 def _call(module, meta: dict, arrays: dict, torch, fixtures, forbidden_type, clock=None) -> tuple[dict, dict]:
     function = getattr(module, meta["entry"], None)
     if not callable(function):
-        return {"status": "missing_entry"}, {}
+        return {"status": CallStatus.MISSING_ENTRY}, {}
     args = codec.decode(meta["args"], arrays, fixtures, torch)
     kwargs = codec.decode(meta.get("kwargs") or {"$dict": {}}, arrays, fixtures, torch)
     device = None
@@ -223,15 +224,15 @@ def _call(module, meta: dict, arrays: dict, torch, fixtures, forbidden_type, clo
             value = function(*args, **kwargs)
         _sync(torch)
     except BaseException as exc:  # noqa: BLE001 - the learner's exception is the record
-        return {"status": "raised", "error": describe_exception(exc, forbidden_type)}, {}
+        return {"status": CallStatus.RAISED, "error": describe_exception(exc, forbidden_type)}, {}
     encoder = codec.Encoder(prefix="b", torch=torch)
     try:
         tree = encoder.encode(value)
     except codec.EncodeError as exc:
-        return {"status": "unsupported", "message": str(exc)[:300]}, {}
+        return {"status": CallStatus.UNSUPPORTED, "message": str(exc)[:300]}, {}
     except BaseException as exc:  # noqa: BLE001 - a hostile value's own methods may raise
-        return {"status": "raised", "error": describe_exception(exc, forbidden_type)}, {}
-    record = {"status": "returned", "value": tree}
+        return {"status": CallStatus.RAISED, "error": describe_exception(exc, forbidden_type)}, {}
+    record = {"status": CallStatus.RETURNED, "value": tree}
     if device is not None:
         record.update(device_s=float(device), tampered=clock.tampered())
     return record, encoder.blobs

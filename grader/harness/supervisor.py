@@ -50,9 +50,9 @@ RUNNER = os.path.join(HERE, "runner.py")
 sys.path.insert(0, HERE)
 
 import npy  # noqa: E402
+from contract import REPORT_FORMAT, AbortCause, CallStatus, FrameType, RecordStatus, crash_cause  # noqa: E402
 from frames import REPORT_PREFIX, FrameError, FrameReader, FrameTooLarge, encode_frame, split_blobs  # noqa: E402
 
-REPORT_FORMAT = 2
 MAX_JOB_BYTES = 256 << 20
 MAX_RESTARTS = 4  # a fresh interpreter per restart costs a start-up: crash loops end early
 BOOT_S = 60.0  # starting an interpreter and importing NumPy/PyTorch: ours, not the learner's time
@@ -63,7 +63,7 @@ JSON_BUDGET = 4 << 20  # the learner's JSON values, all calls together (arrays c
 JOB_MEMBER = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")
 CHILD_BLOB = re.compile(r"^[A-Za-z0-9]{1,16}$")
 RESULT_KEYS = {"type", "status", "value", "error", "message", "blobs", "device_s", "tampered"}
-RESULT_STATUSES = {"returned", "raised", "missing_entry", "unsupported"}
+RESULT_STATUSES = frozenset(CallStatus)
 PR_SET_DUMPABLE = 4
 PRELOAD_ENV = "TENSORDOJO_PRELOAD"  # the modules spare runners import before the job arrives
 SPARES_ENV = "TENSORDOJO_SPARES"  # how many runners to keep started ahead (default 2, at most 3)
@@ -236,14 +236,14 @@ class Child:
     def wait_sealed(self, deadline: float) -> None:
         """Read the ``sealed`` frame: from here on no other process can reach its memory or descriptors."""
         if not self.sealed:
-            self._expect_boot_frame("sealed", deadline)
+            self._expect_boot_frame(FrameType.SEALED, deadline)
             self.sealed = True
 
     def wait_preloaded(self, deadline: float) -> None:
         """Read the ``preloaded`` frame (its imports are done); Boot if it does not come."""
         self.wait_sealed(deadline)
         if not self.preloaded:
-            self._expect_boot_frame("preloaded", deadline)
+            self._expect_boot_frame(FrameType.PRELOADED, deadline)
             self.preloaded = True
 
     def _expect_boot_frame(self, kind: str, deadline: float) -> None:
@@ -296,7 +296,7 @@ class Child:
                 try:
                     frame = self.reader.next_frame()
                 except FrameTooLarge as exc:
-                    raise OverflowError("result_limit") from exc
+                    raise OverflowError(AbortCause.RESULT_LIMIT) from exc
                 except FrameError as exc:
                     raise Protocol(str(exc)) from exc
         elapsed = time.perf_counter() - started
@@ -309,7 +309,7 @@ class Child:
         try:
             return self.reader.next_frame()
         except FrameTooLarge as exc:
-            raise OverflowError("result_limit") from exc
+            raise OverflowError(AbortCause.RESULT_LIMIT) from exc
         except FrameError as exc:
             raise Protocol(str(exc)) from exc
 
@@ -351,7 +351,7 @@ class Child:
             self.output_r = None
             return
         if self.output is not None and self.output.take(chunk):
-            raise OverflowError("output_limit")
+            raise OverflowError(AbortCause.OUTPUT_LIMIT)
 
     def drain_output(self, until: float) -> None:
         """Read what the child printed last (its pipe ends when every holder is gone)."""
@@ -385,16 +385,16 @@ class Child:
     def death_cause(self) -> str:
         """Why the child stopped, once it has (poll first)."""
         if oom_kills() > self.oom_before:
-            return "memory_limit"
+            return AbortCause.MEMORY_LIMIT
         status = self.status or 0
         if os.WIFSIGNALED(status):
             number = os.WTERMSIG(status)
             if number == signal.SIGXFSZ:
-                return "file_size_limit"
+                return AbortCause.FILE_SIZE_LIMIT
             if number == signal.SIGKILL:
-                return "killed"
-            return f"signal_{signal_name(number)}"
-        return f"exited_{os.WEXITSTATUS(status)}"
+                return AbortCause.KILLED
+            return crash_cause(AbortCause.SIGNALLED, signal_name(number))
+        return crash_cause(AbortCause.EXITED, os.WEXITSTATUS(status))
 
     def close(self, gently: bool, spares: Spares | None = None) -> None:
         """End the child and everything it started (but the spares); close our ends of its channels."""
@@ -675,7 +675,7 @@ def reap_all(until: float, keep: frozenset[int] = frozenset(), on_reaped=None) -
 
 def check_result(meta: dict, payload: bytes) -> tuple[dict, dict[str, bytes]]:
     """A result frame's header and blobs, or Protocol. Content is checked outside."""
-    if meta.get("type") != "result" or not set(meta) <= RESULT_KEYS:
+    if meta.get("type") != FrameType.RESULT or not set(meta) <= RESULT_KEYS:
         raise Protocol("not a result frame")
     if meta.get("status") not in RESULT_STATUSES:
         raise Protocol("unknown result status")
@@ -708,7 +708,7 @@ class Run:
         self.budget = Budget(wall, wall + min(float(limits.get("startup_grace_s", 20.0)) * 0.75, HARD_STOP_S))
         self.cases = {case["id"]: case for case in job["cases"]}
         self.config = {
-            "type": "init",
+            "type": FrameType.INIT,
             "modules": list(job.get("modules", [])),
             "rules": job.get("rules", {}),
             "cpus": limits.get("cpus", 1),
@@ -743,10 +743,10 @@ class Run:
             children = 0
             while pending and not self.stopped():
                 if self.budget.left() <= 0:
-                    self._give_up(pending, "time_limit")
+                    self._give_up(pending, AbortCause.TIME_LIMIT)
                     break
                 if children > MAX_RESTARTS:
-                    self._give_up(pending, "too_many_crashes")
+                    self._give_up(pending, AbortCause.TOO_MANY_CRASHES)
                     break
                 children += 1
                 self._run_child(pending, output, first=children == 1)
@@ -765,12 +765,12 @@ class Run:
 
     def _stop_cause(self) -> str:
         if self.report["import_error"]:
-            return "import_error"
-        return "protocol" if self.interfered else "harness"
+            return AbortCause.IMPORT_ERROR
+        return AbortCause.PROTOCOL if self.interfered else AbortCause.HARNESS
 
     def _give_up(self, pending: list, cause: str) -> None:
         for case_id in pending:
-            self.report["cases"][case_id] = {"status": "not_run", "cause": cause}
+            self.report["cases"][case_id] = {"status": RecordStatus.NOT_RUN, "cause": cause}
         pending.clear()
 
     def _run_child(self, pending: list, output: Output, first: bool) -> None:
@@ -787,7 +787,7 @@ class Run:
             if not self.learner_ran:
                 raise  # nothing of the learner's has run: ours
             # Its earlier code may have caused it (processes left, our limits lowered): the learner's.
-            self._abort_next(pending, "crashed_at_start")
+            self._abort_next(pending, AbortCause.CRASHED_AT_START)
             return
         if not self.timed_phase:  # the next phase's runner starts while this one runs, sealed before it does
             self.spares.fill(self.phases_after, sealed_by=min(booting + BOOT_S, self.budget.hard))
@@ -804,16 +804,16 @@ class Run:
                 raise Boot("the runner did not start in time") from exc
             except (Protocol, OverflowError) as exc:
                 raise Boot(f"the runner did not start: {type(exc).__name__} {exc}") from exc
-            if meta.get("type") != "booted":
+            if meta.get("type") != FrameType.BOOTED:
                 raise Boot(f"the runner did not start: {str(meta)[:300]}")
             self.learner_ran = True
             if first:
                 self.budget.give_back(time.monotonic() - booting)
             meta, _, _ = child.exchange(self.budget.deadline)
-            if meta.get("type") == "import_error" and isinstance(meta.get("error"), dict):
+            if meta.get("type") == FrameType.IMPORT_ERROR and isinstance(meta.get("error"), dict):
                 self.report["import_error"] = meta["error"]
                 return
-            if meta != {"type": "ready"}:
+            if meta != {"type": FrameType.READY}:
                 raise Protocol("expected the ready frame")
             while pending:
                 case_id = pending[0]
@@ -824,15 +824,15 @@ class Run:
                 self.report["harness_errors"].append(str(exc)[:2000])  # nothing of the learner's had run: ours
             else:  # the learner's earlier code may have caused it (a full /tmp, leftovers): theirs
                 child.poll(time.monotonic() + 0.2)
-                cause = child.death_cause() if child.status is not None else "crashed_at_start"
+                cause = child.death_cause() if child.status is not None else AbortCause.CRASHED_AT_START
         except TimeoutError:
-            cause = "time_limit"
+            cause = AbortCause.TIME_LIMIT
         except OverflowError as exc:
             cause = str(exc)
         except Protocol:
             child.poll(time.monotonic() + 0.2)  # a child that died reads as a closed pipe
-            cause = child.death_cause() if child.status is not None else "protocol"
-            self.interfered = cause == "protocol"
+            cause = child.death_cause() if child.status is not None else AbortCause.PROTOCOL
+            self.interfered = cause == AbortCause.PROTOCOL
         finally:
             child.close(gently=cause is None, spares=self.spares)
             clear_scratch()
@@ -843,7 +843,7 @@ class Run:
         """The limit or failure that ended a child, and the case it was running, aborted by it."""
         self.report["limits_hit"].append(cause)
         if pending:
-            self.report["cases"][pending.pop(0)] = {"status": "aborted", "cause": cause}
+            self.report["cases"][pending.pop(0)] = {"status": RecordStatus.ABORTED, "cause": cause}
 
     def _run_case(self, child: Child, case: dict) -> dict:
         timing = case.get("timing")
@@ -852,20 +852,20 @@ class Run:
             return {"status": record["status"], "calls": [record]}
         for tree in timing.get("warmup", []):
             record, _ = self._call(child, case, tree, None)
-            if record["status"] != "returned":
+            if record["status"] != CallStatus.RETURNED:
                 return {"status": record["status"], "calls": [record]}
         calls, times, device, tampered = [], [], [], False
         for index, tree in enumerate(timing["reps"]):
             record, seconds = self._call(child, case, tree, index)
             calls.append(record)
             times.append(seconds)
-            if record["status"] != "returned":
+            if record["status"] != CallStatus.RETURNED:
                 return {"status": record["status"], "calls": calls}
             # The learner's process wrote these: kept only as a finite number and a bool (gpu_timing.py).
             figure = record.pop("device_s", None)
             device.append(float(figure) if type(figure) in (int, float) and 0 <= figure < 1e6 else None)
             tampered = tampered or record.pop("tampered", False) is not False
-        report = {"status": "returned", "calls": calls, "times": times}
+        report = {"status": RecordStatus.RETURNED, "calls": calls, "times": times}
         if any(d is not None for d in device):
             report.update(device_times=device, tampered=tampered)
         return report
@@ -874,7 +874,7 @@ class Run:
         kwargs = case.get("kwargs") or {"$dict": {}}
         names = array_names(kwargs, array_names(args, []))
         meta = {
-            "type": "call",
+            "type": FrameType.CALL,
             "clock": bool(case.get("timing")),  # warm-ups and repetitions alike: CUDA events too, where there is a GPU
             "entry": case["entry"],
             "args": args,
@@ -888,7 +888,7 @@ class Run:
         if index is not None:  # a warm-up's value is not kept
             self.json_room -= len(json.dumps(record))
             if self.json_room < 0:
-                raise OverflowError("result_limit")
+                raise OverflowError(AbortCause.RESULT_LIMIT)
             for name, blob in blobs.items():
                 self.blobs[f"{case['id']}.{index}.{name}"] = blob
                 self.result_room -= len(blob)

@@ -10,8 +10,7 @@ from django.db import transaction
 
 from catalog.models import Exercise, ExerciseVersion, HintUnlock, LessonSection, Track
 from catalog.rendering import render_statement, shift_headings
-from grader.exercise import Exercise as ExerciseFolder
-from grader.exercise import ExerciseFormatError, exercise_folders, lesson_sections, load_exercise
+from grader.exercise import ExerciseFolder, ExerciseFormatError, exercise_folders, lesson_sections, load_exercise
 
 
 @dataclass

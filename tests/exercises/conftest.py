@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from grader.authoring import Outcome, call_in_process, cases_for_seed, importable, judge_in_process, load_module
-from grader.exercise import Exercise, load_exercise
+from grader.exercise import ExerciseFolder, load_exercise
 
 ROOT = Path(__file__).resolve().parents[2]
 EXERCISES = ROOT / "exercises"
@@ -50,7 +50,7 @@ class Graded:
         return next(o for o in self.outcomes if o.case.name == case_name)
 
 
-def exercise(slug: str) -> Exercise:
+def exercise(slug: str) -> ExerciseFolder:
     found = load_exercise(EXERCISES / slug)
     if not importable(found.modules):
         pytest.skip(f"{slug} needs {found.modules} in this process; it is proven through the sandbox instead")

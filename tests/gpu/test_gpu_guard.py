@@ -12,10 +12,10 @@ from tests.conftest import ROOT
 PROBE = r"""
 import json, os, subprocess, sys
 sys.path.insert(0, sys.argv[1])
-from forbidden import Rules
+from forbidden import ForbiddenRules
 import guard
 true, cache = os.path.realpath(sys.argv[3]), sys.argv[2]
-guard.install(Rules(), guard.trusted_roots((sys.argv[1],)), tools=(true,), compiled_dirs=(cache,))
+guard.install(ForbiddenRules(), guard.trusted_roots((sys.argv[1],)), tools=(true,), compiled_dirs=(cache,))
 with open(os.path.join(cache, "planted.py"), "w") as handle:
     handle.write("x = 1\n")
 sys.path.insert(0, cache)
@@ -61,8 +61,8 @@ def test_only_the_named_tools_and_compiled_extensions_pass(tmp_path):
 def test_without_a_gpu_no_program_is_allowed(tmp_path):
     harness = str(ROOT / "grader" / "harness")
     probe = (
-        "import sys, subprocess; sys.path.insert(0, sys.argv[1]); from forbidden import Rules; import guard\n"
-        "guard.install(Rules(), guard.trusted_roots((sys.argv[1],)))\n"
+        "import sys, subprocess; sys.path.insert(0, sys.argv[1]); from forbidden import ForbiddenRules; import guard\n"
+        "guard.install(ForbiddenRules(), guard.trusted_roots((sys.argv[1],)))\n"
         "try:\n    subprocess.run(['/bin/true'])\n    print('allowed')\n"
         "except Exception as exc:\n    print(type(exc).__name__)\n"
     )

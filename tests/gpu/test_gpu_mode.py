@@ -11,7 +11,8 @@ from grader.backends.docker_backend import DEFAULT_TRITON_IMAGE, DockerBackend
 from grader.backends.process_backend import ProcessBackend
 from grader.exercise import load_exercise
 from grader.gpu import cpu_correctness, runs_on_gpu
-from grader.jobs import TRITON_SANDBOX, build_pool_cases, sandbox_kind
+from grader.harness.contract import SandboxKind
+from grader.jobs import build_pool_cases, sandbox_kind
 from grader.protocol import TensorArg
 from grader.reference import ExpectedStore
 from tests.conftest import ROOT
@@ -54,7 +55,7 @@ def pool_zero(exercise) -> list:
 
 def test_gpu_exercises_run_in_the_triton_sandbox(exercise):
     assert exercise.gpu and exercise.kind == "performance"
-    assert sandbox_kind(exercise) == TRITON_SANDBOX
+    assert sandbox_kind(exercise) == SandboxKind.TRITON
 
 
 def test_gpu_exercises_are_built_for_the_gpu_in_bf16_with_timed_cases(exercise):
@@ -102,9 +103,9 @@ def test_cpu_exercises_are_untouched_by_the_gpu_mode():
 
 
 def test_the_triton_image_is_the_interpreter_image_unless_a_gpu_worker_names_its_own():
-    assert DockerBackend().images[TRITON_SANDBOX] == DEFAULT_TRITON_IMAGE
+    assert DockerBackend().images[SandboxKind.TRITON] == DEFAULT_TRITON_IMAGE
     worker = DockerBackend(triton_image="tensordojo/sandbox-gpu:latest", gpu=True)
-    assert worker.images[TRITON_SANDBOX] == "tensordojo/sandbox-gpu:latest" and worker.has_gpu
+    assert worker.images[SandboxKind.TRITON] == "tensordojo/sandbox-gpu:latest" and worker.has_gpu
 
 
 def test_expected_values_of_the_two_modes_are_cached_apart(exercise, tmp_path):

@@ -2,10 +2,10 @@
 
 import numpy as np
 
-from grader.compare import Rules, compare
+from grader.compare import Tolerance, compare
 from grader.values import TensorValue
 
-STRICT = Rules(rtol=1e-6, atol=1e-8)
+STRICT = Tolerance(rtol=1e-6, atol=1e-8)
 
 
 def test_equal_arrays_match():
@@ -29,20 +29,20 @@ def test_nan_where_a_number_was_expected_is_its_own_kind():
 
 def test_lists_count_as_arrays_only_when_allowed():
     assert compare([[1.0, 2.0]], np.array([[1.0, 2.0]]), STRICT).kind == "type"
-    assert compare([[1.0, 2.0]], np.array([[1.0, 2.0]]), Rules(1e-6, 1e-8, allow_lists=True)) is None
+    assert compare([[1.0, 2.0]], np.array([[1.0, 2.0]]), Tolerance(1e-6, 1e-8, allow_lists=True)) is None
 
 
 def test_sign_invariant_comparison_accepts_flipped_vectors():
     expected = np.array([[0.6, 0.8], [0.8, -0.6]])
     got = expected * np.array([[-1.0], [1.0]])
     assert compare(got, expected, STRICT) is not None
-    assert compare(got, expected, Rules(1e-6, 1e-8, sign_invariant_axis=1)) is None
+    assert compare(got, expected, Tolerance(1e-6, 1e-8, sign_invariant_axis=1)) is None
 
 
 def test_tensors_must_match_device_and_when_strict_dtype():
     expected = TensorValue(np.ones(2, np.float32), "float32", "cpu")
     assert (
-        compare(TensorValue(np.ones(2), "float64", "cpu"), expected, Rules(1e-4, 1e-5, strict_dtype=True)).kind
+        compare(TensorValue(np.ones(2), "float64", "cpu"), expected, Tolerance(1e-4, 1e-5, strict_dtype=True)).kind
         == "dtype"
     )
     assert compare(TensorValue(np.ones(2), "float32", "cuda:0"), expected, STRICT).kind == "device"
@@ -57,6 +57,6 @@ def test_tuples_are_compared_item_by_item_with_a_path():
 def test_an_expected_infinity_is_matched_only_by_the_same_infinity():
     """atol + rtol * inf is inf: without care any finite number, or -inf, would pass for +inf."""
     expected = np.array([np.inf, -np.inf, 1.0])
-    assert compare(np.array([np.inf, -np.inf, 1.0]), expected, Rules(rtol=1e-6, atol=1e-8)) is None
+    assert compare(np.array([np.inf, -np.inf, 1.0]), expected, Tolerance(rtol=1e-6, atol=1e-8)) is None
     for wrong in ([1e308, -np.inf, 1.0], [-np.inf, -np.inf, 1.0], [np.inf, 0.0, 1.0]):
-        assert compare(np.array(wrong), expected, Rules(rtol=1e-6, atol=1e-8)).kind in ("values", "nonfinite")
+        assert compare(np.array(wrong), expected, Tolerance(rtol=1e-6, atol=1e-8)).kind in ("values", "nonfinite")

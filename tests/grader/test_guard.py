@@ -13,9 +13,9 @@ from tests.conftest import ROOT
 PROBE = r"""
 import json, operator, pickle, sys
 sys.path.insert(0, sys.argv[1])
-from forbidden import Rules
+from forbidden import ForbiddenRules
 import guard
-guard.install(Rules(calls=("operator.matmul",), operators=("@",)), guard.trusted_roots((sys.argv[1],)))
+guard.install(ForbiddenRules(calls=("operator.matmul",), operators=("@",)), guard.trusted_roots((sys.argv[1],)))
 helper = sys.argv[2] + "/helper_mod.py"
 with open(helper, "w") as handle:
     handle.write("def mm(a, b):\n    return a @ b\n")

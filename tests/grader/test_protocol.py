@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from grader.harness import npy
-from grader.harness.forbidden import Rules
+from grader.harness.forbidden import ForbiddenRules
 from grader.limits import Limits
 from grader.protocol import RecordStatus, ReportError, build_job, parse_report
 
@@ -134,7 +134,7 @@ def test_every_job_carries_a_fresh_random_marker():
     from grader.protocol import job_marker
 
     jobs = [
-        build_job(source="", cases=[], phases=[], arrays={}, limits=Limits(), modules=[], rules=Rules())
+        build_job(source="", cases=[], phases=[], arrays={}, limits=Limits(), modules=[], rules=ForbiddenRules())
         for _ in range(2)
     ]
     first, second = (job_marker(job) for job in jobs)

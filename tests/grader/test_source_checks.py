@@ -1,9 +1,9 @@
 """Source checks happen outside the sandbox, before anything runs."""
 
-from grader.exercise import Forbidden
+from grader.harness.forbidden import ForbiddenRules
 from grader.source_checks import check_syntax, find_forbidden
 
-NO_MATMUL = Forbidden(calls=("numpy.matmul", "numpy.dot"), operators=("@",), modules=("torch",))
+NO_MATMUL = ForbiddenRules(calls=("numpy.matmul", "numpy.dot"), operators=("@",), modules=("torch",))
 
 
 def messages(source, forbidden=NO_MATMUL):
@@ -49,9 +49,9 @@ def test_dynamic_lookups_that_could_hide_a_call_are_refused():
 
 
 def test_loops_are_refused_only_when_the_exercise_says_so():
-    loops = Forbidden(loops=True)
+    loops = ForbiddenRules(loops=True)
     source = "def f(x):\n    return [v for v in x]\n"
     assert messages(source, loops) == ["a Python list comprehension is not allowed here; use array operations"]
     assert messages("for i in range(3):\n    pass\n", loops)
     assert messages("import numpy as np\nnp.vectorize(abs)\n", loops)
-    assert messages(source, Forbidden()) == []
+    assert messages(source, ForbiddenRules()) == []

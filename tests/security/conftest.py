@@ -24,7 +24,7 @@ from pathlib import Path
 import pytest
 
 from grader.backends.base import SandboxUnavailable
-from grader.exercise import Exercise, load_exercise
+from grader.exercise import ExerciseFolder, load_exercise
 from grader.grading import InternalGradingError, grade
 from grader.results import GradingResult
 from tests.conftest import ROOT
@@ -53,7 +53,7 @@ class Graded:
     """One hostile file graded: the result (None when grading raised), what went wrong, how long it took."""
 
     attack: str
-    exercise: Exercise
+    exercise: ExerciseFolder
     result: GradingResult | None
     error: str
     wall_s: float
@@ -104,17 +104,17 @@ def sandbox_backend(request):
 
 
 @pytest.fixture(scope="session")
-def hostile_probe() -> Exercise:
+def hostile_probe() -> ExerciseFolder:
     return load_exercise(HERE / "exercises" / "hostile-probe")
 
 
 @pytest.fixture(scope="session")
-def pairwise_exercise() -> Exercise:
+def pairwise_exercise() -> ExerciseFolder:
     return load_exercise(ROOT / "exercises" / "vectorise-pairwise")
 
 
 @pytest.fixture(scope="session")
-def matmul_exercise() -> Exercise:
+def matmul_exercise() -> ExerciseFolder:
     return load_exercise(ROOT / "exercises" / "matmul-by-hand")
 
 
@@ -128,7 +128,7 @@ FIXED_POOL = {"pool_index": 0} if "pool_index" in inspect.signature(grade).param
 def hostile(sandbox_backend, expected_store):
     """hostile(exercise, path_or_source, name=None) -> Graded: each attack graded once per session."""
 
-    def run(exercise: Exercise, attack: Path | str, name: str | None = None) -> Graded:
+    def run(exercise: ExerciseFolder, attack: Path | str, name: str | None = None) -> Graded:
         source = attack.read_text() if isinstance(attack, Path) else attack
         label = name or (f"{attack.parent.name}/{attack.stem}" if isinstance(attack, Path) else "inline")
         key = (exercise.slug, source)
@@ -155,7 +155,7 @@ def hostile(sandbox_backend, expected_store):
 _WARMED: set[str] = set()
 
 
-def _warm(exercise: Exercise, backend, store) -> None:
+def _warm(exercise: ExerciseFolder, backend, store) -> None:
     """Run the reference once before timing anything: a learner's grading is not charged for it."""
     if exercise.slug in _WARMED:
         return
