@@ -41,7 +41,7 @@ own diagnosis on the first case where it fails.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -124,6 +124,35 @@ def diagnose(
     if not candidates:
         return None
     return min(candidates, key=lambda pair: pair[0])[1]
+
+
+@dataclass(frozen=True)
+class Observation:
+    """One case of a run as the judge saw it: what the learner's code did beside what was expected."""
+
+    case: Case
+    got: Any  # the learner's value (None when it raised)
+    expected: Any  # the reference's value (None when it raised)
+    mismatch: Mismatch | None  # None: the case passed
+
+
+def name_mistakes(observations: Sequence[Observation], diagnoses: Sequence[Diagnosis]) -> dict[str, Diagnosis]:
+    """The mistake named on each failing case of one run, by case name (a case absent names none).
+
+    The judge calls this once per run, with every case it could compare (passing ones too), so that
+    a mistake can be held to the whole run and not to one case's coincidence. Today each failing
+    case is diagnosed on its own (``diagnose``); the rule of issue "Feedback that never misleads,
+    second pass" replaces this body: a mistake is named only when its model explains every case
+    where the two can be compared.
+    """
+    named = {}
+    for observation in observations:
+        if observation.mismatch is None:
+            continue
+        found = diagnose(observation.case, observation.got, observation.expected, observation.mismatch, diagnoses)
+        if found is not None:
+            named[observation.case.name] = found
+    return named
 
 
 def _wider(rules: Tolerance, case: Case) -> Tolerance:

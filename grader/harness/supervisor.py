@@ -49,9 +49,9 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 RUNNER = os.path.join(HERE, "runner.py")
 sys.path.insert(0, HERE)
 
-import npy  # noqa: E402
 from contract import REPORT_FORMAT, AbortCause, CallStatus, FrameType, RecordStatus, crash_cause  # noqa: E402
-from frames import REPORT_PREFIX, FrameError, FrameReader, FrameTooLarge, encode_frame, split_blobs  # noqa: E402
+from frames import REPORT_PREFIX, FrameError, FrameReader, FrameTooLarge, encode_frame  # noqa: E402
+from untrusted import Protocol, check_result  # noqa: E402
 
 MAX_JOB_BYTES = 256 << 20
 MAX_RESTARTS = 4  # a fresh interpreter per restart costs a start-up: crash loops end early
@@ -61,17 +61,10 @@ HARD_STOP_S = 8.0
 PIPE_BYTES = 1 << 20
 JSON_BUDGET = 4 << 20  # the learner's JSON values, all calls together (arrays count against the result limit)
 JOB_MEMBER = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")
-CHILD_BLOB = re.compile(r"^[A-Za-z0-9]{1,16}$")
-RESULT_KEYS = {"type", "status", "value", "error", "message", "blobs", "device_s", "tampered"}
-RESULT_STATUSES = frozenset(CallStatus)
 PR_SET_DUMPABLE = 4
 PRELOAD_ENV = "TENSORDOJO_PRELOAD"  # the modules spare runners import before the job arrives
 SPARES_ENV = "TENSORDOJO_SPARES"  # how many runners to keep started ahead (default 2, at most 3)
 PRELOADED_MAX = 1 << 10  # the only frames a runner sends before its job: {"type": "sealed"}, {"type": "preloaded"}
-
-
-class Protocol(Exception):
-    """The child broke the protocol: its fault."""
 
 
 class Boot(Exception):
@@ -671,25 +664,6 @@ def reap_all(until: float, keep: frozenset[int] = frozenset(), on_reaped=None) -
         except OSError:  # /proc unreadable: wait out the time instead
             pass
         time.sleep(0.005)
-
-
-def check_result(meta: dict, payload: bytes) -> tuple[dict, dict[str, bytes]]:
-    """A result frame's header and blobs, or Protocol. Content is checked outside."""
-    if meta.get("type") != FrameType.RESULT or not set(meta) <= RESULT_KEYS:
-        raise Protocol("not a result frame")
-    if meta.get("status") not in RESULT_STATUSES:
-        raise Protocol("unknown result status")
-    try:
-        blobs = split_blobs(meta, payload, CHILD_BLOB.match)
-    except FrameError as exc:
-        raise Protocol(str(exc)) from exc
-    for blob in blobs.values():
-        try:
-            npy.check(blob)
-        except npy.NpyError as exc:
-            raise Protocol(f"a returned array is malformed: {exc}") from exc
-    record = {key: value for key, value in meta.items() if key not in ("type", "blobs")}
-    return record, blobs
 
 
 class Run:
