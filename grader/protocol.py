@@ -21,6 +21,7 @@ NumPy allocates anything.
 
 from __future__ import annotations
 
+import builtins
 import io
 import json
 import math
@@ -150,6 +151,7 @@ class ErrorRecord:
     message: str
     forbidden: bool
     lines: tuple[int, ...]
+    family: tuple[str, ...] = ()  # built-in exception classes it derives from, most specific first
 
 
 @dataclass(frozen=True)
@@ -390,7 +392,16 @@ def _error(error) -> ErrorRecord | None:
         return None
     if not (isinstance(lines, list) and all(type(n) is int and 0 < n < 10**7 for n in lines)):
         return None
-    return ErrorRecord(clean_text(kind[:100]), clean_text(message[:2000]), forbidden, tuple(lines[-10:]))
+    family = error.get("family", [])
+    if not (isinstance(family, list) and len(family) <= 16 and all(isinstance(name, str) for name in family)):
+        return None
+    known = tuple(name for name in family if name in BUILTIN_EXCEPTIONS)  # names this Python does not know: dropped
+    return ErrorRecord(clean_text(kind[:100]), clean_text(message[:2000]), forbidden, tuple(lines[-10:]), known)
+
+
+BUILTIN_EXCEPTIONS = frozenset(
+    name for name, value in vars(builtins).items() if isinstance(value, type) and issubclass(value, BaseException)
+)
 
 
 def _phase(phase) -> PhaseRecord:

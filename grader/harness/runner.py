@@ -22,6 +22,7 @@ long a call took, are decided outside this process.
 
 from __future__ import annotations
 
+import builtins
 import os
 import signal
 import sys
@@ -40,6 +41,9 @@ SUBMISSION_FILE = "submission.py"  # a relative name: never a path on disk
 MAX_MESSAGE = 2_000
 BLOB_NAME_OK = str.isalnum
 PR_SET_DUMPABLE = 4
+BUILTIN_EXCEPTIONS = {
+    name: kind for name, kind in vars(builtins).items() if isinstance(kind, type) and issubclass(kind, BaseException)
+}
 
 
 def describe_exception(exc: BaseException, forbidden_type) -> dict:
@@ -54,6 +58,8 @@ def describe_exception(exc: BaseException, forbidden_type) -> dict:
         "message": message[:MAX_MESSAGE],
         "forbidden": isinstance(exc, forbidden_type),
         "lines": [n for n in lines if isinstance(n, int)][-10:],
+        # The built-in classes it derives from, most specific first: a ValueError subclass is a ValueError.
+        "family": [c.__name__ for c in type(exc).__mro__ if BUILTIN_EXCEPTIONS.get(c.__name__) is c][:16],
     }
 
 
