@@ -102,12 +102,16 @@ def check_exercise(
     *,
     seeds: int | None = None,
     record: bool = False,
+    siblings: bool = True,
 ) -> CheckReport:
-    """Prove one exercise folder; ``record`` writes exercises/.proofs/<slug>.json when it is proven."""
+    """Prove one exercise folder; ``record`` writes exercises/.proofs/<slug>.json when it is proven.
+
+    ``siblings=False``: a folder checked on its own (in an exercise sandbox), whose links to
+    the folders beside it were checked when it was pushed."""
     started = time.monotonic()
     report = CheckReport(slug=Path(path).name)
     try:
-        exercise = load_exercise(path)
+        exercise = load_exercise(path, siblings=siblings)
         exercise.build_cases()
     except ExerciseFormatError as exc:
         report.add("format", False, str(exc))

@@ -128,7 +128,13 @@ class ExerciseFolder:
         return list(getattr(self.cases_module(), "DIAGNOSES", []))
 
 
-def load_exercise(path: Path | str) -> ExerciseFolder:
+def load_exercise(path: Path | str, *, siblings: bool = True) -> ExerciseFolder:
+    """Read and validate one exercise folder.
+
+    ``siblings``: also check what the folder says about the folders beside it (its lesson
+    section, its prerequisites, its track's learning material). A stored version fetched
+    on its own (catalog.versions) has no siblings: those were checked when it was pushed.
+    """
     path = Path(path)
     if not path.is_dir():
         raise ExerciseFormatError(path, None, "not a folder")
@@ -187,8 +193,9 @@ def load_exercise(path: Path | str) -> ExerciseFolder:
         minutes=spec.get("minutes", int, default=None, minimum=1, maximum=600),
     )
     spec.reject_unknown()
-    _validate_links(exercise, toml_path)
-    _validate_learning_material(exercise, required=_in_declared_track(exercise))
+    if siblings:
+        _validate_links(exercise, toml_path)
+    _validate_learning_material(exercise, required=siblings and _in_declared_track(exercise))
     if exercise.kind == "performance" and exercise.leaderboard_metric != "time":
         raise ExerciseFormatError(toml_path, "leaderboard.metric", "performance exercises rank by 'time'")
     if "torch" in exercise.forbidden.modules and "torch" in exercise.modules:

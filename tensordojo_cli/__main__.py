@@ -8,6 +8,9 @@
     python -m tensordojo_cli submit SLUG FILE [--no-wait]
     python -m tensordojo_cli status SUBMISSION_ID
     python -m tensordojo_cli leaderboard SLUG [--cohort ID]
+    python -m tensordojo_cli course push DIR --course SLUG [--publish]
+        (instructors: upload a folder of exercise folders, wait for each one's check in the sandbox,
+         print `SLUG ok` or `SLUG failed <reason>` per exercise; exit 1 if any failed)
 
 The server is $TENSORDOJO_URL (default http://127.0.0.1:8000); the token comes from
 `login` (kept in ~/.config/tensordojo/token) or $TENSORDOJO_TOKEN.
@@ -36,11 +39,12 @@ class Client:
     def __init__(self, url: str, token: str | None):
         self.url, self.token = url.rstrip("/"), token
 
-    def call(self, method: str, path: str, data: dict | None = None):
-        headers = {"Accept": "application/json", "Content-Type": "application/json"}
+    def call(self, method: str, path: str, data: dict | None = None, *, raw: bytes | None = None, kind: str = ""):
+        """One API call: a JSON body (``data``) or raw bytes of the content type ``kind``."""
+        headers = {"Accept": "application/json", "Content-Type": kind or "application/json"}
         if self.token:
             headers["Authorization"] = f"Token {self.token}"
-        body = json.dumps(data).encode() if data is not None else None
+        body = raw if raw is not None else (json.dumps(data).encode() if data is not None else None)
         request = urllib.request.Request(self.url + path, data=body, headers=headers, method=method)
         try:
             with urllib.request.urlopen(request, timeout=60) as response:
@@ -98,6 +102,14 @@ def main(argv: list[str] | None = None) -> int:
     board = sub.add_parser("leaderboard")
     board.add_argument("slug")
     board.add_argument("--cohort", type=int)
+    course = sub.add_parser("course", help="instructors: courses of exercises").add_subparsers(
+        dest="course_command", required=True
+    )
+    push = course.add_parser("push", help="upload exercise folders, check each in the sandbox")
+    push.add_argument("folder", type=Path, help="a folder of exercise folders (and optional tracks.toml)")
+    push.add_argument("--course", required=True, help="the course's slug (created, owned by you, if new)")
+    push.add_argument("--publish", action="store_true", help="publish each exercise whose check passes")
+    push.add_argument("--wait", type=float, default=1800, help="seconds to wait for the checks (default 1800)")
     args = parser.parse_args(argv)
 
     token = os.environ.get("TENSORDOJO_TOKEN") or (TOKEN_FILE.read_text().strip() if TOKEN_FILE.exists() else None)
@@ -214,6 +226,40 @@ def _test_local(client: Client, slug: str, path: Path, refresh: bool) -> int:
     return 0 if passed == len(outcomes) else 2
 
 
+def cmd_course(client: Client, args) -> int:
+    """``course push``: one line per exercise, ``SLUG ok`` or ``SLUG failed <reason>``; 1 if any failed."""
+    import io
+    import tarfile
+
+    folder = args.folder
+    if not folder.is_dir():
+        print(f"error: no folder {folder}", file=sys.stderr)
+        return 1
+    out = io.BytesIO()
+    with tarfile.open(fileobj=out, mode="w:gz") as archive:
+        for path in sorted(folder.rglob("*")):
+            if path.is_file() and not path.is_symlink() and "__pycache__" not in path.parts:
+                archive.add(path, arcname=path.relative_to(folder).as_posix(), recursive=False)
+    query = "?publish=1" if args.publish else ""
+    base = f"/api/courses/{args.course}/pushes"
+    push = client.call("POST", base + query, raw=out.getvalue(), kind="application/octet-stream")
+    print(f"pushed {len(push['exercises'])} exercise(s) to {args.course}; checking in the sandbox", file=sys.stderr)
+    deadline, delay = time.monotonic() + args.wait, 1.0
+    while not push["finished"] and time.monotonic() < deadline:
+        time.sleep(delay)
+        delay = min(delay * 1.5, 10)
+        push = client.call("GET", f"{base}/{push['id']}")
+    failed = 0
+    for entry in push["exercises"]:
+        if entry["status"] == "passed":
+            print(f"{entry['slug']} ok")
+            continue
+        failed += 1
+        reason = entry["reason"] if entry["finished"] else f"still {entry['status']} after {args.wait:g} s"
+        print(f"{entry['slug']} failed {' '.join(str(reason).split()) or entry['status']}")
+    return 1 if failed else 0
+
+
 def cmd_status(client: Client, args) -> int:
     print_result(client.call("GET", f"/api/submissions/{args.submission_id}"))
     return 0
@@ -236,6 +282,7 @@ COMMANDS = {
     "submit": cmd_submit,
     "status": cmd_status,
     "leaderboard": cmd_leaderboard,
+    "course": cmd_course,
 }
 
 if __name__ == "__main__":

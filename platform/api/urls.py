@@ -2,7 +2,7 @@ from django.urls import path
 from drf_spectacular.views import SpectacularAPIView
 
 from accounts.views import ThrottledTokenView
-from api import views
+from api import courses, views
 
 app_name = "api"
 urlpatterns = [
@@ -12,5 +12,8 @@ urlpatterns = [
     path("submissions", views.SubmissionListCreate.as_view(), name="submissions"),
     path("submissions/<uuid:submission_id>", views.SubmissionDetail.as_view(), name="submission"),
     path("leaderboards/<slug:slug>", views.Leaderboard.as_view(), name="leaderboard"),
+    path("courses/<slug:slug>/pushes", courses.CoursePushCreate.as_view(), name="course-pushes"),
+    path("courses/<slug:slug>/pushes/<uuid:push_id>", courses.CoursePushDetail.as_view(), name="course-push"),
+    path("courses/<slug:slug>/exercises/<slug:exercise>/publish", courses.ExercisePublish.as_view(), name="publish"),
     path("schema", SpectacularAPIView.as_view(), name="schema"),
 ]

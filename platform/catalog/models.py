@@ -6,6 +6,15 @@ from django.conf import settings
 from django.db import models
 
 
+class CheckStatus(models.TextChoices):
+    """Where an exercise version stands with its check (run in an exercise sandbox, never here)."""
+
+    PENDING = "pending"
+    CHECKING = "checking"
+    PASSED = "passed"
+    FAILED = "failed"
+
+
 class Track(models.Model):
     slug = models.SlugField(unique=True)
     title = models.CharField(max_length=200)
@@ -38,6 +47,9 @@ class Exercise(models.Model):
     prerequisites = models.JSONField(default=list, blank=True, help_text="Slugs to do first.")
     minutes = models.PositiveIntegerField(null=True, blank=True, help_text="Estimated time to solve.")
     is_active = models.BooleanField(default=True, help_text="Inactive exercises are hidden (folder removed).")
+    course = models.ForeignKey(
+        "courses.Course", null=True, blank=True, on_delete=models.PROTECT, related_name="exercises"
+    )
     current_version = models.ForeignKey(
         "ExerciseVersion", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -65,6 +77,12 @@ class ExerciseVersion(models.Model):
     hints_html = models.JSONField(default=list, blank=True, help_text="Rendered hints, in unlock order.")
     explanation_html = models.TextField(blank=True)
     solution = models.TextField(blank=True, help_text="The reference solution: shown only once the explanation opens.")
+    archive = models.CharField(
+        max_length=200, blank=True, help_text="The folder's files, stored by content hash (catalog.versions)."
+    )
+    check_status = models.CharField(max_length=10, choices=CheckStatus.choices, default=CheckStatus.PENDING)
+    check_reason = models.TextField(blank=True, help_text="Why the check failed, in one line.")
+    check_report = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

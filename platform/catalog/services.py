@@ -8,8 +8,9 @@ from pathlib import Path
 
 from django.db import transaction
 
-from catalog.models import Exercise, ExerciseVersion, HintUnlock, LessonSection, Track
+from catalog.models import CheckStatus, Exercise, ExerciseVersion, HintUnlock, LessonSection, Track
 from catalog.rendering import render_statement, shift_headings
+from catalog.versions import version_store
 from grader.exercise import ExerciseFolder, ExerciseFormatError, exercise_folders, lesson_sections, load_exercise
 
 
@@ -41,11 +42,58 @@ def track_titles(root: Path) -> dict[str, dict]:
         raise ExerciseFormatError(path, None, f"not valid TOML: {exc}") from exc
 
 
+BUILTIN_COURSE = "tensordojo"
+
+
+def builtin_course():
+    """The public course that holds the exercises in this repository (exercises/)."""
+    from courses.models import Course
+
+    course, _ = Course.objects.get_or_create(
+        slug=BUILTIN_COURSE, defaults={"title": "tensordojo: the first track", "is_public": True}
+    )
+    return course
+
+
+def exercise_fields(folder: ExerciseFolder) -> dict:
+    """An exercise row's fields as one version's folder states them (set again when it is published)."""
+    return {
+        "title": folder.title,
+        "order": folder.order,
+        "difficulty": folder.difficulty,
+        "kind": folder.kind,
+        "summary": folder.summary,
+        "gpu": folder.gpu,
+        "points": folder.points,
+        "leaderboard_metric": folder.leaderboard_metric,
+        "entry_points": list(folder.entry_points),
+        "lesson": folder.lesson or "",
+        "prerequisites": list(folder.prerequisites),
+        "minutes": folder.minutes,
+    }
+
+
+def version_defaults(folder: ExerciseFolder) -> dict:
+    """A new version row's content, from its folder (Markdown rendered here; no exercise code runs)."""
+    return {
+        "statement_md": folder.statement,
+        "starter": folder.starter,
+        "config": _public_config(folder),
+        "solution": folder.solution,
+        **_rendered(folder),
+    }
+
+
 @transaction.atomic
 def exercises_sync(*, root: Path) -> SyncReport:
-    """Load every folder under root. All or nothing: a bad folder loads none."""
+    """Load every folder under root into the built-in public course. All or nothing: a bad folder loads none.
+
+    Each folder is stored as a version by content hash (catalog.versions), as a push stores it,
+    and published at once: the built-in track is proven by `make test`'s `exercises check`.
+    """
     folders = load_folders(root)
     tracks = track_titles(root)
+    course = builtin_course()
     report = SyncReport()
     seen = set()
     for folder in folders:
@@ -61,36 +109,18 @@ def exercises_sync(*, root: Path) -> SyncReport:
         )
         exercise, created = Exercise.objects.update_or_create(
             slug=folder.slug,
-            defaults={
-                "track": track,
-                "title": folder.title,
-                "order": folder.order,
-                "difficulty": folder.difficulty,
-                "kind": folder.kind,
-                "summary": folder.summary,
-                "gpu": folder.gpu,
-                "points": folder.points,
-                "leaderboard_metric": folder.leaderboard_metric,
-                "entry_points": list(folder.entry_points),
-                "lesson": folder.lesson or "",
-                "prerequisites": list(folder.prerequisites),
-                "minutes": folder.minutes,
-                "is_active": True,
-            },
+            defaults={**exercise_fields(folder), "track": track, "course": course, "is_active": True},
         )
         rendered = _rendered(folder)
+        _, stored = version_store(folder.path, folder.slug)
         version, new_version = ExerciseVersion.objects.get_or_create(
             exercise=exercise,
             version=folder.version,
-            defaults={
-                "statement_md": folder.statement,
-                "starter": folder.starter,
-                "config": _public_config(folder),
-                "solution": folder.solution,
-                **rendered,
-            },
+            defaults={**version_defaults(folder), "archive": stored, "check_status": CheckStatus.PASSED},
         )
         stale = {name: value for name, value in rendered.items() if getattr(version, name) != value}
+        if not version.archive:  # stored before versions were data
+            stale.update(archive=stored, check_status=CheckStatus.PASSED)
         if stale:  # the same content rendered by a newer renderer (e.g. headerless tables)
             ExerciseVersion.objects.filter(id=version.id).update(**stale)
         if exercise.current_version_id != version.id:
@@ -102,7 +132,7 @@ def exercises_sync(*, root: Path) -> SyncReport:
             report.updated.append(folder.slug)
         else:
             report.unchanged.append(folder.slug)
-    for stale in Exercise.objects.filter(is_active=True).exclude(slug__in=seen):
+    for stale in Exercise.objects.filter(is_active=True, course=course).exclude(slug__in=seen):
         stale.is_active = False
         stale.save(update_fields=["is_active"])
         report.deactivated.append(stale.slug)

@@ -59,3 +59,11 @@ def sandbox_backend(name: str | None = None) -> Backend:
     """
     name = name or settings.GRADER_BACKEND
     return get_backend(name, **backend_options(name))
+
+
+def exercise_check_backend():
+    """The Docker engine and images that exercise sandboxes run on (an exercise's own code never runs here).
+
+    Always Docker, whatever GRADER_BACKEND says: the unsafe process backend would run the
+    exercise's code in this very process, beside our secrets."""
+    return get_backend("docker", **backend_options("docker"))

@@ -98,6 +98,7 @@ INSTALLED_APPS = [
     "lti_tool",  # django-lti: LTI registrations, deployments, keys
     "lti",
     "trials",
+    "courses",
 ]
 
 MIDDLEWARE = [
@@ -222,7 +223,8 @@ GRADING_HEARTBEAT_STALE = float(env("GRADING_HEARTBEAT_STALE", "30"))  # silence
 # timeout above the hard one, so a slow but alive task is never handed to a second worker.
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", env("REDIS_URL", "redis://127.0.0.1:6379/0"))
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
-WORK_QUEUES = ("cpu", "gpu", "regrade", "maintenance")  # live CPU, live GPU, re-grades (low priority), sweeps
+# live CPU, live GPU, re-grades (low priority), sweeps, exercise checks (instructors' pushes)
+WORK_QUEUES = ("cpu", "gpu", "regrade", "maintenance", "authoring")
 CELERY_TASK_QUEUES = [Queue(name, Exchange(name, type="direct"), routing_key=name) for name in WORK_QUEUES]
 CELERY_TASK_DEFAULT_QUEUE = "cpu"
 CELERY_TASK_ACKS_LATE = True
@@ -246,6 +248,8 @@ CELERY_BEAT_SCHEDULE = {
 
 # The platform's own rules.
 EXERCISES_DIR = Path(env("TENSORDOJO_EXERCISES_DIR", BASE_DIR / "exercises"))
+MEDIA_ROOT = Path(env("TENSORDOJO_MEDIA_DIR", str(VAR_DIR / "media")))  # stored exercise versions (default storage)
+COURSE_ARCHIVE_MAX_BYTES = int(env("COURSE_ARCHIVE_MAX_BYTES", str(20 << 20)))  # a pushed course, compressed
 SUBMISSION_MAX_BYTES = int(env("SUBMISSION_MAX_BYTES", str(64 * 1024)))
 SUBMISSION_RATE_LIMIT = env("SUBMISSION_RATE_LIMIT", "20/60")  # submissions / seconds, per learner
 # Failed log-ins (web form and /api/token) per window, in the cache; see accounts/throttling.py.

@@ -10,12 +10,15 @@ Content-Length is still refused by Django when read.
 
 from __future__ import annotations
 
+import re
+
 from django.conf import settings
 from django.contrib import messages
 from django.http import HttpResponseRedirect, JsonResponse
 from django.utils.http import url_has_allowed_host_and_scheme
 
 METHODS_WITH_BODY = ("POST", "PUT", "PATCH")
+COURSE_PUSH = re.compile(r"^/api/courses/[-a-zA-Z0-9_]+/pushes$")
 
 
 def too_large_message(size: int) -> str:
@@ -34,6 +37,8 @@ class BodyTooLargeMiddleware:
 
     def __call__(self, request):
         limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        if COURSE_PUSH.match(request.path):  # a course archive: its own, larger limit (api.courses)
+            limit = settings.COURSE_ARCHIVE_MAX_BYTES
         if limit is not None and request.method in METHODS_WITH_BODY:
             try:
                 size = int(request.META.get("CONTENT_LENGTH") or 0)
