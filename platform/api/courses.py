@@ -14,14 +14,27 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from rest_framework import serializers
 from rest_framework.exceptions import NotFound, ParseError, PermissionDenied, ValidationError
 from rest_framework.parsers import BaseParser
+from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api.schema import ERROR
 from catalog.models import CheckStatus, Exercise, ExerciseVersion
 from courses.archive import ArchiveRefused
+from courses.dispatch import send_sync
+from courses.git_sync import SyncFailed, signature_valid
 from courses.models import Course, Push
-from courses.services import CourseRefused, can_edit, course_for_push, push_create, version_publish
+from courses.services import (
+    CourseRefused,
+    can_edit,
+    course_follow,
+    course_for_push,
+    course_sync,
+    push_create,
+    version_publish,
+)
+
+ERROR_403 = OpenApiResponse(ERROR, description="Not allowed")
 
 
 class ArchiveParser(BaseParser):
@@ -121,3 +134,67 @@ class ExercisePublish(APIView):
             raise ValidationError({"detail": "No version of this exercise has passed its check yet."})
         version_publish(version=version)
         return Response({"detail": f"{exercise} is published at version {version.version}."})
+
+
+class RepositorySerializer(serializers.Serializer):
+    url = serializers.CharField(max_length=500, help_text="https URL of a public git repository")
+    branch = serializers.CharField(max_length=200, default="main")
+    publish = serializers.BooleanField(default=True, help_text="publish each version that passes its check")
+
+
+class RepositoryAnswer(serializers.Serializer):
+    url = serializers.CharField()
+    branch = serializers.CharField()
+    webhook = serializers.CharField(help_text="where the repository's push webhook should POST")
+    secret = serializers.CharField(help_text="the webhook's HMAC-SHA256 secret (shown once per change)")
+
+
+class CourseRepository(APIView):
+    @extend_schema(request=RepositorySerializer, responses=RepositoryAnswer)
+    def put(self, request, slug):
+        """Make the course follow a repository's branch; answers the webhook URL and its new secret."""
+        course = _course_you_edit(request, slug)
+        data = RepositorySerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            course = course_follow(course=course, **data.validated_data)
+        except ValueError as exc:
+            raise ValidationError({"url": [str(exc)]}) from exc
+        webhook = request.build_absolute_uri(f"/api/courses/{course.slug}/webhook")
+        answer = {"url": course.repository_url, "branch": course.repository_branch, "webhook": webhook}
+        return Response({**answer, "secret": course.webhook_secret})
+
+
+class CourseSync(APIView):
+    @extend_schema(request=None, responses={201: PushSerializer})
+    def post(self, request, slug):
+        """Fetch the followed branch now and push it (the Sync button); follow the push for the checks."""
+        course = _course_you_edit(request, slug)
+        try:
+            push = course_sync(course=course, user=request.user)
+        except (SyncFailed, ArchiveRefused) as exc:
+            raise ValidationError({"detail": f"Nothing was stored: {exc}"}) from exc
+        return Response(_serialise(push), status=201)
+
+
+class CourseWebhook(APIView):
+    authentication_classes = []
+    permission_classes = [AllowAny]
+    parser_classes = [ArchiveParser]  # the body is read as bytes: the signature covers them exactly
+
+    @extend_schema(
+        request={"application/octet-stream": {"type": "string", "format": "binary"}},
+        responses={202: OpenApiResponse(ERROR, description="A sync is queued"), 403: ERROR_403},
+    )
+    def post(self, request, slug):
+        """The repository's push webhook: signed with the course's secret (X-Hub-Signature-256: sha256=...)."""
+        course = Course.objects.filter(slug=slug).exclude(repository_url="").first()
+        header = request.headers.get("X-Hub-Signature-256") or request.headers.get("X-Tensordojo-Signature", "")
+        body = request.data if isinstance(request.data, bytes) else b""
+        if course is None or not signature_valid(course.webhook_secret, body, header):
+            raise PermissionDenied("The signature does not match this course's webhook secret.")
+        try:
+            send_sync(course.id)
+        except Exception as exc:  # noqa: BLE001 - the broker is down: the sender retries its webhook
+            return Response({"detail": f"Could not queue the sync: {exc}"[:300]}, status=503)
+        return Response({"detail": f"A sync of {course.slug} is queued."}, status=202)

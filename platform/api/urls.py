@@ -15,5 +15,8 @@ urlpatterns = [
     path("courses/<slug:slug>/pushes", courses.CoursePushCreate.as_view(), name="course-pushes"),
     path("courses/<slug:slug>/pushes/<uuid:push_id>", courses.CoursePushDetail.as_view(), name="course-push"),
     path("courses/<slug:slug>/exercises/<slug:exercise>/publish", courses.ExercisePublish.as_view(), name="publish"),
+    path("courses/<slug:slug>/repository", courses.CourseRepository.as_view(), name="course-repository"),
+    path("courses/<slug:slug>/sync", courses.CourseSync.as_view(), name="course-sync"),
+    path("courses/<slug:slug>/webhook", courses.CourseWebhook.as_view(), name="course-webhook"),
     path("schema", SpectacularAPIView.as_view(), name="schema"),
 ]

@@ -250,6 +250,7 @@ CELERY_BEAT_SCHEDULE = {
 EXERCISES_DIR = Path(env("TENSORDOJO_EXERCISES_DIR", BASE_DIR / "exercises"))
 MEDIA_ROOT = Path(env("TENSORDOJO_MEDIA_DIR", str(VAR_DIR / "media")))  # stored exercise versions (default storage)
 COURSE_ARCHIVE_MAX_BYTES = int(env("COURSE_ARCHIVE_MAX_BYTES", str(20 << 20)))  # a pushed course, compressed
+COURSE_REPOSITORY_SCHEMES = env("COURSE_REPOSITORY_SCHEMES", "https")  # what a course may follow (git sync)
 SUBMISSION_MAX_BYTES = int(env("SUBMISSION_MAX_BYTES", str(64 * 1024)))
 SUBMISSION_RATE_LIMIT = env("SUBMISSION_RATE_LIMIT", "20/60")  # submissions / seconds, per learner
 # Failed log-ins (web form and /api/token) per window, in the cache; see accounts/throttling.py.

@@ -25,6 +25,10 @@ class Course(models.Model):
     title = models.CharField(max_length=200)
     is_public = models.BooleanField(default=False, help_text="Public courses' exercises are open to every cohort.")
     created_at = models.DateTimeField(default=timezone.now)
+    repository_url = models.CharField(max_length=500, blank=True, help_text="A git repository the course follows.")
+    repository_branch = models.CharField(max_length=200, blank=True, default="main")
+    publish_on_sync = models.BooleanField(default=True, help_text="A sync publishes each version that passes.")
+    webhook_secret = models.CharField(max_length=64, blank=True, help_text="Signs the repository's push webhook.")
 
     class Meta:
         ordering = ["slug"]

@@ -144,3 +144,40 @@ def version_publish(*, version: ExerciseVersion) -> None:
         exercise.current_version, exercise.is_active = version, True
         exercise.save()
     log.info("published", extra={"exercise": exercise.slug, "version": version.version, "at": str(timezone.now())})
+
+
+def course_follow(*, course: Course, url: str, branch: str, publish: bool = True) -> Course:
+    """Make the course follow a repository's branch; a new webhook secret comes with it (ValueError if refused)."""
+    import secrets
+
+    from courses.git_sync import check_repository
+
+    check_repository(url, branch)
+    course.repository_url, course.repository_branch, course.publish_on_sync = url, branch, publish
+    course.webhook_secret = secrets.token_hex(32)
+    course.save(update_fields=["repository_url", "repository_branch", "publish_on_sync", "webhook_secret"])
+    return course
+
+
+def course_sync(*, course: Course, user) -> Push:
+    """Fetch the followed branch and push its tree. SyncFailed / ArchiveRefused say why nothing was stored."""
+    from courses.git_sync import SyncFailed, fetch_tree
+
+    if not course.repository_url:
+        raise SyncFailed("This course follows no repository: set one first.")
+    data = fetch_tree(course.repository_url, course.repository_branch)
+    return push_create(course=course, user=user, data=data, publish=course.publish_on_sync)
+
+
+def course_sync_by_id(*, course_id: int) -> str:
+    """The webhook's sync, as the course's owner; what happened, for the task's result."""
+    from courses.git_sync import SyncFailed
+
+    course = Course.objects.get(id=course_id)
+    owner = course.staff.filter(role=Role.OWNER).select_related("user").first()
+    try:
+        push = course_sync(course=course, user=owner.user if owner else None)
+    except (SyncFailed, archive.ArchiveRefused) as exc:
+        log.warning("sync failed", extra={"course": course.slug, "error": str(exc)[:300]})
+        return f"failed: {exc}"
+    return f"pushed {push.id}"

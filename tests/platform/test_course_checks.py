@@ -73,7 +73,8 @@ def test_course_push_prints_one_line_per_exercise_and_publishes_what_passed(
     assert lines[0] == "lazy-starter failed starter: the starter passes every case: it must leave work to do"
     assert lines[1] == "loops-first ok"
     published = Exercise.objects.get(slug="loops-first")
-    assert published.is_active and published.current_version.check_status == "passed"
+    assert published.is_active, published.versions.get().check_report
+    assert published.current_version.check_status == "passed"
     assert published.course.slug == "my-course"
     assert not Exercise.objects.get(slug="lazy-starter").is_active
 
@@ -112,3 +113,62 @@ def test_an_exercise_whose_code_writes_on_the_host_and_reads_our_secret_leaves_n
     assert entry.finished  # its code ran: in the exercise sandbox
     assert not trace.exists()
     assert secret not in str(entry.version.check_report)
+
+
+@pytest.fixture
+def git_server(tmp_path):
+    """A real git server on loopback (`git daemon`), serving one repository; stops at the end."""
+    import socket
+    import subprocess
+    import time
+
+    base = tmp_path / "served"
+    work = tmp_path / "work"
+    copy_of_matmul(work, "synced-loops")
+    git = ["git", "-c", "user.name=T", "-c", "user.email=t@example.com"]
+    subprocess.run(["git", "init", "-q", "-b", "main", str(work)], check=True)
+    subprocess.run([*git, "-C", str(work), "add", "."], check=True)
+    subprocess.run([*git, "-C", str(work), "commit", "-q", "-m", "first"], check=True)
+    base.mkdir()
+    subprocess.run(["git", "clone", "-q", "--bare", str(work), str(base / "course.git")], check=True)
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    daemon = subprocess.Popen(
+        ["git", "daemon", "--reuseaddr", "--export-all", "--listen=127.0.0.1", f"--port={port}", f"--base-path={base}"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    for _ in range(100):
+        with socket.socket() as client:
+            if client.connect_ex(("127.0.0.1", port)) == 0:
+                break
+        time.sleep(0.05)
+    yield f"git://127.0.0.1:{port}/course.git"
+    daemon.terminate()
+    daemon.wait(timeout=10)
+
+
+def test_a_course_follows_a_repository_and_the_sync_checks_and_publishes_it(
+    client, make_user, git_server, checks_in_the_sandbox, settings, django_capture_on_commit_callbacks
+):
+    from catalog.models import Exercise
+
+    settings.COURSE_REPOSITORY_SCHEMES = "git"  # the loopback server speaks git://; production follows https
+    teacher = make_user("teacher", instructor=True)
+    client.force_login(teacher)
+    from courses.services import course_for_push
+
+    course_for_push(user=teacher, slug="from-git")
+    answer = client.put(
+        "/api/courses/from-git/repository", {"url": git_server, "branch": "main"}, content_type="application/json"
+    )
+    assert answer.status_code == 200, answer.content
+    assert len(answer.json()["secret"]) == 64 and answer.json()["webhook"].endswith("/api/courses/from-git/webhook")
+    with django_capture_on_commit_callbacks(execute=True):
+        synced = client.post("/api/courses/from-git/sync")
+    assert synced.status_code == 201, synced.content
+    assert [(e["slug"], e["status"]) for e in synced.json()["exercises"]] == [("synced-loops", "pending")]
+    published = Exercise.objects.get(slug="synced-loops")  # the check ran on commit, then publish_on_sync
+    assert published.is_active, published.versions.get().check_report
+    assert published.course.slug == "from-git"

@@ -191,3 +191,46 @@ def test_the_api_refuses_an_upload_over_its_limit_before_reading_it(client, inst
     )
     assert response.status_code == 413
     assert "detail" in response.json()
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["file:///etc", "http://example.com/x.git", "ssh://git@example.com/x.git", "https://user:pw@example.com/x.git"],
+)
+def test_a_course_follows_only_public_https_repositories(push, tmp_path, url):
+    from courses.services import course_follow
+
+    course = push(tar_gz(course_folder(tmp_path, "first-steps"))).course
+    with pytest.raises(ValueError):
+        course_follow(course=course, url=url, branch="main")
+
+
+def test_a_branch_name_cannot_smuggle_an_option_to_git(push, tmp_path):
+    from courses.services import course_follow
+
+    course = push(tar_gz(course_folder(tmp_path, "first-steps"))).course
+    for branch in ("--upload-pack=touch /tmp/x", "main;rm", "../x", ""):
+        with pytest.raises(ValueError):
+            course_follow(course=course, url="https://example.com/x.git", branch=branch)
+
+
+def test_the_webhook_queues_a_sync_only_with_the_courses_signature(push, tmp_path, client, monkeypatch):
+    import hashlib
+    import hmac
+
+    from courses.services import course_follow
+
+    queued = []
+    monkeypatch.setattr("api.courses.send_sync", queued.append)
+    course = course_follow(
+        course=push(tar_gz(course_folder(tmp_path, "first-steps"))).course,
+        url="https://example.com/x.git",
+        branch="main",
+    )
+    body = b'{"ref": "refs/heads/main"}'
+    url = f"/api/courses/{course.slug}/webhook"
+    forged = client.post(url, data=body, content_type="application/json", HTTP_X_HUB_SIGNATURE_256="sha256=00")
+    assert forged.status_code == 403 and queued == []
+    good = "sha256=" + hmac.new(course.webhook_secret.encode(), body, hashlib.sha256).hexdigest()
+    answer = client.post(url, data=body, content_type="application/octet-stream", HTTP_X_HUB_SIGNATURE_256=good)
+    assert answer.status_code == 202 and queued == [course.id]
