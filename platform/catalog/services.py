@@ -10,7 +10,7 @@ from django.db import transaction
 
 from catalog.models import CheckStatus, Exercise, ExerciseVersion, HintUnlock, LessonSection, Track
 from catalog.rendering import render_statement, shift_headings
-from catalog.versions import version_store
+from catalog.versions import VersionUnavailable, version_files, version_store
 from grader.exercise import ExerciseFolder, ExerciseFormatError, exercise_folders, lesson_sections, load_exercise
 
 
@@ -186,6 +186,23 @@ def _public_config(folder: ExerciseFolder) -> dict:
         },
         "modules": list(folder.modules),
     }
+
+
+def version_folder(version: ExerciseVersion) -> ExerciseFolder:
+    """Exactly the files of ``version``, whatever this machine's disk holds (VersionUnavailable otherwise).
+
+    A stored version is fetched from storage by its hash (catalog.versions). One stored before
+    versions were data is read from the exercises folder, and only when that folder's content
+    hash is the version named: a worker never grades one version and records another.
+    """
+    if version.archive:
+        return version_files(slug=version.exercise.slug, version=version.version, archive=version.archive)
+    folder = exercise_folder(version.exercise.slug)
+    if folder.version != version.version:
+        raise VersionUnavailable(
+            f"{version.exercise.slug}: this worker has version {folder.version}, not {version.version}"
+        )
+    return folder
 
 
 def exercise_folder(slug: str) -> ExerciseFolder:

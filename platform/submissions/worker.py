@@ -15,8 +15,8 @@ from django.conf import settings
 from django.db import DatabaseError, connection
 from django.utils import timezone
 
-from catalog.models import ExerciseVersion
-from catalog.services import exercise_folder
+from catalog.services import version_folder
+from catalog.versions import VersionUnavailable
 from config.grader import sandbox_backend
 from grader.backends import Backend, SandboxUnavailable
 from grader.backends.pool import WarmPool, parse_sizes
@@ -116,14 +116,13 @@ def grading_run(*, submission_id, worker: str, backend=None) -> str:
 def _grade_claimed(claim, backend) -> str:
     submission = claim.submission
     try:
-        folder = exercise_folder(submission.exercise.slug)
-        version = ExerciseVersion.objects.filter(exercise=submission.exercise, version=folder.version).first()
+        folder = version_folder(submission.exercise_version)  # exactly the version named, never another
         sandbox_started = timezone.now()
         result = grade(folder, submission.source, backend=backend or worker_backend())
         services.submission_mark_sandbox(
             submission_id=submission.id, attempt=claim.attempt, started_at=sandbox_started, finished_at=timezone.now()
         )
-    except (SandboxUnavailable, InternalGradingError, OSError) as exc:
+    except (SandboxUnavailable, InternalGradingError, VersionUnavailable, OSError) as exc:
         reason = f"{type(exc).__name__}: {exc}"
         services.submission_requeue(submission_id=submission.id, attempt=claim.attempt, reason=reason)
         raise RetryableGradingError(reason) from exc
@@ -137,6 +136,5 @@ def _grade_claimed(claim, backend) -> str:
         submission_id=submission.id,
         attempt=claim.attempt,
         result=result.to_results_json(),
-        exercise_version_id=version.id if version else None,
     )
     return "graded"

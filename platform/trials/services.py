@@ -21,7 +21,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from catalog.models import Exercise, ExerciseVersion
-from catalog.services import exercise_folder
+from catalog.services import version_folder
+from catalog.versions import VersionUnavailable
 from config.grader import sandbox_backend
 from grader.backends import SandboxUnavailable
 from grader.grading import InternalGradingError, expected_store, grade
@@ -106,9 +107,9 @@ def trial_run(*, trial_id, backend=None) -> str:
         return "skipped"
     trial = TrialRun.objects.select_related("exercise").get(id=trial_id)
     try:
-        folder = exercise_folder(trial.exercise.slug)
+        folder = version_folder(trial.exercise.current_version)
         result = grade(folder, trial.source, backend=backend or sandbox_backend(), visible_only=True)
-    except (SandboxUnavailable, InternalGradingError, OSError) as exc:
+    except (SandboxUnavailable, InternalGradingError, VersionUnavailable, OSError) as exc:
         log.warning("trial failed on our side", extra={"trial_id": str(trial_id), "error": str(exc)[:300]})
         _finish(trial_id, status=TrialStatus.ERROR, error_message=OUR_SIDE)
         return "error"
@@ -156,8 +157,9 @@ def visible_cases_get(*, exercise: Exercise) -> VisibleCaseSet | None:
 def visible_cases_build(*, version_id: int, backend=None) -> VisibleCaseSet | None:
     """Compute the reference's outputs (in the sandbox, cached) and store the visible cases only."""
     version = ExerciseVersion.objects.select_related("exercise").get(id=version_id)
-    folder = exercise_folder(version.exercise.slug)
-    if folder.version != version.version:  # the folder moved on; the current version gets its own set
+    try:
+        folder = version_folder(version)
+    except VersionUnavailable:  # the folder moved on; the current version gets its own set
         return None
     # Visible cases are the same in every pool of hidden cases: pool 0's reference run serves them.
     expected = expected_store().get(folder, backend or sandbox_backend(), pool_index=0)

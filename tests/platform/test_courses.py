@@ -234,3 +234,25 @@ def test_the_webhook_queues_a_sync_only_with_the_courses_signature(push, tmp_pat
     good = "sha256=" + hmac.new(course.webhook_secret.encode(), body, hashlib.sha256).hexdigest()
     answer = client.post(url, data=body, content_type="application/octet-stream", HTTP_X_HUB_SIGNATURE_256=good)
     assert answer.status_code == 202 and queued == [course.id]
+
+
+def test_a_worker_grades_the_version_named_not_the_folder_on_its_disk(db, settings, tmp_path):
+    from catalog.models import Exercise, ExerciseVersion
+    from catalog.services import exercises_sync, version_folder
+    from catalog.versions import VersionUnavailable
+
+    root = tmp_path / "exercises"
+    shutil.copytree(FIXTURE_EXERCISES, root)
+    settings.EXERCISES_DIR = root
+    exercises_sync(root=root)
+    named = Exercise.objects.get(slug="golden-probe").current_version
+    (root / "golden-probe" / "solution.py").write_text("def solve(x):\n    return None\n")  # the disk moves on
+
+    folder = version_folder(named)
+    assert folder.version == named.version
+    assert "return None" not in folder.solution
+
+    ExerciseVersion.objects.filter(id=named.id).update(archive="")  # a version stored before versions were data
+    named.refresh_from_db()
+    with pytest.raises(VersionUnavailable, match="not " + named.version):
+        version_folder(named)
