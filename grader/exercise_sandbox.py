@@ -89,7 +89,7 @@ def check_in_sandbox(folder: Path, *, backend, gpu: bool = False) -> CheckOutcom
 
     Raises SandboxUnavailable when the engine or the image fails (ours: retry later).
     """
-    from grader.backends.docker_backend import DockerSandbox, container_options
+    from grader.backends.docker_backend import DockerSandbox, container_options, sandbox_labels
 
     started = time.monotonic()
     marker = secrets.token_hex(16)
@@ -103,7 +103,8 @@ def check_in_sandbox(folder: Path, *, backend, gpu: bool = False) -> CheckOutcom
     try:
         created = client.api.create_container(
             name=f"tensordojo-check-{marker[:12]}",
-            labels={"tensordojo.sandbox": "1", "tensordojo.role": "exercise-check"},
+            # The sandbox labels (creator, time): the sweep removes only containers whose creator is gone.
+            labels={**sandbox_labels(secrets.token_hex(16)), "tensordojo.role": "exercise-check"},
             host_config=client.api.create_host_config(**host_config),
             **create,
         )
@@ -117,7 +118,8 @@ def check_in_sandbox(folder: Path, *, backend, gpu: bool = False) -> CheckOutcom
         outcome = sandbox.collect()
     finally:
         sandbox.destroy()
-    return read_report(outcome.stdout, marker, seconds=time.monotonic() - started, timed_out=outcome.timed_out)
+    seconds = time.monotonic() - started
+    return read_report(outcome.stdout + outcome.stderr[-2000:], marker, seconds=seconds, timed_out=outcome.timed_out)
 
 
 def read_report(stdout: bytes, marker: str, *, seconds: float, timed_out: bool = False) -> CheckOutcome:

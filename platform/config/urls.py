@@ -13,6 +13,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("submissions/", include("submissions.urls")),
     path("cohorts/", include("cohorts.urls")),
+    path("courses/", include("courses.urls")),
     path("leaderboards/", include("leaderboards.urls")),
     path("api/", include("api.urls")),
     path("similarity/", include("similarity.urls")),

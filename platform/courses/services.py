@@ -181,3 +181,71 @@ def course_sync_by_id(*, course_id: int) -> str:
         log.warning("sync failed", extra={"course": course.slug, "error": str(exc)[:300]})
         return f"failed: {exc}"
     return f"pushed {push.id}"
+
+
+def course_create(*, user, slug: str, title: str) -> Course:
+    """A new course owned by ``user`` (CourseRefused if the slug is taken or the user is no instructor)."""
+    from accounts.services import is_instructor
+
+    if not is_instructor(user):
+        raise CourseRefused("Only instructors can create courses.")
+    with transaction.atomic():
+        if Course.objects.filter(slug=slug).exists():
+            raise CourseRefused(f"The course {slug!r} exists already: choose another name.")
+        course = Course.objects.create(slug=slug, title=title or slug)
+        CourseStaff.objects.create(course=course, user=user, role=Role.OWNER)
+    return course
+
+
+def _push_files(*, course: Course, user, slug: str, files: dict[str, str]) -> Push:
+    """Push one exercise folder made of ``files`` (relative path -> text) as a new version."""
+    import io
+    import tarfile
+
+    out = io.BytesIO()
+    with tarfile.open(fileobj=out, mode="w") as tar:
+        for name, text in sorted(files.items()):
+            data = text.replace("\r\n", "\n").encode("utf-8")
+            info = tarfile.TarInfo(f"{slug}/{name}")
+            info.size = len(data)
+            tar.addfile(info, io.BytesIO(data))
+    return push_create(course=course, user=user, data=out.getvalue(), publish=False)
+
+
+def exercise_from_template(*, course: Course, user, slug: str) -> Push:
+    """A new exercise made from the template (grader.authoring.scaffold), pushed as its first version."""
+    from grader.authoring import scaffold
+
+    work = Path(tempfile.mkdtemp(prefix="tensordojo-new-"))
+    try:
+        try:
+            folder = scaffold(work, slug)
+        except ValueError as exc:
+            raise CourseRefused(str(exc)) from exc
+        files = {p.relative_to(folder).as_posix(): p.read_text() for p in folder.rglob("*") if p.is_file()}
+    finally:
+        archive.discard(work)
+    return _push_files(course=course, user=user, slug=slug, files=files)
+
+
+def exercise_save(*, course: Course, user, slug: str, files: dict[str, str]) -> Push:
+    """Edited files of an exercise (from the browser's editor) pushed as a new version, checked like any."""
+    clean = {}
+    for name, text in files.items():
+        path = archive._safe_name(name)  # the same rule as an upload: no way out of the folder
+        if text.strip():
+            clean[path.as_posix()] = text
+    return _push_files(course=course, user=user, slug=slug, files=clean)
+
+
+def version_text_files(*, version: ExerciseVersion) -> dict[str, str]:
+    """The version's text files (relative path -> text), for the editor."""
+    folder = version_files(slug=version.exercise.slug, version=version.version, archive=version.archive)
+    found = {}
+    for path in sorted(folder.path.rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts:
+            try:
+                found[path.relative_to(folder.path).as_posix()] = path.read_text(encoding="utf-8")
+            except UnicodeDecodeError:
+                continue
+    return found

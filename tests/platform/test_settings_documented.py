@@ -18,7 +18,7 @@ OPERATIONS = (ROOT / "docs" / "operations.md").read_text()
 ENV_HELPERS = {"env", "env_bool", "env_list"}
 SHELL_KNOB = re.compile(r"\$\{([A-Z][A-Z0-9_]*):[-?]")
 # Read, but not settings of ours: Django's own, and flags a script sets for itself.
-NOT_SETTINGS = {"DJANGO_SETTINGS_MODULE", "OWN_REDIS"}
+NOT_SETTINGS = {"DJANGO_SETTINGS_MODULE", "OWN_REDIS", "PATH"}
 
 
 def _is_environ(node: ast.AST) -> bool:
