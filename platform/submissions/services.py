@@ -359,6 +359,9 @@ _JOURNEY_RESET = {"started_at": None, "sandbox_started_at": None, "sandbox_finis
 def submissions_regrade(*, exercise: Exercise, user_ids: list[int] | None = None, only=None) -> int:
     """Queue finished submissions of an exercise (of some learners) again, on the low-priority lane.
 
+    A re-grade is the instructor's explicit choice to grade them on the exercise's current
+    version: each row is moved to it (its earlier gradings stay with theirs, in Grading rows).
+
     `only`: a queryset of submissions to restrict to (a cohort re-grades just what counts for it).
     Each row moves graded|error -> queued through the state machine, locked in batches.
     """
@@ -377,9 +380,10 @@ def submissions_regrade(*, exercise: Exercise, user_ids: list[int] | None = None
             for row in rows:
                 _move(row, Status.QUEUED)
                 row.lane, row.queued_at = Lane.REGRADE, now
+                row.exercise_version_id = exercise.current_version_id
                 for field, value in _JOURNEY_RESET.items():
                     setattr(row, field, value)
-            Submission.objects.bulk_update(rows, ["status", "lane", "queued_at", *_JOURNEY_RESET])
+            Submission.objects.bulk_update(rows, ["status", "lane", "queued_at", "exercise_version", *_JOURNEY_RESET])
             # A graded row leaves the grade books until it is graded again.
             grades_changed(user_ids={row.user_id for row in rows}, exercise_ids=[exercise.id])
             queued += len(rows)

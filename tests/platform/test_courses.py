@@ -256,3 +256,30 @@ def test_a_worker_grades_the_version_named_not_the_folder_on_its_disk(db, settin
     named.refresh_from_db()
     with pytest.raises(VersionUnavailable, match="not " + named.version):
         version_folder(named)
+
+
+def test_a_regrade_is_the_explicit_move_to_the_current_version(db, settings, tmp_path, make_user, sent_tasks):
+    from catalog.models import Exercise
+    from catalog.services import exercises_sync
+    from submissions.models import Submission
+    from submissions.services import submissions_regrade
+
+    root = tmp_path / "exercises"
+    shutil.copytree(FIXTURE_EXERCISES, root)
+    settings.EXERCISES_DIR = root
+    exercises_sync(root=root)
+    exercise = Exercise.objects.get(slug="golden-probe")
+    first = exercise.current_version
+    submission = Submission.objects.create(
+        user=make_user("pupil"), exercise=exercise, exercise_version=first, source="x", status=Submission.GRADED
+    )
+    (root / "golden-probe" / "README.md").write_text("# Golden probe\n\nClearer words.\n")
+    exercises_sync(root=root)  # a fixed exercise: a new version
+    exercise.refresh_from_db()
+    assert exercise.current_version_id != first.id
+    submission.refresh_from_db()
+    assert submission.exercise_version_id == first.id  # nothing moves by itself
+
+    assert submissions_regrade(exercise=exercise) == 1
+    submission.refresh_from_db()
+    assert submission.exercise_version_id == exercise.current_version_id
