@@ -86,43 +86,29 @@ def hint_use_for(*, user_ids, exercise_ids) -> dict[tuple[int, int], int]:
 
 @dataclass
 class Deadline:
+    """When the learner's work on an exercise stops counting in one of their cohorts (the counting rule's due)."""
+
     cohort: str
-    at: datetime
+    at: datetime | None  # the exercise's deadline in the cohort, else the cohort's end; None: it always counts
     passed: bool
     joined_before: bool = True  # the learner was a member before it passed (joining late opens nothing)
 
 
 def deadlines_for(*, user, exercise: Exercise, now: datetime | None = None) -> list[Deadline]:
-    """The learner's cohort deadlines for this exercise (as a learner), earliest first."""
+    """The learner's cohort deadlines for this exercise (as a learner), earliest first, open-ended last."""
     if not user.is_authenticated:
         return []
-    from cohorts.models import CohortExercise, Membership
+    from cohorts.selectors import learner_dues
 
     now = now or timezone.now()
-    links = (
-        CohortExercise.objects.filter(
-            exercise=exercise,
-            deadline__isnull=False,
-            cohort__memberships__user=user,
-            cohort__memberships__role=Membership.LEARNER,
-        )
-        .select_related("cohort")
-        .order_by("deadline")
-    )
-    links = list(links)
-    joined = dict(
-        Membership.objects.filter(
-            user=user, role=Membership.LEARNER, cohort_id__in=[link.cohort_id for link in links]
-        ).values_list("cohort_id", "joined_at")
-    )
     return [
         Deadline(
             cohort=link.cohort.name,
-            at=link.deadline,
-            passed=link.deadline < now,
-            joined_before=joined.get(link.cohort_id, now) < link.deadline,
+            at=link.due,
+            passed=link.due is not None and link.due < now,
+            joined_before=link.due is None or (link.joined_at or now) < link.due,
         )
-        for link in links
+        for link in learner_dues(user=user, exercise=exercise)
     ]
 
 
@@ -136,32 +122,40 @@ class ExplanationState:
 def explanation_state(
     *, user, exercise: Exercise, now: datetime | None = None, deadlines: list[Deadline] | None = None
 ) -> ExplanationState:
-    """Open after an accepted submission, or once the learner's cohort deadlines have passed.
+    """Open after an accepted submission, or once no cohort of the learner counts the exercise any more.
 
-    A deadline opens it only when every deadline the learner has for this exercise has passed
-    (a reference read after one cohort's deadline must not be submitted in another's still
-    open) and at least one passed while the learner was already a member (joining last
-    term's cohort with a known code opens nothing).
+    "Counts" is the cohort counting rule itself (cohorts.selectors.still_counted_somewhere): while
+    any of the learner's cohorts would still count a submission (its own deadline or the cohort's
+    end not reached, or neither set), the reference stays closed, since a copy would be accepted
+    and ranked there. Once none does, a passed deadline opens it only if the learner was already
+    a member when it passed (joining last term's cohort with a known code opens nothing).
 
     `deadlines`: the learner's deadlines_for this exercise, when the caller already has them.
     """
     if not user.is_authenticated:
         return ExplanationState(False, "Log in and solve the exercise to read its explanation.")
     from accounts.services import is_instructor
+    from cohorts.selectors import still_counted_somewhere
 
     if is_instructor(user):
         return ExplanationState(True, "Instructors can read every explanation.")
     accepted = _attempts(user, exercise).filter(verdict="accepted").order_by("-created_at").first()
     if accepted is not None:
         return ExplanationState(True, "You solved it: here is the idea and the reference solution.", accepted.source)
+    now = now or timezone.now()
+    if still_counted_somewhere(user=user, exercise=exercise, when=now):
+        return ExplanationState(
+            False,
+            "The explanation opens once you pass every case, or once no cohort of yours still counts this exercise.",
+        )
     if deadlines is None:
         deadlines = deadlines_for(user=user, exercise=exercise, now=now)
     passed = [d for d in deadlines if d.passed and d.joined_before]
-    if passed and all(d.passed for d in deadlines):
+    if passed:
         latest = _attempts(user, exercise).order_by("-created_at").first()
         return ExplanationState(
             True,
-            f"The deadline of {passed[0].cohort} has passed, so the explanation is open.",
+            f"The deadline of {passed[-1].cohort} has passed, so the explanation is open.",
             latest.source if latest else "",
         )
     return ExplanationState(False, "The explanation opens once you pass every case (or after your cohort's deadline).")

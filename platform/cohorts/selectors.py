@@ -20,7 +20,7 @@ from datetime import datetime
 from functools import cached_property
 
 from django.core.cache import cache
-from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, F, Max, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -61,13 +61,29 @@ def counting_cohort_ids(*, submission: Submission) -> list[int]:
     return sorted(set(_open_at(submission.created_at, links).values_list("cohort_id", flat=True)))
 
 
+def still_counted_somewhere(*, user, exercise, when: datetime) -> bool:
+    """Whether a submission made at `when` would count for at least one of the learner's cohorts.
+
+    The explanation and its reference stay closed while this holds (catalog.selectors).
+    """
+    return _open_at(when, _learner_links(user_id=user.pk, exercise_id=exercise.pk)).exists()
+
+
 def counts_for_a_cohort_now(*, user, exercise, when: datetime) -> bool:
     """Whether a submission made at `when` would count for a cohort (False: practice only).
 
     A learner in no cohort that has the exercise is never "practising": True.
     """
     links = _learner_links(user_id=user.pk, exercise_id=exercise.pk)
-    return not links.exists() or _open_at(when, links).exists()
+    return not links.exists() or still_counted_somewhere(user=user, exercise=exercise, when=when)
+
+
+def learner_dues(*, user, exercise) -> list[CohortExercise]:
+    """The exercise's links in the learner's cohorts, each with `due` (the rule's deadline: None, never)
+    and `joined_at` (when the learner joined that cohort), with the cohort; earliest due first."""
+    links = _with_due(_learner_links(user_id=user.pk, exercise_id=exercise.pk)).select_related("cohort")
+    joined = Membership.objects.filter(cohort_id=OuterRef("cohort_id"), user_id=user.pk).values("joined_at")[:1]
+    return list(links.annotate(joined_at=Subquery(joined)).order_by(F("due").asc(nulls_last=True), "cohort_id"))
 
 
 def counts_flag_condition() -> Q:
