@@ -98,7 +98,7 @@ def deadlines_for(*, user, exercise: Exercise, now: datetime | None = None) -> l
     """The learner's cohort deadlines for this exercise (as a learner), earliest first, open-ended last."""
     if not user.is_authenticated:
         return []
-    from cohorts.selectors import learner_dues
+    from cohorts.selectors.counting import learner_dues
 
     now = now or timezone.now()
     return [
@@ -124,7 +124,7 @@ def explanation_state(
 ) -> ExplanationState:
     """Open after an accepted submission, or once no cohort of the learner counts the exercise any more.
 
-    "Counts" is the cohort counting rule itself (cohorts.selectors.still_counted_somewhere): while
+    "Counts" is the cohort counting rule itself (cohorts.selectors.counting.still_counted_somewhere): while
     any of the learner's cohorts would still count a submission (its own deadline or the cohort's
     end not reached, or neither set), the reference stays closed, since a copy would be accepted
     and ranked there. Once none does, a passed deadline opens it only if the learner was already
@@ -135,7 +135,7 @@ def explanation_state(
     if not user.is_authenticated:
         return ExplanationState(False, "Log in and solve the exercise to read its explanation.")
     from accounts.services import is_instructor
-    from cohorts.selectors import still_counted_somewhere
+    from cohorts.selectors.counting import still_counted_somewhere
 
     if is_instructor(user):
         return ExplanationState(True, "Instructors can read every explanation.")

@@ -9,7 +9,7 @@ from django.db.models import QuerySet
 from accounts.services import is_instructor
 from catalog.models import Exercise
 from cohorts.models import Cohort, CohortExercise, Membership
-from cohorts.selectors import counting_submissions, counts_flag_condition
+from cohorts.selectors.counting import counting_submissions, counts_flag_condition
 from leaderboards.services import cohort_bests_refresh
 from submissions.models import Submission
 from submissions.services import submissions_regrade

@@ -12,17 +12,10 @@ from django.views.decorators.http import require_POST
 from accounts.services import is_instructor
 from cohorts.forms import CohortForm, DeadlineForm, JoinForm
 from cohorts.models import Cohort, CohortExercise, Membership
-from cohorts.selectors import (
-    CohortDashboard,
-    cohort_access,
-    cohort_grid,
-    cohort_links,
-    cohorts_for_user,
-    is_cohort_instructor,
-    learner_count,
-    learner_standing,
-    learner_submissions,
-)
+from cohorts.selectors.access import cohort_access, cohorts_for_user, is_cohort_instructor, learner_count
+from cohorts.selectors.counting import cohort_links
+from cohorts.selectors.dashboard import CohortDashboard, cohort_grid
+from cohorts.selectors.grade_book import learner_standing, learner_submissions
 from cohorts.services import cohort_create, cohort_join, cohort_regrade, cohort_set_deadline, regrade_candidates
 
 

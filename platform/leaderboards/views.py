@@ -4,7 +4,7 @@ from django.shortcuts import get_object_or_404, render
 
 from catalog.models import Exercise
 from cohorts.models import Cohort
-from cohorts.selectors import is_member
+from cohorts.selectors.access import is_member
 from leaderboards.selectors import board_lines, leaderboard, rank_of
 
 

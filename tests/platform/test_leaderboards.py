@@ -152,3 +152,19 @@ def test_the_board_writes_when_a_result_was_reached_as_the_date_filter_did(zone)
     with timezone.override(zone):
         for when in (datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC), datetime(2026, 12, 31, 23, 59, 59, tzinfo=UTC), None):
             assert fast.render(Context({"when": when})) == django.render(Context({"when": when}))
+
+
+def test_each_learner_is_told_the_place_the_board_shows_them_even_in_an_exact_tie(make_user, catalogue, sent_tasks):
+    """One ranking rule (leaderboards.ranking): rank_of counts the rows the board puts first, ties included."""
+    from leaderboards.models import BestResult
+
+    exercise = catalogue["timing-probe"]
+    first, second = make_user("first"), make_user("second")
+    submit(first, exercise, 10, 0.002)
+    submit(second, exercise, 10, 0.002)
+    reached = BestResult.objects.filter(user=first).values_list("reached_at", flat=True).get()
+    BestResult.objects.update(reached_at=reached)  # the same score, time and moment
+
+    shown = {row.name: row.rank for row in leaderboard(exercise=exercise)}
+    told = {f"learner-{u.id}": rank_of(exercise=exercise, user=u) for u in (first, second)}
+    assert told == shown == {f"learner-{first.id}": 1, f"learner-{second.id}": 2}
