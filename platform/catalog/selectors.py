@@ -37,20 +37,25 @@ def exercise_titles(*, slugs: list[str]) -> dict[str, str]:
 # --- hints --------------------------------------------------------------------------------
 
 
+MISTAKE_HINTS = "mistake_hints"  # the exercise version's config: {diagnosis id: 0-based hint index}
+
+
 @dataclass
 class HintState:
     total: int
     unlocked: int
     has_failed_attempt: bool
-    shown: list[str] = field(default_factory=list)  # the unlocked hints' HTML, in order
+    shown: list[tuple[int, str]] = field(default_factory=list)  # (number from 1, HTML) of each opened hint
+    next_index: int | None = None  # the hint the next unlock opens (0-based); None: none left
+    speaks_to: str = ""  # the mistake of the latest failed attempt that hint is about, if it is
 
     @property
     def can_unlock(self) -> bool:
-        return self.has_failed_attempt and self.unlocked < self.total
+        return self.has_failed_attempt and self.next_index is not None
 
     @property
     def next_number(self) -> int:
-        return self.unlocked + 1
+        return (self.next_index or 0) + 1
 
 
 def _attempts(user, exercise):
@@ -59,15 +64,56 @@ def _attempts(user, exercise):
     return Submission.objects.filter(user=user, exercise=exercise, status=Submission.GRADED)
 
 
+def mistake_hint(*, exercise: Exercise, diagnosis: str | None) -> int | None:
+    """The hint (0-based index) the exercise names for a diagnosed mistake, if it names one that exists."""
+    version = exercise.current_version
+    if not diagnosis or version is None:
+        return None
+    named = (version.config or {}).get(MISTAKE_HINTS) or {}
+    index = named.get(diagnosis) if isinstance(named, dict) else None
+    return index if isinstance(index, int) and 0 <= index < len(version.hints_html) else None
+
+
+def _latest_diagnosis(user, exercise) -> tuple[str, str] | None:
+    """(diagnosis id, words) the latest graded attempt was diagnosed with, if it failed with one."""
+    from submissions.models import SubmissionDiagnosis
+
+    latest = _attempts(user, exercise).order_by("-created_at").only("id", "verdict").first()
+    if latest is None or latest.verdict == "accepted":
+        return None
+    found = SubmissionDiagnosis.objects.filter(submission=latest).order_by("id").values_list("diagnosis", "message")
+    return found.first()
+
+
 def hint_state(*, user, exercise: Exercise) -> HintState:
-    """How many hints the learner has opened, and whether another may open (after a failed attempt)."""
+    """The hints the learner opened, and which one opens next (after a failed attempt).
+
+    Hints open in order, except that after an attempt diagnosed with a mistake the exercise
+    names a hint for (config["mistake_hints"]), that hint is the next one offered.
+    """
     hints = exercise.current_version.hints_html if exercise.current_version else []
     if not user.is_authenticated:
-        return HintState(total=len(hints), unlocked=0, has_failed_attempt=False)
-    unlocked = HintUnlock.objects.filter(user=user, exercise=exercise).count()
+        return HintState(total=len(hints), unlocked=0, has_failed_attempt=False, next_index=0 if hints else None)
+    opened = sorted(
+        i
+        for i in HintUnlock.objects.filter(user=user, exercise=exercise).values_list("index", flat=True)
+        if i < len(hints)  # a new version may have fewer hints
+    )
     failed = _attempts(user, exercise).exclude(verdict="accepted").exists()
-    unlocked = min(unlocked, len(hints))  # a new version may have fewer hints
-    return HintState(total=len(hints), unlocked=unlocked, has_failed_attempt=failed, shown=list(hints[:unlocked]))
+    locked = [i for i in range(len(hints)) if i not in opened]
+    state = HintState(
+        total=len(hints),
+        unlocked=len(opened),
+        has_failed_attempt=failed,
+        shown=[(i + 1, hints[i]) for i in opened],
+        next_index=locked[0] if locked else None,
+    )
+    diagnosed = _latest_diagnosis(user, exercise) if failed and locked else None
+    if diagnosed:
+        named = mistake_hint(exercise=exercise, diagnosis=diagnosed[0])
+        if named is not None and named in locked:
+            state.next_index, state.speaks_to = named, diagnosed[1] or diagnosed[0]
+    return state
 
 
 def hint_use_for(*, user_ids, exercise_ids) -> dict[tuple[int, int], int]:
@@ -79,6 +125,30 @@ def hint_use_for(*, user_ids, exercise_ids) -> dict[tuple[int, int], int]:
         .annotate(n=Count("id"))
     )
     return {(r["user_id"], r["exercise_id"]): r["n"] for r in rows}
+
+
+# --- what comes next -----------------------------------------------------------------------------
+
+
+@dataclass
+class TrackProgress:
+    """Where an exercise sits in its track, for the way on: the next exercise to do and how far the learner is."""
+
+    track: Track
+    solved: int
+    total: int
+    next: Exercise | None  # the first unsolved exercise after this one (else before it); None: all solved
+
+
+def track_progress(*, user, exercise: Exercise) -> TrackProgress:
+    """The learner's progress through the exercise's track (full marks on the global board count as solved)."""
+    exercises = list(Exercise.objects.filter(track_id=exercise.track_id, is_active=True).order_by("order", "slug"))
+    best = progress_for(user=user)
+    solved = {e.pk for e in exercises if e.pk in best and best[e.pk].score >= e.points - 1e-9}
+    position = next((i for i, e in enumerate(exercises) if e.pk == exercise.pk), -1)
+    ahead = exercises[position + 1 :] + exercises[: max(position, 0)]
+    following = next((e for e in ahead if e.pk not in solved), None)
+    return TrackProgress(track=exercise.track, solved=len(solved), total=len(exercises), next=following)
 
 
 # --- deadlines and the explanation -------------------------------------------------------------
