@@ -1,0 +1,170 @@
+"""Issue 23, walked as a person meets it in chromium: a session that ends mid-work, the result
+page, the Run result, the way on, the keyboard and the phone. Grading is real and in-process
+(the learning loop's site). Screenshots: docs/screenshots/result-page.png, phone-exercise-folded.png.
+"""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from tests.browser.conftest import shoot
+from tests.browser.test_learning_loop import EXERCISE, PHONE, RIGHT, WRONG, editor_text, focused, log_in, loop_site
+from tests.conftest import ROOT
+
+pytestmark = [pytest.mark.browser]
+__all__ = ["loop_site"]  # the fixture, imported for pytest
+
+NEXT = "shape-rule"  # the track's second exercise
+
+
+@pytest.fixture
+def site(loop_site, settings):
+    """The learning loop's site, with the track's next exercise as well."""
+    from pathlib import Path
+
+    from catalog.services import exercises_sync
+
+    root = Path(settings.EXERCISES_DIR)
+    shutil.copytree(ROOT / "exercises" / NEXT, root / NEXT)
+    exercises_sync(root=root)
+    return loop_site
+
+
+def set_code(page, code: str) -> None:
+    page.evaluate("c => document.querySelector('.CodeMirror').CodeMirror.setValue(c)", code)
+
+
+def open_exercise(page, site: str, slug: str = EXERCISE) -> None:
+    page.goto(f"{site}/exercises/{slug}/")
+    page.wait_for_selector(".CodeMirror")
+
+
+def test_a_session_that_ends_mid_work_is_said_and_loses_nothing(site, page):
+    """Item 1: logged out in another tab, Run and Submit say so; logging in returns with the draft
+    and the submission that was refused."""
+    from django.contrib.sessions.models import Session
+
+    log_in(page, site, "sam")
+    open_exercise(page, site)
+    set_code(page, RIGHT)
+    Session.objects.all().delete()  # logged out elsewhere (or expired)
+
+    page.click("#run-button")
+    page.wait_for_selector("#trial-result #logged-out")
+    assert "You were logged out" in page.locator("#trial-result").inner_text()
+    assert "Unexpected token" not in page.content()
+
+    page.click("#submit-button")
+    page.wait_for_selector("#submit-status #logged-out")
+    assert "your submission was not sent" in page.locator("#submit-status").inner_text()
+    assert page.url.endswith(f"/exercises/{EXERCISE}/")  # still here, no error page
+
+    page.click("#submit-status #log-in-again")
+    page.fill("input[name=username]", "sam")
+    page.fill("input[name=password]", "a-long-password-1")
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_selector(".CodeMirror")
+    assert page.url.endswith(f"/exercises/{EXERCISE}/") and editor_text(page) == RIGHT
+    assert page.locator("#pending-submit").is_visible()
+
+    page.click("#resubmit-button")
+    page.wait_for_selector(".verdict.accepted")
+
+
+def test_the_result_page_says_the_mistake_once_and_keeps_the_way_back_in_reach(site, page):
+    """Item 2: one mistake at the top, the verdict as the heading, the way back on the first screen."""
+    log_in(page, site, "rae")
+    open_exercise(page, site)
+    set_code(page, WRONG)
+    page.click("#submit-button")
+    page.wait_for_selector("#result-heading .verdict.wrong_answer")
+    heading = page.locator("#result-heading").inner_text()
+    assert "Wrong answer" in heading and "Graded" not in heading
+    text = page.locator("#result").inner_text()
+    mistake = page.locator("#mistake p").first.inner_text()
+    assert mistake and text.count(mistake) == 1
+    back = page.locator("#back-to-exercise").bounding_box()
+    assert back["y"] + back["height"] <= page.viewport_size["height"]  # no scrolling past the cases
+    shoot(page, "result-page")
+
+
+def test_the_run_result_comes_into_view_with_its_verdict(site, browser):
+    """Item 3: at 1366x900 the whole Run result is scrolled to, its verdict in the heading."""
+    context = browser.new_context(viewport={"width": 1366, "height": 900})
+    page = context.new_page()
+    try:
+        log_in(page, site, "ray")
+        open_exercise(page, site)
+        set_code(page, WRONG)
+        page.click("#run-button")
+        page.wait_for_selector("#trial-card[data-finished='1']", timeout=60_000)
+        card = page.locator("#trial-card").bounding_box()
+        assert 0 <= card["y"] < 200, card  # the top of the result, not only its heading at the bottom
+        assert "Wrong answer" in page.locator("#trial-heading").inner_text()
+        assert "Done" not in page.locator("#trial-heading").inner_text()
+    finally:
+        context.close()
+
+
+def test_an_accepted_answer_leads_on_to_the_next_exercise(site, page):
+    """Item 5: the accepted page and the explanation both lead to the track's next exercise."""
+    log_in(page, site, "lou")
+    open_exercise(page, site)
+    set_code(page, RIGHT)
+    page.click("#submit-button")
+    page.wait_for_selector(".verdict.accepted")
+    assert "1 of 2 solved" in page.locator("#track-progress").inner_text()
+    page.click("#explanation-link")
+    page.wait_for_selector("#reference-code")
+    page.click("#next-exercise")
+    page.wait_for_selector(".CodeMirror")
+    assert page.url.endswith(f"/exercises/{NEXT}/")
+
+
+def test_shift_tab_leaves_the_editor_backwards_and_a_submit_lands_on_the_verdict(site, page):
+    """Item 7: Shift+Tab (with nothing selected) is the way out backwards; after Submit the focus is
+    on the verdict and the way back is the next Tab."""
+    log_in(page, site, "kit")
+    open_exercise(page, site)
+    set_code(page, WRONG)
+    page.locator(".CodeMirror").click()
+    page.keyboard.press("Control+End")
+    before = editor_text(page)
+    page.keyboard.press("Shift+Tab")
+    assert focused(page) != "editor" and editor_text(page) == before
+
+    page.locator(".CodeMirror").click()
+    page.keyboard.press("Escape")
+    page.keyboard.press("Shift+Tab")
+    assert focused(page) != "editor" and editor_text(page) == before
+
+    page.locator(".CodeMirror").click()
+    page.keyboard.press("Control+Enter")
+    page.wait_for_selector(".verdict.wrong_answer")
+    assert focused(page) == "result-heading"
+    page.keyboard.press("Tab")
+    page.keyboard.press("Tab") if focused(page) == "mistake-hint-link" else None
+    assert focused(page) == "back-to-exercise"
+
+
+def test_on_a_phone_the_editor_is_on_the_first_screen_and_the_header_on_one_line(site, browser):
+    """Item 8: the statement folds, the editor starts within a screen, the help speaks of touch."""
+    context = browser.new_context(viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    try:
+        log_in(page, site, "pia")
+        open_exercise(page, site)
+        editor = page.locator(".CodeMirror").bounding_box()
+        assert editor["y"] < PHONE["height"] * 0.6, editor
+        assert editor["y"] + editor["height"] <= PHONE["height"] * 1.3
+        header = page.locator("header.top").bounding_box()
+        assert header["height"] < 60, header  # one line
+        help_text = page.locator("#editor-help").inner_text()
+        assert "Tap" in help_text and "Esc" not in help_text
+        shoot(page, "phone-exercise-folded")
+        page.click("#statement-fold > summary")
+        assert page.locator("#statement-fold").evaluate("d => d.open")
+    finally:
+        context.close()
