@@ -7,6 +7,8 @@
 
 Boards order BestResult rows by it, rank_of counts the rows it puts ahead of one, and a
 learner's best submission is the first of their attempts by it. Each reads `RULE`.
+
+Only results with points are ranked (`RANKED`): zero points is no result, not last place.
 """
 
 from __future__ import annotations
@@ -26,6 +28,8 @@ class Key:
     descending: bool = False
     board_nullable: bool = False
 
+
+RANKED = Q(score__gt=0)  # BestResult rows a board shows and ranks
 
 RULE: tuple[Key, ...] = (
     Key("score", "score", descending=True),

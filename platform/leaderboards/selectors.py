@@ -13,7 +13,7 @@ from django.conf import settings
 from accounts.models import Profile
 from grader.lines import line_names
 from leaderboards.models import BestResult, LineTime
-from leaderboards.ranking import ahead_of, board_order
+from leaderboards.ranking import RANKED, ahead_of, board_order
 
 
 @dataclass
@@ -28,7 +28,7 @@ class Row:
 
 
 def leaderboard(*, exercise, cohort=None, limit: int = 100, offset: int = 0, me=None) -> list[Row]:
-    query = BestResult.objects.filter(exercise=exercise, cohort=cohort).order_by(*board_order())
+    query = BestResult.objects.filter(RANKED, exercise=exercise, cohort=cohort).order_by(*board_order())
     # Values, not three model instances per row: a board page is a hundred rows.
     rows = query.values_list(
         "user_id",
@@ -55,10 +55,10 @@ def leaderboard(*, exercise, cohort=None, limit: int = 100, offset: int = 0, me=
 
 def rank_of(*, exercise, user, cohort=None) -> int | None:
     """1-based position of the user on the board, counted with an indexed query."""
-    mine = BestResult.objects.filter(exercise=exercise, cohort=cohort, user=user).first()
+    mine = BestResult.objects.filter(RANKED, exercise=exercise, cohort=cohort, user=user).first()
     if mine is None:
         return None
-    return BestResult.objects.filter(exercise=exercise, cohort=cohort).filter(ahead_of(mine)).count() + 1
+    return BestResult.objects.filter(RANKED, exercise=exercise, cohort=cohort).filter(ahead_of(mine)).count() + 1
 
 
 @dataclass(frozen=True)
