@@ -91,6 +91,7 @@ def cohort_detail(request, cohort_id: int):
         "learner_count": dashboard.learner_count if dashboard else learner_count(cohort=cohort),
         "standing": learner_standing(cohort=cohort, user=request.user, now=now) if access.learner else [],
         "dashboard": dashboard,
+        "regrade": dashboard.regrade if dashboard else None,
         "q": search,
         "only": only,
     }

@@ -12,7 +12,15 @@ from django.utils import timezone
 
 from cohorts.models import Cohort, CohortExercise, Membership
 from cohorts.selectors.counting import cohort_links
-from cohorts.selectors.grade_book import Grade, GradeBook, cohort_grade_book, cohort_stats, grade_book_stamp
+from cohorts.selectors.grade_book import (
+    Grade,
+    GradeBook,
+    RegradeProgress,
+    cohort_grade_book,
+    cohort_stats,
+    grade_book_stamp,
+    regrade_progress,
+)
 
 
 @dataclass(slots=True)
@@ -132,6 +140,11 @@ class CohortDashboard:
     def learner_count(self) -> int:
         """How many learners the cohort has (learner_count, from the learners the stamp read)."""
         return len(self._book_stamp[1])
+
+    @cached_property
+    def regrade(self) -> RegradeProgress | None:
+        """The re-grade under way, if any (regrade_progress, under the same stamp as the book)."""
+        return regrade_progress(cohort=self.cohort, stamp=self._book_stamp)
 
     @cached_property
     def book(self) -> GradeBook:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.core.cache import cache
-from django.db.models import Count, Max, QuerySet
+from django.db.models import Count, Max, Min, Q, QuerySet
 from django.db.models.functions import Coalesce
 
 from cohorts.grades_version import grades_version
@@ -19,6 +19,55 @@ from cohorts.models import Cohort, CohortExercise, Membership
 from cohorts.selectors.access import learner_count
 from cohorts.selectors.counting import cohort_links, counting_submissions, open_at, with_due
 from submissions.models import Submission, SubmissionDiagnosis
+
+# A submission queued again by a re-grade keeps its last verdict, score and diagnoses until the new
+# grading replaces them: the book reads those, so a running re-grade shows the last complete numbers.
+_BEING_REGRADED = Q(lane=Submission.REGRADE, status__in=[Submission.QUEUED, Submission.RUNNING])
+
+
+def book_submissions(*, cohort: Cohort | int) -> QuerySet[Submission]:
+    """The submissions a cohort's grades are made of: those that count and are graded, or are being
+    re-graded after a grading (read with that grading's numbers)."""
+    regrading = _BEING_REGRADED & Q(score__isnull=False) & ~Q(verdict="")
+    return counting_submissions(cohort=cohort).filter(Q(status=Submission.GRADED) | regrading)
+
+
+@dataclass(frozen=True)
+class RegradeProgress:
+    """A re-grade of the cohort's work under way: how many of its submissions are graded again."""
+
+    done: int
+    total: int
+    exercises: list  # the exercises being re-graded, in track order
+
+
+def regrade_progress(*, cohort: Cohort, stamp: tuple | None = None) -> RegradeProgress | None:
+    """The re-grade running over the cohort's counting submissions, if one is (None: the numbers are final).
+
+    Its submissions are those on the re-grade lane queued since the earliest one still waiting.
+    Kept in the cache under the grade book's stamp (queuing and finishing a grading both change it).
+    """
+    stamp = grade_book_stamp(cohort=cohort) if stamp is None else stamp
+    key = f"cohorts:regrade-progress:{cohort.pk}"
+    cached = cache.get(key)
+    if cached is not None and cached[0] == stamp:
+        return cached[1]
+    progress = _regrade_progress(cohort)
+    cache.set(key, (stamp, progress), GRADE_BOOK_SECONDS)
+    return progress
+
+
+def _regrade_progress(cohort: Cohort) -> RegradeProgress | None:
+    counting = counting_submissions(cohort=cohort).filter(lane=Submission.REGRADE)
+    since = counting.filter(_BEING_REGRADED).aggregate(first=Min("queued_at"))["first"]
+    if since is None:
+        return None
+    batch = counting.filter(queued_at__gte=since)
+    total = batch.count()
+    waiting = batch.filter(_BEING_REGRADED)
+    exercise_ids = set(waiting.values_list("exercise_id", flat=True))
+    links = [link for link in cohort_links(cohort=cohort) if link.exercise_id in exercise_ids]
+    return RegradeProgress(done=total - waiting.count(), total=total, exercises=[link.exercise for link in links])
 
 
 @dataclass
@@ -61,7 +110,7 @@ def cohort_grades(
 
     One aggregate query; every number an instructor or learner sees about a cohort comes from here.
     """
-    query = counting_submissions(cohort=cohort).filter(status=Submission.GRADED)
+    query = book_submissions(cohort=cohort)
     if user_ids is not None:
         query = query.filter(user_id__in=user_ids)
     if exercise_ids is not None:
@@ -158,7 +207,7 @@ def cohort_grade_book(*, cohort: Cohort, stamp: tuple | None = None) -> GradeBoo
         return cached[1]
     # The learners as a list of ids as well as by the rule: PostgreSQL cannot estimate the rule's
     # subquery, and without the list it reads every graded submission on the platform.
-    graded = counting_submissions(cohort=cohort).filter(status=Submission.GRADED, user_id__in=stamp[1])
+    graded = book_submissions(cohort=cohort).filter(user_id__in=stamp[1])
     grades, verdicts = _grades_and_verdicts(graded)
     book = GradeBook(grades, verdicts, common_diagnoses(submissions=graded))
     cache.set(key, (stamp, book), GRADE_BOOK_SECONDS)
