@@ -9,6 +9,7 @@ from django.db.models import QuerySet
 from accounts.services import is_instructor
 from catalog.models import Exercise
 from cohorts.models import Cohort, CohortExercise, Membership
+from cohorts.selectors.access import instructor_sees_submission
 from cohorts.selectors.counting import counting_submissions, counts_flag_condition
 from leaderboards.services import cohort_bests_refresh
 from submissions.models import Submission
@@ -107,3 +108,17 @@ def cohort_regrade(*, user, cohort: Cohort, exercise: Exercise) -> int:
     """
     _require_instructor(user, cohort)
     return submissions_regrade(exercise=exercise, only=regrade_candidates(cohort=cohort, exercise=exercise))
+
+
+def may_regrade_submission(*, user, submission: Submission) -> bool:
+    """Staff, or an instructor of a cohort the submission counts for (who sees it: the counting rule)."""
+    if not user.is_authenticated:
+        return False
+    return user.is_staff or instructor_sees_submission(user=user, submission=submission)
+
+
+def submission_regrade_one(*, user, submission: Submission) -> int:
+    """Re-grade one finished submission (low-priority lane), for an instructor who may see it."""
+    if not may_regrade_submission(user=user, submission=submission):
+        raise PermissionDenied("Only an instructor of a cohort this submission counts for can re-grade it.")
+    return submissions_regrade(exercise=submission.exercise, only=Submission.objects.filter(pk=submission.pk))

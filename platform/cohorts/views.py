@@ -16,7 +16,15 @@ from cohorts.selectors.access import cohort_access, cohorts_for_user, is_cohort_
 from cohorts.selectors.counting import cohort_links
 from cohorts.selectors.dashboard import CohortDashboard, cohort_grid
 from cohorts.selectors.grade_book import learner_standing, learner_submissions
-from cohorts.services import cohort_create, cohort_join, cohort_regrade, cohort_set_deadline, regrade_candidates
+from cohorts.services import (
+    cohort_create,
+    cohort_join,
+    cohort_regrade,
+    cohort_set_deadline,
+    regrade_candidates,
+    submission_regrade_one,
+)
+from submissions.models import Submission
 
 
 @login_required
@@ -192,3 +200,16 @@ def cohort_learner(request, cohort_id: int, user_id: int):
             "submissions": learner_submissions(cohort=cohort, user_id=user_id)[:200],
         },
     )
+
+
+@login_required
+@require_POST
+def submission_regrade_view(request, submission_id):
+    """Re-grade one submission from its page, then back to it."""
+    submission = get_object_or_404(Submission.objects.select_related("exercise"), id=submission_id)
+    count = submission_regrade_one(user=request.user, submission=submission)
+    if count:
+        messages.success(request, "The submission is queued for re-grading (low priority, after live work).")
+    else:
+        messages.info(request, "That submission is already waiting to be graded.")
+    return redirect("submissions:detail", submission_id=submission.id)
