@@ -40,8 +40,11 @@ def cohort_recount(*, cohort: Cohort, user_ids: list[int] | None = None, exercis
 
 
 @transaction.atomic
-def cohort_create(*, user, name: str, starts_at, ends_at=None, exercises=None) -> Cohort:
-    """A new cohort run by `user`, with a fresh join code and the chosen exercises (none chosen: all)."""
+def cohort_create(*, user, name: str, starts_at, ends_at=None, exercises=None, deadlines=None) -> Cohort:
+    """A new cohort run by `user`, with a fresh join code and the chosen exercises (none chosen: all).
+
+    `deadlines`: {exercise id: deadline} for the exercises that have their own.
+    """
     if not is_instructor(user):
         raise PermissionDenied("Only instructors can create cohorts.")
     if not name.strip():
@@ -59,7 +62,10 @@ def cohort_create(*, user, name: str, starts_at, ends_at=None, exercises=None) -
         raise ValidationError("Could not allocate a join code; try again.")
     Membership.objects.create(cohort=cohort, user=user, role=Membership.INSTRUCTOR)
     chosen = exercises if exercises is not None else Exercise.objects.filter(is_active=True)
-    CohortExercise.objects.bulk_create([CohortExercise(cohort=cohort, exercise=e) for e in chosen])
+    deadlines = deadlines or {}
+    CohortExercise.objects.bulk_create(
+        [CohortExercise(cohort=cohort, exercise=e, deadline=deadlines.get(e.pk)) for e in chosen]
+    )
     return cohort
 
 

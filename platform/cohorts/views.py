@@ -54,6 +54,7 @@ def cohort_new(request):
                 starts_at=data["starts_at"],
                 ends_at=data["ends_at"],
                 exercises=list(data["exercises"]) or None,
+                deadlines=data["deadlines"],
             )
         except ValidationError as exc:
             form.add_error(None, exc)
@@ -120,14 +121,21 @@ def cohort_export(request, cohort_id: int):
     response = HttpResponse(content_type="text/csv")
     response["Content-Disposition"] = f'attachment; filename="cohort-{cohort.id}-grades.csv"'
     writer = csv.writer(response)
-    writer.writerow(["username", "display_name"] + [link.exercise.slug for link in links] + ["total", "last_activity"])
+    zone = timezone.get_current_timezone_name()
+    titles = [_csv_safe(link.exercise.title) for link in links]
+    writer.writerow(["username", "display name", *titles, "total", f"last active ({zone})"])
     for row in rows:
         writer.writerow(
             [_csv_safe(row.username), _csv_safe(row.name)]
             + ["" if c.score is None else f"{c.score:g}" for c in row.cells]
-            + [f"{row.total:g}", row.last_activity.isoformat() if row.last_activity else ""]
+            + [f"{row.total:g}", _spreadsheet_time(row.last_activity)]
         )
     return response
+
+
+def _spreadsheet_time(when) -> str:
+    """A time every spreadsheet reads as one: local, to the second, no offset (the header names the zone)."""
+    return timezone.localtime(when).strftime("%Y-%m-%d %H:%M:%S") if when else ""
 
 
 def _csv_safe(text: str) -> str:
