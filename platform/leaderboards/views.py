@@ -9,6 +9,7 @@ from accounts.services import profile_get, profile_update
 from catalog.models import Exercise
 from cohorts.models import Cohort
 from cohorts.selectors.access import is_member
+from leaderboards.charts import time_spread
 from leaderboards.selectors import board_lines, leaderboard, rank_of
 
 PSEUDONYM_ASKED = "leaderboards:pseudonym-asked"  # session flag: the learner chose to keep learner-<id>
@@ -36,6 +37,7 @@ def exercise_board(request, slug: str):
             "my_rank": rank_of(exercise=exercise, user=me) if me else None,
             "cohort": None,
             "lines": board_lines(exercise=exercise),
+            "times": time_spread(exercise=exercise, user=me) if exercise.is_performance else None,
             "pseudonym": _pseudonym_offer(request),
         },
     )
@@ -56,6 +58,9 @@ def cohort_board(request, cohort_id: int, slug: str):
             "rows": leaderboard(exercise=exercise, cohort=cohort, me=request.user),
             "my_rank": rank_of(exercise=exercise, user=request.user, cohort=cohort),
             "lines": board_lines(exercise=exercise),
+            "times": time_spread(exercise=exercise, cohort=cohort, user=request.user)
+            if exercise.is_performance
+            else None,
             "pseudonym": _pseudonym_offer(request),
         },
     )

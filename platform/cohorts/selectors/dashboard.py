@@ -124,6 +124,7 @@ class CohortDashboard:
 
     def __init__(self, *, cohort: Cohort, links: list[CohortExercise], search: str = "", only_exercise: str = ""):
         self.cohort = cohort
+        self.links = links
         self.grid_links = _only(links, only_exercise)
         self._learners = _grid_learners(cohort=cohort, search=search)
         everyone = None if search else tuple(sorted(learner[0] for learner in self._learners))
@@ -153,6 +154,24 @@ class CohortDashboard:
     @cached_property
     def rows(self) -> list[LearnerRow]:
         return _grid_rows(learners=self._learners, links=self.grid_links, grades=self.book.grades, hints=self._hints)
+
+    @cached_property
+    def solves_per_day(self):
+        """The cohort's solves per day against its deadlines (cohorts.charts), drawn once per stamp."""
+        from cohorts.charts import solves_per_day
+
+        return solves_per_day(cohort=self.cohort, links=self.links, stamp=self._book_stamp)
+
+    @cached_property
+    def score_spread(self):
+        """Each shown exercise's score distribution (cohorts.charts), drawn once per stamp."""
+        from cohorts.charts import score_spread
+
+        exercises = [link.exercise for link in self.grid_links]
+        stamp = (self._book_stamp, [e.pk for e in exercises])
+        return score_spread(
+            cohort=self.cohort, exercises=exercises, book=self.book, learners=self.learner_count, stamp=stamp
+        )
 
     @cached_property
     def stats(self) -> list[tuple[object, dict]]:
