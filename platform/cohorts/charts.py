@@ -46,6 +46,7 @@ def solves_per_day(*, cohort: Cohort, links: list[CohortExercise], stamp: object
     if not solves:
         return SolvesPerDay([], deadlines, None)
     first, last = min(known), max(known)
+    first = min(first, last - timedelta(days=6))  # at least a week, so one busy day is not a wall
     counts = {first + timedelta(days=n): 0 for n in range((last - first).days + 1)}
     for day in solves:
         counts[day] += 1
@@ -69,7 +70,13 @@ def solves_per_day(*, cohort: Cohort, links: list[CohortExercise], stamp: object
             )
         ax.set_ylabel("exercises solved")
         ax.yaxis.get_major_locator().set_params(integer=True)
-        fig.autofmt_xdate(rotation=30)
+        from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
+
+        locator = AutoDateLocator(minticks=3, maxticks=8, interval_multiples=True)
+        locator.intervald["HOURLY"] = []  # days are the unit here
+        ax.xaxis.set_major_locator(locator)
+        ax.xaxis.set_major_formatter(ConciseDateFormatter(locator))
+        ax.set_xlim(first - timedelta(days=1), last + timedelta(days=1))
         style(ax)
         title = f"{cohort.name}: exercises solved per day, with each deadline"
         busiest = max(days, key=lambda item: item[1])

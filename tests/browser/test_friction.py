@@ -168,3 +168,53 @@ def test_on_a_phone_the_editor_is_on_the_first_screen_and_the_header_on_one_line
         assert page.locator("#statement-fold").evaluate("d => d.open")
     finally:
         context.close()
+
+
+def test_the_grade_book_during_a_regrade_keeps_its_numbers_and_draws_its_pictures(site, page, monkeypatch):
+    """Items 10 and 14, as an instructor meets them: a re-grade is said with its progress, the numbers
+    stay the last complete ones, and the pictures come with their numbers in a table."""
+    from django.utils import timezone
+
+    from accounts.services import user_create
+    from catalog.models import Exercise
+    from cohorts.services import cohort_create, cohort_join, cohort_regrade
+    from config.celery import app
+    from submissions.services import submission_create
+
+    teacher = user_create(username="tess", email="tess@example.com", password="a-long-password-1", is_instructor=True)
+    exercise = Exercise.objects.get(slug=EXERCISE)
+    cohort = cohort_create(user=teacher, name="Winter", starts_at=timezone.now() - timezone.timedelta(days=1))
+    for name, code in (("ann", RIGHT), ("ben", WRONG), ("ben", RIGHT)):
+        from django.contrib.auth import get_user_model
+
+        user = get_user_model().objects.filter(username=name).first() or user_create(
+            username=name, email=f"{name}@example.com", password="a-long-password-1"
+        )
+        cohort_join(user=user, code=cohort.join_code)
+        submission_create(user=user, exercise=exercise, source=code)  # graded at once, in process
+
+    log_in_as = page.context
+    from django.test import Client
+
+    client = Client()
+    client.force_login(teacher)
+    log_in_as.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": site}])
+    page.goto(f"{site}/cohorts/{cohort.id}/")
+    before = page.locator("table.grid").inner_text()
+    assert "×2" in before  # ben's two attempts
+
+    monkeypatch.setattr(app, "send_task", lambda *args, **kwargs: None)  # the re-grade waits in its queue
+    cohort_regrade(user=teacher, cohort=cohort, exercise=exercise)
+    page.reload()
+    progress = page.locator("#regrade-progress")
+    assert progress.is_visible() and "0 of 3" in progress.inner_text()
+    assert page.locator("table.grid").inner_text() == before  # the last complete numbers
+
+    for figure in ("#solves-chart", "#spread-chart"):
+        svg = page.locator(f"{figure} svg")
+        assert svg.get_attribute("role") == "img"
+        assert page.locator(f"{figure} svg title").text_content()
+        assert svg.bounding_box()["width"] > 200  # drawn, not an empty box
+    assert "2" in page.locator("table.chart-numbers").first.inner_text()
+    assert page.locator("script[src*='chart']").count() == 0  # no JavaScript bundle
+    shoot(page, "grade-book-regrade")
