@@ -218,3 +218,25 @@ def test_the_grade_book_during_a_regrade_keeps_its_numbers_and_draws_its_picture
     assert "2" in page.locator("table.chart-numbers").first.inner_text()
     assert page.locator("script[src*='chart']").count() == 0  # no JavaScript bundle
     shoot(page, "grade-book-regrade")
+
+
+CONTRAST = """el => {
+  const rgb = c => c.match(/\\d+(\\.\\d+)?/g).slice(0, 3).map(Number);
+  const linear = v => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; };
+  const lum = c => { const [r, g, b] = rgb(c).map(linear); return 0.2126 * r + 0.7152 * g + 0.0722 * b; };
+  const clear = c => c === 'rgba(0, 0, 0, 0)' || c === 'transparent';
+  let back = el, bg = 'rgba(0, 0, 0, 0)';
+  while (back && clear(bg)) { bg = getComputedStyle(back).backgroundColor; back = back.parentElement; }
+  const [a, b] = [lum(getComputedStyle(el).color), lum(bg)].sort((x, y) => y - x);
+  return (a + 0.05) / (b + 0.05);
+}"""
+
+
+def test_discard_it_is_readable_on_its_note(site, page):
+    """Item 9: "Discard it" was white on pale yellow; text needs a contrast of at least 4.5:1 (WCAG AA)."""
+    log_in(page, site, "dot")
+    open_exercise(page, site)
+    set_code(page, "def matmul(A, B):\n    return 'draft'\n")
+    page.reload()
+    page.wait_for_selector("#draft-note:not([hidden])")
+    assert page.locator("#discard-draft").evaluate(CONTRAST) >= 4.5
