@@ -240,3 +240,19 @@ def test_discard_it_is_readable_on_its_note(site, page):
     page.reload()
     page.wait_for_selector("#draft-note:not([hidden])")
     assert page.locator("#discard-draft").evaluate(CONTRAST) >= 4.5
+
+
+def test_a_session_that_ends_while_a_run_waits_is_said_too(site, page, monkeypatch):
+    """Item 1: the Run result's polling meets the lost session as words, not a JSON error."""
+    from django.contrib.sessions.models import Session
+
+    from trials import dispatch
+
+    monkeypatch.setattr(dispatch, "send_trial", lambda trial_id, queue: None)  # the run waits for a worker
+    log_in(page, site, "val")
+    open_exercise(page, site)
+    page.click("#run-button")
+    page.wait_for_timeout(300)
+    Session.objects.all().delete()
+    page.wait_for_selector("#trial-result #logged-out", timeout=15_000)
+    assert "You were logged out" in page.locator("#trial-result").inner_text()

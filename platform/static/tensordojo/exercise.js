@@ -222,8 +222,9 @@ document.addEventListener("DOMContentLoaded", function () {
   function poll(urls, delay) {
     return new Promise(function (resolve) { setTimeout(resolve, delay); })
       .then(function () { return fetch(urls.status_url, { credentials: "same-origin" }); })
-      .then(function (r) { return r.json(); })
+      .then(function (r) { return sessionLost(r) ? { lost: true } : r.json(); })
       .then(function (s) {
+        if (s.lost) { runButton.disabled = false; showLoggedOut(box, "the run's result cannot be shown."); return; }
         if (!s.finished) return poll(urls, Math.min(delay * 1.3, 2500));
         return fetch(urls.fragment_url, { credentials: "same-origin" })
           .then(function (r) { return r.text(); })
