@@ -37,20 +37,25 @@ def exercise_titles(*, slugs: list[str]) -> dict[str, str]:
 # --- hints --------------------------------------------------------------------------------
 
 
+MISTAKE_HINTS = "mistake_hints"  # the exercise version's config: {diagnosis id: 0-based hint index}
+
+
 @dataclass
 class HintState:
     total: int
     unlocked: int
     has_failed_attempt: bool
-    shown: list[str] = field(default_factory=list)  # the unlocked hints' HTML, in order
+    shown: list[tuple[int, str]] = field(default_factory=list)  # (number from 1, HTML) of each opened hint
+    next_index: int | None = None  # the hint the next unlock opens (0-based); None: none left
+    speaks_to: str = ""  # the mistake of the latest failed attempt that hint is about, if it is
 
     @property
     def can_unlock(self) -> bool:
-        return self.has_failed_attempt and self.unlocked < self.total
+        return self.has_failed_attempt and self.next_index is not None
 
     @property
     def next_number(self) -> int:
-        return self.unlocked + 1
+        return (self.next_index or 0) + 1
 
 
 def _attempts(user, exercise):
@@ -59,15 +64,56 @@ def _attempts(user, exercise):
     return Submission.objects.filter(user=user, exercise=exercise, status=Submission.GRADED)
 
 
+def mistake_hint(*, exercise: Exercise, diagnosis: str | None) -> int | None:
+    """The hint (0-based index) the exercise names for a diagnosed mistake, if it names one that exists."""
+    version = exercise.current_version
+    if not diagnosis or version is None:
+        return None
+    named = (version.config or {}).get(MISTAKE_HINTS) or {}
+    index = named.get(diagnosis) if isinstance(named, dict) else None
+    return index if isinstance(index, int) and 0 <= index < len(version.hints_html) else None
+
+
+def _latest_diagnosis(user, exercise) -> tuple[str, str] | None:
+    """(diagnosis id, words) the latest graded attempt was diagnosed with, if it failed with one."""
+    from submissions.models import SubmissionDiagnosis
+
+    latest = _attempts(user, exercise).order_by("-created_at").only("id", "verdict").first()
+    if latest is None or latest.verdict == "accepted":
+        return None
+    found = SubmissionDiagnosis.objects.filter(submission=latest).order_by("id").values_list("diagnosis", "message")
+    return found.first()
+
+
 def hint_state(*, user, exercise: Exercise) -> HintState:
-    """How many hints the learner has opened, and whether another may open (after a failed attempt)."""
+    """The hints the learner opened, and which one opens next (after a failed attempt).
+
+    Hints open in order, except that after an attempt diagnosed with a mistake the exercise
+    names a hint for (config["mistake_hints"]), that hint is the next one offered.
+    """
     hints = exercise.current_version.hints_html if exercise.current_version else []
     if not user.is_authenticated:
-        return HintState(total=len(hints), unlocked=0, has_failed_attempt=False)
-    unlocked = HintUnlock.objects.filter(user=user, exercise=exercise).count()
+        return HintState(total=len(hints), unlocked=0, has_failed_attempt=False, next_index=0 if hints else None)
+    opened = sorted(
+        i
+        for i in HintUnlock.objects.filter(user=user, exercise=exercise).values_list("index", flat=True)
+        if i < len(hints)  # a new version may have fewer hints
+    )
     failed = _attempts(user, exercise).exclude(verdict="accepted").exists()
-    unlocked = min(unlocked, len(hints))  # a new version may have fewer hints
-    return HintState(total=len(hints), unlocked=unlocked, has_failed_attempt=failed, shown=list(hints[:unlocked]))
+    locked = [i for i in range(len(hints)) if i not in opened]
+    state = HintState(
+        total=len(hints),
+        unlocked=len(opened),
+        has_failed_attempt=failed,
+        shown=[(i + 1, hints[i]) for i in opened],
+        next_index=locked[0] if locked else None,
+    )
+    diagnosed = _latest_diagnosis(user, exercise) if failed and locked else None
+    if diagnosed:
+        named = mistake_hint(exercise=exercise, diagnosis=diagnosed[0])
+        if named is not None and named in locked:
+            state.next_index, state.speaks_to = named, diagnosed[1] or diagnosed[0]
+    return state
 
 
 def hint_use_for(*, user_ids, exercise_ids) -> dict[tuple[int, int], int]:
@@ -81,48 +127,58 @@ def hint_use_for(*, user_ids, exercise_ids) -> dict[tuple[int, int], int]:
     return {(r["user_id"], r["exercise_id"]): r["n"] for r in rows}
 
 
+# --- what comes next -----------------------------------------------------------------------------
+
+
+@dataclass
+class TrackProgress:
+    """Where an exercise sits in its track, for the way on: the next exercise to do and how far the learner is."""
+
+    track: Track
+    solved: int
+    total: int
+    next: Exercise | None  # the first unsolved exercise after this one (else before it); None: all solved
+
+
+def track_progress(*, user, exercise: Exercise) -> TrackProgress:
+    """The learner's progress through the exercise's track (full marks on the global board count as solved)."""
+    exercises = list(Exercise.objects.filter(track_id=exercise.track_id, is_active=True).order_by("order", "slug"))
+    best = progress_for(user=user)
+    solved = {e.pk for e in exercises if e.pk in best and best[e.pk].score >= e.points - 1e-9}
+    position = next((i for i, e in enumerate(exercises) if e.pk == exercise.pk), -1)
+    ahead = exercises[position + 1 :] + exercises[: max(position, 0)]
+    following = next((e for e in ahead if e.pk not in solved), None)
+    return TrackProgress(track=exercise.track, solved=len(solved), total=len(exercises), next=following)
+
+
 # --- deadlines and the explanation -------------------------------------------------------------
 
 
 @dataclass
 class Deadline:
+    """When the learner's work on an exercise stops counting in one of their cohorts (the counting rule's due)."""
+
     cohort: str
-    at: datetime
+    at: datetime | None  # the exercise's deadline in the cohort, else the cohort's end; None: it always counts
     passed: bool
     joined_before: bool = True  # the learner was a member before it passed (joining late opens nothing)
 
 
 def deadlines_for(*, user, exercise: Exercise, now: datetime | None = None) -> list[Deadline]:
-    """The learner's cohort deadlines for this exercise (as a learner), earliest first."""
+    """The learner's cohort deadlines for this exercise (as a learner), earliest first, open-ended last."""
     if not user.is_authenticated:
         return []
-    from cohorts.models import CohortExercise, Membership
+    from cohorts.selectors.counting import learner_dues
 
     now = now or timezone.now()
-    links = (
-        CohortExercise.objects.filter(
-            exercise=exercise,
-            deadline__isnull=False,
-            cohort__memberships__user=user,
-            cohort__memberships__role=Membership.LEARNER,
-        )
-        .select_related("cohort")
-        .order_by("deadline")
-    )
-    links = list(links)
-    joined = dict(
-        Membership.objects.filter(
-            user=user, role=Membership.LEARNER, cohort_id__in=[link.cohort_id for link in links]
-        ).values_list("cohort_id", "joined_at")
-    )
     return [
         Deadline(
             cohort=link.cohort.name,
-            at=link.deadline,
-            passed=link.deadline < now,
-            joined_before=joined.get(link.cohort_id, now) < link.deadline,
+            at=link.due,
+            passed=link.due is not None and link.due < now,
+            joined_before=link.due is None or (link.joined_at or now) < link.due,
         )
-        for link in links
+        for link in learner_dues(user=user, exercise=exercise)
     ]
 
 
@@ -136,32 +192,40 @@ class ExplanationState:
 def explanation_state(
     *, user, exercise: Exercise, now: datetime | None = None, deadlines: list[Deadline] | None = None
 ) -> ExplanationState:
-    """Open after an accepted submission, or once the learner's cohort deadlines have passed.
+    """Open after an accepted submission, or once no cohort of the learner counts the exercise any more.
 
-    A deadline opens it only when every deadline the learner has for this exercise has passed
-    (a reference read after one cohort's deadline must not be submitted in another's still
-    open) and at least one passed while the learner was already a member (joining last
-    term's cohort with a known code opens nothing).
+    "Counts" is the cohort counting rule itself (cohorts.selectors.counting.still_counted_somewhere): while
+    any of the learner's cohorts would still count a submission (its own deadline or the cohort's
+    end not reached, or neither set), the reference stays closed, since a copy would be accepted
+    and ranked there. Once none does, a passed deadline opens it only if the learner was already
+    a member when it passed (joining last term's cohort with a known code opens nothing).
 
     `deadlines`: the learner's deadlines_for this exercise, when the caller already has them.
     """
     if not user.is_authenticated:
         return ExplanationState(False, "Log in and solve the exercise to read its explanation.")
     from accounts.services import is_instructor
+    from cohorts.selectors.counting import still_counted_somewhere
 
     if is_instructor(user):
         return ExplanationState(True, "Instructors can read every explanation.")
     accepted = _attempts(user, exercise).filter(verdict="accepted").order_by("-created_at").first()
     if accepted is not None:
         return ExplanationState(True, "You solved it: here is the idea and the reference solution.", accepted.source)
+    now = now or timezone.now()
+    if still_counted_somewhere(user=user, exercise=exercise, when=now):
+        return ExplanationState(
+            False,
+            "The explanation opens once you pass every case, or once no cohort of yours still counts this exercise.",
+        )
     if deadlines is None:
         deadlines = deadlines_for(user=user, exercise=exercise, now=now)
     passed = [d for d in deadlines if d.passed and d.joined_before]
-    if passed and all(d.passed for d in deadlines):
+    if passed:
         latest = _attempts(user, exercise).order_by("-created_at").first()
         return ExplanationState(
             True,
-            f"The deadline of {passed[0].cohort} has passed, so the explanation is open.",
+            f"The deadline of {passed[-1].cohort} has passed, so the explanation is open.",
             latest.source if latest else "",
         )
     return ExplanationState(False, "The explanation opens once you pass every case (or after your cohort's deadline).")

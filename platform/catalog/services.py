@@ -185,6 +185,8 @@ def _public_config(folder: ExerciseFolder) -> dict:
             "loops": folder.forbidden.loops,
         },
         "modules": list(folder.modules),
+        # {diagnosis id: 0-based hint index}: the hint that speaks to a diagnosed mistake (catalog.selectors).
+        "mistake_hints": dict(getattr(folder, "mistake_hints", None) or {}),
     }
 
 
@@ -225,7 +227,7 @@ def hint_unlock(*, user, exercise: Exercise) -> HintUnlock:
         raise HintRefused("This exercise has no hints.")
     if not state.has_failed_attempt:
         raise HintRefused("Hints open after your first graded attempt that does not pass. Submit once first.")
-    if state.unlocked >= state.total:
+    if state.next_index is None:
         raise HintRefused("You have seen every hint of this exercise.")
-    unlock, _ = HintUnlock.objects.get_or_create(user=user, exercise=exercise, index=state.unlocked)
+    unlock, _ = HintUnlock.objects.get_or_create(user=user, exercise=exercise, index=state.next_index)
     return unlock

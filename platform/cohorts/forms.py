@@ -24,9 +24,44 @@ class CohortForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        zone = timezone.get_current_timezone_name()
+        self.zone = zone = timezone.get_current_timezone_name()
         self.fields["starts_at"].help_text = f"Times are in {zone}."
         self.fields["ends_at"].help_text = f"Optional; {zone}. Exercises without their own deadline close then."
+        # One optional deadline per exercise, beside its checkbox (the template lays them out as a table).
+        for exercise in self.fields["exercises"].queryset:
+            self.fields[deadline_field(exercise)] = forms.DateTimeField(
+                required=False,
+                label=f"Deadline for {exercise.title}",
+                widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+            )
+
+    def exercise_rows(self) -> list[tuple]:
+        """(exercise, its checkbox ticked, its deadline field) for each exercise, in track order."""
+        ticked = {str(value) for value in (self["exercises"].value() or [])}
+        return [
+            (exercise, str(exercise.pk) in ticked, self[deadline_field(exercise)])
+            for exercise in self.fields["exercises"].queryset
+        ]
+
+    def clean(self):
+        data = super().clean()
+        chosen = data.get("exercises")
+        deadlines = {}
+        for exercise in self.fields["exercises"].queryset:
+            when = data.get(deadline_field(exercise))
+            if when is None:
+                continue
+            if chosen and exercise not in chosen:
+                self.add_error(
+                    deadline_field(exercise), f"{exercise.title} is not in the cohort: tick it, or clear its deadline."
+                )
+            deadlines[exercise.pk] = when
+        data["deadlines"] = deadlines
+        return data
+
+
+def deadline_field(exercise: Exercise) -> str:
+    return f"deadline-{exercise.pk}"
 
 
 class JoinForm(forms.Form):

@@ -1,6 +1,6 @@
 """The grades version of a cohort: what its cached grade book is checked against.
 
-A cohort's grade book (cohorts.selectors.cohort_grade_book) is everything the instructor's
+A cohort's grade book (cohorts.selectors.grade_book.cohort_grade_book) is everything the instructor's
 dashboard reads from the submissions that count: best score, attempts and last activity per
 learner and exercise, verdicts, common mistakes. It is cached under the cohort's learners, its
 exercise links (deadlines included) and this version, so a join, a leave or a moved deadline

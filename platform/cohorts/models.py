@@ -59,7 +59,7 @@ class GradesVersion(models.Model):
     """A token that changes whenever a grade that may count for the cohort changes.
 
     Written by cohorts.grades_version.grades_changed (a grading, a re-grade queued, a submission
-    deleted); the cached grade book (cohorts.selectors.cohort_grade_book) is valid only for the
+    deleted); the cached grade book (cohorts.selectors.grade_book.cohort_grade_book) is valid only for the
     token it was computed under. A row of its own, not a column of Cohort: a grading writes it
     last in its transaction, while an edit of the cohort locks the Cohort row first and then
     recounts submissions, so one shared row would let the two deadlock.

@@ -9,7 +9,8 @@ from django.db.models import QuerySet
 from accounts.services import is_instructor
 from catalog.models import Exercise
 from cohorts.models import Cohort, CohortExercise, Membership
-from cohorts.selectors import counting_submissions, counts_flag_condition
+from cohorts.selectors.access import instructor_sees_submission
+from cohorts.selectors.counting import counting_submissions, counts_flag_condition
 from leaderboards.services import cohort_bests_refresh
 from submissions.models import Submission
 from submissions.services import submissions_regrade
@@ -39,8 +40,11 @@ def cohort_recount(*, cohort: Cohort, user_ids: list[int] | None = None, exercis
 
 
 @transaction.atomic
-def cohort_create(*, user, name: str, starts_at, ends_at=None, exercises=None) -> Cohort:
-    """A new cohort run by `user`, with a fresh join code and the chosen exercises (none chosen: all)."""
+def cohort_create(*, user, name: str, starts_at, ends_at=None, exercises=None, deadlines=None) -> Cohort:
+    """A new cohort run by `user`, with a fresh join code and the chosen exercises (none chosen: all).
+
+    `deadlines`: {exercise id: deadline} for the exercises that have their own.
+    """
     if not is_instructor(user):
         raise PermissionDenied("Only instructors can create cohorts.")
     if not name.strip():
@@ -58,7 +62,10 @@ def cohort_create(*, user, name: str, starts_at, ends_at=None, exercises=None) -
         raise ValidationError("Could not allocate a join code; try again.")
     Membership.objects.create(cohort=cohort, user=user, role=Membership.INSTRUCTOR)
     chosen = exercises if exercises is not None else Exercise.objects.filter(is_active=True)
-    CohortExercise.objects.bulk_create([CohortExercise(cohort=cohort, exercise=e) for e in chosen])
+    deadlines = deadlines or {}
+    CohortExercise.objects.bulk_create(
+        [CohortExercise(cohort=cohort, exercise=e, deadline=deadlines.get(e.pk)) for e in chosen]
+    )
     return cohort
 
 
@@ -107,3 +114,17 @@ def cohort_regrade(*, user, cohort: Cohort, exercise: Exercise) -> int:
     """
     _require_instructor(user, cohort)
     return submissions_regrade(exercise=exercise, only=regrade_candidates(cohort=cohort, exercise=exercise))
+
+
+def may_regrade_submission(*, user, submission: Submission) -> bool:
+    """Staff, or an instructor of a cohort the submission counts for (who sees it: the counting rule)."""
+    if not user.is_authenticated:
+        return False
+    return user.is_staff or instructor_sees_submission(user=user, submission=submission)
+
+
+def submission_regrade_one(*, user, submission: Submission) -> int:
+    """Re-grade one finished submission (low-priority lane), for an instructor who may see it."""
+    if not may_regrade_submission(user=user, submission=submission):
+        raise PermissionDenied("Only an instructor of a cohort this submission counts for can re-grade it.")
+    return submissions_regrade(exercise=submission.exercise, only=Submission.objects.filter(pk=submission.pk))

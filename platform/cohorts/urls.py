@@ -12,4 +12,5 @@ urlpatterns = [
     path("<int:cohort_id>/deadline/", views.cohort_deadline, name="deadline"),
     path("<int:cohort_id>/regrade/<slug:slug>/", views.cohort_regrade_view, name="regrade"),
     path("<int:cohort_id>/learners/<int:user_id>/", views.cohort_learner, name="learner"),
+    path("submissions/<uuid:submission_id>/regrade/", views.submission_regrade_view, name="regrade_submission"),
 ]

@@ -12,18 +12,19 @@ from django.views.decorators.http import require_POST
 from accounts.services import is_instructor
 from cohorts.forms import CohortForm, DeadlineForm, JoinForm
 from cohorts.models import Cohort, CohortExercise, Membership
-from cohorts.selectors import (
-    CohortDashboard,
-    cohort_access,
-    cohort_grid,
-    cohort_links,
-    cohorts_for_user,
-    is_cohort_instructor,
-    learner_count,
-    learner_standing,
-    learner_submissions,
+from cohorts.selectors.access import cohort_access, cohorts_for_user, is_cohort_instructor, learner_count
+from cohorts.selectors.counting import cohort_links
+from cohorts.selectors.dashboard import CohortDashboard, cohort_grid
+from cohorts.selectors.grade_book import learner_standing, learner_submissions
+from cohorts.services import (
+    cohort_create,
+    cohort_join,
+    cohort_regrade,
+    cohort_set_deadline,
+    regrade_candidates,
+    submission_regrade_one,
 )
-from cohorts.services import cohort_create, cohort_join, cohort_regrade, cohort_set_deadline, regrade_candidates
+from submissions.models import Submission
 
 
 @login_required
@@ -53,6 +54,7 @@ def cohort_new(request):
                 starts_at=data["starts_at"],
                 ends_at=data["ends_at"],
                 exercises=list(data["exercises"]) or None,
+                deadlines=data["deadlines"],
             )
         except ValidationError as exc:
             form.add_error(None, exc)
@@ -98,6 +100,7 @@ def cohort_detail(request, cohort_id: int):
         "learner_count": dashboard.learner_count if dashboard else learner_count(cohort=cohort),
         "standing": learner_standing(cohort=cohort, user=request.user, now=now) if access.learner else [],
         "dashboard": dashboard,
+        "regrade": dashboard.regrade if dashboard else None,
         "q": search,
         "only": only,
     }
@@ -118,14 +121,21 @@ def cohort_export(request, cohort_id: int):
     response = HttpResponse(content_type="text/csv")
     response["Content-Disposition"] = f'attachment; filename="cohort-{cohort.id}-grades.csv"'
     writer = csv.writer(response)
-    writer.writerow(["username", "display_name"] + [link.exercise.slug for link in links] + ["total", "last_activity"])
+    zone = timezone.get_current_timezone_name()
+    titles = [_csv_safe(link.exercise.title) for link in links]
+    writer.writerow(["username", "display name", *titles, "total", f"last active ({zone})"])
     for row in rows:
         writer.writerow(
             [_csv_safe(row.username), _csv_safe(row.name)]
             + ["" if c.score is None else f"{c.score:g}" for c in row.cells]
-            + [f"{row.total:g}", row.last_activity.isoformat() if row.last_activity else ""]
+            + [f"{row.total:g}", _spreadsheet_time(row.last_activity)]
         )
     return response
+
+
+def _spreadsheet_time(when) -> str:
+    """A time every spreadsheet reads as one: local, to the second, no offset (the header names the zone)."""
+    return timezone.localtime(when).strftime("%Y-%m-%d %H:%M:%S") if when else ""
 
 
 def _csv_safe(text: str) -> str:
@@ -198,3 +208,16 @@ def cohort_learner(request, cohort_id: int, user_id: int):
             "submissions": learner_submissions(cohort=cohort, user_id=user_id)[:200],
         },
     )
+
+
+@login_required
+@require_POST
+def submission_regrade_view(request, submission_id):
+    """Re-grade one submission from its page, then back to it."""
+    submission = get_object_or_404(Submission.objects.select_related("exercise"), id=submission_id)
+    count = submission_regrade_one(user=request.user, submission=submission)
+    if count:
+        messages.success(request, "The submission is queued for re-grading (low priority, after live work).")
+    else:
+        messages.info(request, "That submission is already waiting to be graded.")
+    return redirect("submissions:detail", submission_id=submission.id)

@@ -1,8 +1,6 @@
-"""Leaderboards. The ranking rule, documented in the README:
+"""Leaderboards: the rows of a board, a learner's place on it, and its lines to beat.
 
-1. higher score first (correctness first);
-2. then, for performance exercises, the lower best time;
-3. then whoever reached that result earlier.
+The order is the ranking rule (leaderboards.ranking), read from there.
 """
 
 from __future__ import annotations
@@ -11,11 +9,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.conf import settings
-from django.db.models import F, Q
 
 from accounts.models import Profile
 from grader.lines import line_names
 from leaderboards.models import BestResult, LineTime
+from leaderboards.ranking import RANKED, ahead_of, board_order
 
 
 @dataclass
@@ -29,12 +27,8 @@ class Row:
     is_me: bool
 
 
-def _ordering():
-    return ["-score", F("time_value").asc(nulls_last=True), "reached_at", "user_id"]
-
-
 def leaderboard(*, exercise, cohort=None, limit: int = 100, offset: int = 0, me=None) -> list[Row]:
-    query = BestResult.objects.filter(exercise=exercise, cohort=cohort).order_by(*_ordering())
+    query = BestResult.objects.filter(RANKED, exercise=exercise, cohort=cohort).order_by(*board_order())
     # Values, not three model instances per row: a board page is a hundred rows.
     rows = query.values_list(
         "user_id",
@@ -61,18 +55,10 @@ def leaderboard(*, exercise, cohort=None, limit: int = 100, offset: int = 0, me=
 
 def rank_of(*, exercise, user, cohort=None) -> int | None:
     """1-based position of the user on the board, counted with an indexed query."""
-    mine = BestResult.objects.filter(exercise=exercise, cohort=cohort, user=user).first()
+    mine = BestResult.objects.filter(RANKED, exercise=exercise, cohort=cohort, user=user).first()
     if mine is None:
         return None
-    better = Q(score__gt=mine.score)
-    same_score = Q(score=mine.score)
-    if mine.time_value is not None:
-        better |= same_score & (
-            Q(time_value__lt=mine.time_value) | Q(time_value=mine.time_value, reached_at__lt=mine.reached_at)
-        )
-    else:
-        better |= same_score & (Q(time_value__isnull=False) | Q(reached_at__lt=mine.reached_at))
-    return BestResult.objects.filter(exercise=exercise, cohort=cohort).filter(better).count() + 1
+    return BestResult.objects.filter(RANKED, exercise=exercise, cohort=cohort).filter(ahead_of(mine)).count() + 1
 
 
 @dataclass(frozen=True)

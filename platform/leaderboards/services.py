@@ -2,7 +2,7 @@
 
 A row is a pure function of the learner's graded submissions of one exercise (all of
 them for the global board; those that count by the cohort counting rule, in
-cohorts.selectors, for a cohort board), so a re-grade, a late join or a moved
+cohorts.selectors.counting, for a cohort board), so a re-grade, a late join or a moved
 deadline can never leave a stale number behind: each of them refreshes the rows.
 """
 
@@ -14,18 +14,19 @@ from datetime import datetime
 from pathlib import Path
 
 from django.db import transaction
-from django.db.models import F, Max
+from django.db.models import Max
 from django.utils import timezone
 
 from catalog.models import Exercise
 from cohorts.models import CohortExercise, Membership
-from cohorts.selectors import counting_cohort_ids, counting_submissions
+from cohorts.selectors.counting import counting_cohort_ids, counting_submissions
 from grader.backends import Backend, SandboxUnavailable
 from grader.exercise import ExerciseFormatError, exercise_folders, load_exercise
 from grader.gpu import runs_on_gpu
 from grader.grading import InternalGradingError, expected_store
 from grader.lines import NO_GPU, LineError, NoGpu, device_check_lines, exercise_lines, has_lines, time_line
 from leaderboards.models import BestResult, LineTime
+from leaderboards.ranking import submission_order
 from submissions.models import Submission
 
 
@@ -34,13 +35,8 @@ def counting_cohorts(submission: Submission) -> list[int]:
     return counting_cohort_ids(submission=submission)
 
 
-def _ranking_order() -> list:
-    """Ranking rule within one learner's attempts: higher score, lower time, submitted first."""
-    return [F("score").desc(nulls_last=True), F("time_value").asc(nulls_last=True), "created_at", "id"]
-
-
 def _summary(candidates) -> dict | None:
-    best = candidates.order_by(*_ranking_order()).first()
+    best = candidates.order_by(*submission_order()).first()
     if best is None:
         return None
     return {

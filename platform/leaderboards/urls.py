@@ -6,4 +6,5 @@ app_name = "leaderboards"
 urlpatterns = [
     path("exercise/<slug:slug>/", views.exercise_board, name="exercise"),
     path("cohort/<int:cohort_id>/<slug:slug>/", views.cohort_board, name="cohort"),
+    path("pseudonym/", views.pseudonym, name="pseudonym"),
 ]

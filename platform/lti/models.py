@@ -57,3 +57,17 @@ class ScoreSend(models.Model):
 
     class Meta:
         ordering = ["-sent_at"]
+
+
+class RegistrationRequest(models.Model):
+    """Who registered an LMS from the site: an instructor sees the registrations they asked for (and
+    whether an operator has approved them), never other schools'."""
+
+    registration = models.OneToOneField(
+        "lti_tool.LtiRegistration", on_delete=models.CASCADE, related_name="tensordojo_request"
+    )
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    requested_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.registration} by {self.requested_by_id}"

@@ -24,6 +24,7 @@ from accounts.services import is_instructor
 from catalog.models import Exercise, Track
 from lti import services
 from lti.forms import PlatformForm
+from lti.models import RegistrationRequest
 
 BACKEND = "django.contrib.auth.backends.ModelBackend"
 
@@ -136,13 +137,14 @@ def platforms(request):
             )
             for deployment_id in data["deployment_ids"]:
                 LtiDeployment.objects.create(registration=registration, deployment_id=deployment_id, is_active=True)
+            RegistrationRequest.objects.create(registration=registration, requested_by=request.user)
         if approved:
             messages.success(request, f"{registration.name} is registered. Launches from it are now accepted.")
         else:
             messages.success(
                 request,
-                f"{registration.name} is registered and waits for an operator to approve it "
-                "(admin: LTI registrations, 'is active'); until then its launches are refused.",
+                f"{registration.name} is registered and waits for an operator of this site to approve it; "
+                "until then its launches are refused. It is listed below as pending.",
             )
         return redirect("lti:platforms")
     services.tool_key()
@@ -152,10 +154,11 @@ def platforms(request):
         ("Deep linking URL", request.build_absolute_uri(reverse("lti:launch"))),
         ("Public keyset (JWKS) URL", request.build_absolute_uri(reverse("lti:jwks"))),
     ]
-    # Operators see every registration; an instructor none (the list names other schools' LMSs).
-    registrations = (
-        LtiRegistration.objects.prefetch_related("deployments").order_by("name") if request.user.is_staff else []
-    )
+    # Operators see every registration; an instructor only the ones they asked for (the list would
+    # name other schools' LMSs), each pending until an operator switches it on.
+    registrations = LtiRegistration.objects.prefetch_related("deployments").order_by("name")
+    if not request.user.is_staff:
+        registrations = registrations.filter(tensordojo_request__requested_by=request.user)
     return render(
         request,
         "lti/platforms.html",

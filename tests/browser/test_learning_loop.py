@@ -152,7 +152,7 @@ def test_the_loop_with_the_keyboard_only(loop_site, page):
     assert focused(page) == "editor"
     page.keyboard.press("Control+Enter")
     page.wait_for_selector(".verdict.wrong_answer")
-    assert "Wrong answer" in page.locator(".score").inner_text()
+    assert "Wrong answer" in page.locator("#result-heading").inner_text()
     shoot(page, "loop-2-wrong")
 
     tab_to(page, "back-to-exercise")

@@ -46,7 +46,7 @@ def every_view(client, instructor, learner, cohort, exercise) -> dict:
     board = leaderboard(exercise=exercise, cohort=cohort)
     return {
         "grid": rows[0].cells[column].score,
-        "csv": float(csv_row[table[0].index(SLUG)]) if csv_row[table[0].index(SLUG)] else None,
+        "csv": float(csv_row[table[0].index(exercise.title)]) if csv_row[table[0].index(exercise.title)] else None,
         "solved_in_stats": stats["solved"],
         "learner_view": standing.grade.score,
         "learner_solved": standing.solved,

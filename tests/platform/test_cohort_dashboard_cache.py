@@ -78,15 +78,16 @@ def test_a_filtered_grid_follows_the_grades_too(watching, learner, make_user, co
     assert "5.0<small> ×2</small>" in grid_row(watching, cohort, "ada", q="ad", exercise=SLUG)
 
 
-def test_a_regrade_takes_the_grade_off_until_it_is_graded_again(
+def test_a_regrade_keeps_the_last_grade_until_it_is_graded_again(
     watching, instructor, learner, cohort, exercise, sent_tasks
 ):
+    """Issue 23 item 10: while it waits to be graded again, the grid shows its last complete grading."""
     cohort_join(user=learner, code=cohort.join_code)
     submission = submit(learner, exercise, score=10)
     assert "10.0<small> ×1</small>" in grid_row(watching, cohort, "ada")
 
     cohort_regrade(user=instructor, cohort=cohort, exercise=exercise)
-    assert "10.0" not in grid_row(watching, cohort, "ada")
+    assert "10.0<small> ×1</small>" in grid_row(watching, cohort, "ada")
 
     graded(submission, score=7.5)
     assert "7.5<small> ×1</small>" in grid_row(watching, cohort, "ada")

@@ -249,3 +249,52 @@ def test_instructors_see_hint_use_in_the_cohort_grid(client, instructor, learner
     client.force_login(instructor)
     page = client.get(reverse("cohorts:detail", args=[cohort.id])).content.decode()
     assert '<span class="hints-used" title="hints opened">1 hint</span>' in page
+
+
+def test_an_open_cohort_without_its_own_deadline_keeps_the_explanation_closed(
+    client, learner, instructor, cohort, taught, sent_tasks
+):
+    """Issue 20 item 4: one cohort's deadline passed, another counts the exercise with no deadline of its own.
+
+    The explanation follows the counting rule: while any cohort of the learner still counts the
+    exercise, its reference stays hidden (a copy would be accepted and ranked there).
+    """
+    from cohorts.selectors import still_counted_somewhere
+    from cohorts.services import cohort_create
+
+    _member_since(cohort, learner, days_ago=30)
+    _deadline(cohort, taught, hours_from_now=-1)
+    open_one = cohort_create(user=instructor, name="Open", starts_at=timezone.now() - timezone.timedelta(days=1))
+    _member_since(open_one, learner, days_ago=30)
+    assert still_counted_somewhere(user=learner, exercise=taught, when=timezone.now())
+    client.force_login(learner)
+    response = client.get(reverse("catalog:explanation", args=[taught.slug]), follow=True)
+    page = response.content.decode()
+    assert "reference-code" not in page and "still counts" in page
+    detail = client.get(reverse("catalog:exercise_detail", args=[taught.slug])).content.decode()
+    assert "reference-code" not in detail
+
+
+def test_a_cohort_end_date_is_the_deadline_the_explanation_waits_for(
+    client, learner, instructor, cohort, taught, sent_tasks
+):
+    """No own deadline, but the cohort ended: the counting rule stops counting, and the explanation opens."""
+    from cohorts.models import Cohort
+
+    _member_since(cohort, learner, days_ago=30)
+    Cohort.objects.filter(pk=cohort.pk).update(ends_at=timezone.now() - timezone.timedelta(hours=1))
+    client.force_login(learner)
+    response = client.get(reverse("catalog:explanation", args=[taught.slug]))
+    assert response.status_code == 200 and "reference-code" in response.content.decode()
+
+
+def test_a_deadline_on_the_exercise_page_names_its_time_zone(client, learner, cohort, taught, settings):
+    """Issue 23 item 9: "Deadline: Dec 8, 2026 17:00" is ambiguous to a learner abroad."""
+    settings.TIME_ZONE = "Europe/Paris"
+    _member_since(cohort, learner, days_ago=1)
+    _deadline(cohort, taught, hours_from_now=48)
+    client.force_login(learner)
+    page = client.get(reverse("catalog:exercise_detail", args=[taught.slug])).content.decode()
+    deadline = page[page.index("Deadline for Spring") :].split("</p>")[0]
+    assert "CET" in deadline or "CEST" in deadline
+    assert '<time datetime="' in deadline

@@ -152,3 +152,70 @@ def test_the_board_writes_when_a_result_was_reached_as_the_date_filter_did(zone)
     with timezone.override(zone):
         for when in (datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC), datetime(2026, 12, 31, 23, 59, 59, tzinfo=UTC), None):
             assert fast.render(Context({"when": when})) == django.render(Context({"when": when}))
+
+
+def test_each_learner_is_told_the_place_the_board_shows_them_even_in_an_exact_tie(make_user, catalogue, sent_tasks):
+    """One ranking rule (leaderboards.ranking): rank_of counts the rows the board puts first, ties included."""
+    from leaderboards.models import BestResult
+
+    exercise = catalogue["timing-probe"]
+    first, second = make_user("first"), make_user("second")
+    submit(first, exercise, 10, 0.002)
+    submit(second, exercise, 10, 0.002)
+    reached = BestResult.objects.filter(user=first).values_list("reached_at", flat=True).get()
+    BestResult.objects.update(reached_at=reached)  # the same score, time and moment
+
+    shown = {row.name: row.rank for row in leaderboard(exercise=exercise)}
+    told = {f"learner-{u.id}": rank_of(exercise=exercise, user=u) for u in (first, second)}
+    assert told == shown == {f"learner-{first.id}": 1, f"learner-{second.id}": 2}
+
+
+def test_entries_with_zero_points_are_not_ranked(make_user, catalogue, sent_tasks):
+    """Issue 23 item 6: a board of 'learner-7, 0 points, #3' ranks nobody; zero is no result."""
+    exercise = catalogue["sandbox-probe"]
+    scorer, nothing = make_user("scorer"), make_user("nothing")
+    submit(scorer, exercise, 4)
+    submit(nothing, exercise, 0)
+
+    assert [row.name for row in leaderboard(exercise=exercise)] == [f"learner-{scorer.id}"]
+    assert rank_of(exercise=exercise, user=nothing) is None and rank_of(exercise=exercise, user=scorer) == 1
+
+
+def test_the_first_board_a_learner_reaches_offers_a_pseudonym(client, learner, catalogue, sent_tasks):
+    """Issue 23 item 6: asked, not named learner-4 silently; the choice is saved and the board shown again."""
+    from django.urls import reverse
+
+    exercise = catalogue["sandbox-probe"]
+    submit(learner, exercise, 10)
+    client.force_login(learner)
+    board = reverse("leaderboards:exercise", args=[exercise.slug])
+    page = client.get(board).content.decode()
+    assert 'id="pseudonym-offer"' in page and f"learner-{learner.id}" in page
+
+    response = client.post(reverse("leaderboards:pseudonym"), {"display_name": "Matrix Owl", "next": board})
+    assert response.status_code == 302 and response["Location"] == board
+    page = client.get(board).content.decode()
+    assert "Matrix Owl" in page and 'id="pseudonym-offer"' not in page
+
+
+def test_a_learner_may_keep_the_default_name_and_is_not_asked_again(client, learner, catalogue, sent_tasks):
+    from django.urls import reverse
+
+    exercise = catalogue["sandbox-probe"]
+    client.force_login(learner)
+    board = reverse("leaderboards:exercise", args=[exercise.slug])
+    client.post(reverse("leaderboards:pseudonym"), {"keep": "1", "next": board})
+    assert 'id="pseudonym-offer"' not in client.get(board).content.decode()
+
+
+def test_a_refused_pseudonym_is_said_on_the_board(client, make_user, learner, catalogue, sent_tasks):
+    from django.urls import reverse
+
+    make_user("taken", display_name="Matrix Owl")
+    exercise = catalogue["sandbox-probe"]
+    client.force_login(learner)
+    board = reverse("leaderboards:exercise", args=[exercise.slug])
+    choice = {"display_name": "Matrix Owl", "next": board}
+    response = client.post(reverse("leaderboards:pseudonym"), choice, follow=True)
+    page = response.content.decode()
+    assert response.redirect_chain[-1][0] == board and 'id="pseudonym-offer"' in page and 'class="error"' in page

@@ -82,3 +82,31 @@ def test_a_learner_cannot_register_a_platform(client, learner):
     client.force_login(learner)
     assert client.get(reverse("lti:platforms")).status_code == 403
     assert client.post(reverse("lti:platforms"), FORM).status_code == 403
+
+
+def test_an_issuer_without_a_scheme_is_refused(client, instructor, settings):
+    """Issue 23 item 12: the issuer (iss) is an https URL; 'moodle.example.edu' would never match a launch."""
+    from lti_tool.models import LtiRegistration
+
+    settings.DEVELOPMENT = False
+    client.force_login(instructor)
+    for issuer in ("moodle.example.edu", "http://moodle.example.edu", "https://moodle.example.edu/?x=1", "https://"):
+        response = client.post(reverse("lti:platforms"), dict(FORM, issuer=issuer))
+        assert response.status_code == 200 and "issuer" in response.content.decode().lower(), issuer
+        assert 'class="errorlist' in response.content.decode(), issuer
+    assert not LtiRegistration.objects.exists()
+
+
+def test_an_instructor_sees_their_pending_registration_as_pending(client, instructor):
+    """Issue 23 item 12: after registering, not 'None yet' and no link to an admin page they cannot open."""
+    client.force_login(instructor)
+    page = client.post(reverse("lti:platforms"), FORM, follow=True).content.decode()
+    listed = page[page.index("Registered platforms") :]
+    assert "University Moodle" in listed and "pending" in listed.lower() and "None yet" not in listed
+    assert "/admin/" not in page
+
+
+def test_lti_is_linked_from_the_cohort_pages(client, instructor, cohort):
+    client.force_login(instructor)
+    for url in (reverse("cohorts:list"), reverse("cohorts:detail", args=[cohort.id])):
+        assert f'href="{reverse("lti:platforms")}"' in client.get(url).content.decode(), url

@@ -151,9 +151,9 @@ def test_the_instructor_dashboard_and_csv_export(client, instructor, make_user, 
     rows = list(csv.reader(io.StringIO(client.get(reverse("cohorts:export", args=[cohort.id])).content.decode())))
 
     assert "Progress" in page and "7.0" in page
-    assert rows[0][:2] == ["username", "display_name"] and "sandbox-probe" in rows[0]
+    assert rows[0][:2] == ["username", "display name"] and "Sandbox probe" in rows[0]
     assert rows[1][0].startswith("'=")  # a spreadsheet formula is neutralised
-    assert rows[1][rows[0].index("sandbox-probe")] == "7"
+    assert rows[1][rows[0].index("Sandbox probe")] == "7"
 
 
 def test_joining_with_a_code(client, learner, cohort):

@@ -86,3 +86,55 @@ def message_parts(message: str) -> dict:
         if item and item not in items:
             items.append(item)
     return {"lead": lead, "items": items}
+
+
+MISTAKE_MARK = "Likely mistake: "
+
+
+def _without_mistake(text: str, mistake: str) -> str:
+    """A case's feedback without the line naming the mistake the page already says at the top."""
+    lines = str(text or "").split("\n")
+    return "\n".join(line for line in lines if not (mistake and line.strip() == f"{MISTAKE_MARK}{mistake}")).strip()
+
+
+@register.simple_tag
+def result_feedback(result) -> dict:
+    """What a result page says, each thing once (issue 23 item 2).
+
+    ``summary``: the grader's summary without the mistake it appends; ``mistake`` and
+    ``diagnosis``: the mistake named most often, in words and as its id; ``cases``: each case
+    with ``feedback``, its own words without that mistake (it is said once, at the top).
+    """
+    result = result if isinstance(result, dict) else {}
+    tests = [t for t in result.get("tests") or [] if isinstance(t, dict)]
+    summary, _, mistake = str(result.get("output") or "").partition(f" {MISTAKE_MARK}")
+    counted: dict[str, int] = {}
+    words: dict[str, str] = {}
+    for test in tests:
+        if test.get("diagnosis"):
+            diagnosis = str(test["diagnosis"])
+            counted[diagnosis] = counted.get(diagnosis, 0) + 1
+            words.setdefault(diagnosis, str(test.get("diagnosis_message") or ""))
+    diagnosis = ""
+    if counted:
+        by_words = [d for d in counted if words[d] and words[d] == mistake.strip()]
+        diagnosis = by_words[0] if by_words else max(counted, key=counted.get)
+        mistake = mistake.strip() or words[diagnosis]
+    mistake = mistake.strip()
+    cases = [{**test, "feedback": _without_mistake(test.get("output", ""), mistake)} for test in tests]
+    return {
+        "summary": summary.strip(),
+        "mistake": mistake,
+        "diagnosis": diagnosis,
+        "cases": cases,
+        "passed": sum(1 for t in tests if t.get("status") == "passed"),
+        "total": len(tests),
+    }
+
+
+@register.simple_tag
+def track_progress_of(user, exercise):
+    """The learner's way on from this exercise (catalog.selectors.track_progress)."""
+    from catalog.selectors import track_progress
+
+    return track_progress(user=user, exercise=exercise)

@@ -2,9 +2,16 @@
 // poll the worker's announcement ends), then swap in the rendered result. If the server
 // answers early (its waiting slots are busy, or the wait timed out), ask again after a
 // short pause. Without JavaScript a <noscript> refresh does the same job.
+// The focus goes to the result's heading (its verdict), so the way back or on is the next Tab.
 (function () {
   var box = document.getElementById("result");
-  if (!box || box.dataset.finished === "1") return;
+  if (!box) return;
+  function focusHeading() {
+    var heading = document.getElementById("result-heading");
+    if (heading) heading.focus({ preventScroll: true });
+  }
+  focusHeading();
+  if (box.dataset.finished === "1") return;
   var WAIT_S = 20;
   var pause = 250;
   var LABELS = { queued: "Waiting for a grader", running: "Running", graded: "Graded", error: "Could not grade" };
@@ -18,11 +25,11 @@
       .then(function (r) { return r.json(); })
       .then(function (s) {
         if (s.finished) {
-          // The fragment carries the final badge with the verdict: swap both in at once, so
-          // nobody (a reader, a screen reader, a test) sees "Graded" without the result.
+          // The fragment carries the final heading with the verdict: swap it in at once, so
+          // nobody (a reader, a screen reader, a test) sees a status without the result.
           return fetch(box.dataset.fragmentUrl, { credentials: "same-origin" })
             .then(function (r) { return r.text(); })
-            .then(function (html) { box.innerHTML = html; box.dataset.finished = "1"; });
+            .then(function (html) { box.innerHTML = html; box.dataset.finished = "1"; focusHeading(); });
         }
         var badge = document.getElementById("status-badge");
         if (badge) { badge.textContent = LABELS[s.status] || s.status; badge.className = "status " + s.status; }
