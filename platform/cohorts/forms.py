@@ -22,8 +22,14 @@ class CohortForm(forms.Form):
         help_text="Leave all unticked to include every exercise.",
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
+        if user is not None:  # public courses' exercises and those of the instructor's own courses
+            from courses.selectors import exercises_usable_by
+
+            self.fields["exercises"].queryset = (
+                exercises_usable_by(user=user).select_related("track").order_by("track__order", "order")
+            )
         self.zone = zone = timezone.get_current_timezone_name()
         self.fields["starts_at"].help_text = f"Times are in {zone}."
         self.fields["ends_at"].help_text = f"Optional; {zone}. Exercises without their own deadline close then."

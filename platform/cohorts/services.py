@@ -11,6 +11,7 @@ from catalog.models import Exercise
 from cohorts.models import Cohort, CohortExercise, Membership
 from cohorts.selectors.access import instructor_sees_submission
 from cohorts.selectors.counting import counting_submissions, counts_flag_condition
+from courses.selectors import exercises_usable_by
 from leaderboards.services import cohort_bests_refresh
 from submissions.models import Submission
 from submissions.services import submissions_regrade
@@ -51,6 +52,9 @@ def cohort_create(*, user, name: str, starts_at, ends_at=None, exercises=None, d
         raise ValidationError("A cohort needs a name.")
     if ends_at and starts_at and ends_at <= starts_at:
         raise ValidationError("The cohort must end after it starts.")
+    usable = exercises_usable_by(user=user)
+    if exercises is not None and any(not usable.filter(pk=e.pk).exists() for e in exercises):
+        raise ValidationError("A cohort uses exercises of public courses and of courses you are on the staff of.")
     for _ in range(5):  # join codes are random; retry on the rare collision
         try:
             with transaction.atomic():
@@ -61,7 +65,7 @@ def cohort_create(*, user, name: str, starts_at, ends_at=None, exercises=None, d
     else:
         raise ValidationError("Could not allocate a join code; try again.")
     Membership.objects.create(cohort=cohort, user=user, role=Membership.INSTRUCTOR)
-    chosen = exercises if exercises is not None else Exercise.objects.filter(is_active=True)
+    chosen = exercises if exercises is not None else usable
     deadlines = deadlines or {}
     CohortExercise.objects.bulk_create(
         [CohortExercise(cohort=cohort, exercise=e, deadline=deadlines.get(e.pk)) for e in chosen]

@@ -44,7 +44,9 @@ def cohort_list(request):
 def cohort_new(request):
     if not is_instructor(request.user):
         raise PermissionDenied("Only instructors can create cohorts.")
-    form = CohortForm(request.POST or None, initial={"starts_at": timezone.now().strftime("%Y-%m-%dT%H:%M")})
+    form = CohortForm(
+        request.POST or None, user=request.user, initial={"starts_at": timezone.now().strftime("%Y-%m-%dT%H:%M")}
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

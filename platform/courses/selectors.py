@@ -8,6 +8,16 @@ from catalog.models import Exercise, ExerciseVersion
 from courses.models import Course, Push
 
 
+def exercises_usable_by(*, user):
+    """The published exercises a cohort of ``user``'s may use: public courses' and their own courses'."""
+    from django.db.models import Q
+
+    usable = Exercise.objects.filter(is_active=True)
+    if user.is_staff:
+        return usable
+    return usable.filter(Q(course__is_public=True) | Q(course__isnull=True) | Q(course__staff__user=user)).distinct()
+
+
 def courses_of(*, user) -> list[Course]:
     if user.is_staff:
         return list(Course.objects.all())

@@ -283,3 +283,27 @@ def test_a_regrade_is_the_explicit_move_to_the_current_version(db, settings, tmp
     assert submissions_regrade(exercise=exercise) == 1
     submission.refresh_from_db()
     assert submission.exercise_version_id == exercise.current_version_id
+
+
+def test_a_cohort_uses_public_courses_and_its_instructors_own_courses_only(push, make_user, tmp_path, instructor):
+    from django.core.exceptions import ValidationError
+    from django.utils import timezone
+
+    from catalog.models import Exercise
+    from cohorts.services import cohort_create
+    from courses.selectors import exercises_usable_by
+
+    entry = push(tar_gz(course_folder(tmp_path, "private-one"))).exercises.get()
+    Exercise.objects.filter(slug="private-one").update(is_active=True, current_version=entry.version)
+    other = make_user("other-teacher", instructor=True)
+    assert "private-one" in {e.slug for e in exercises_usable_by(user=instructor)}
+    assert "private-one" not in {e.slug for e in exercises_usable_by(user=other)}
+    with pytest.raises(ValidationError, match="courses you are on the staff of"):
+        cohort_create(
+            user=other,
+            name="Poachers",
+            starts_at=timezone.now(),
+            exercises=list(Exercise.objects.filter(slug="private-one")),
+        )
+    everything = cohort_create(user=other, name="All of it", starts_at=timezone.now())
+    assert not everything.exercises.filter(slug="private-one").exists()
