@@ -1,15 +1,12 @@
 """Grade passback hook: a finished grading sends the learner's score to their LMS.
 
-Listens to `submissions.signals.submission_graded` (sent after the grading's transaction
-committed). Where that signal does not exist, falls back to Django's post_save on
-Submission filtered to status graded, acting once the transaction commits.
+Listens to `submissions.signals.submission_graded`, which is sent once the grading's
+transaction has committed.
 """
 
 from __future__ import annotations
 
 import logging
-
-from django.db import transaction
 
 log = logging.getLogger("tensordojo.lti")
 
@@ -24,19 +21,7 @@ def on_graded(sender, submission, **kwargs) -> None:
         log.exception("grade passback failed", extra={"submission_id": str(submission.id)})
 
 
-def _on_saved(sender, instance, created, **kwargs) -> None:
-    if instance.status == "graded":
-        transaction.on_commit(lambda: on_graded(sender, instance))
-
-
 def connect() -> None:
-    try:
-        from submissions.signals import submission_graded
-    except ImportError:
-        from django.db.models.signals import post_save
+    from submissions.signals import submission_graded
 
-        from submissions.models import Submission
-
-        post_save.connect(_on_saved, sender=Submission, dispatch_uid="lti-grade-passback")
-    else:
-        submission_graded.connect(on_graded, dispatch_uid="lti-grade-passback")
+    submission_graded.connect(on_graded, dispatch_uid="lti-grade-passback")
