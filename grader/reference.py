@@ -5,6 +5,11 @@ once per (exercise version, pool seed, sandbox image id) in a separate run and
 kept on disk as the validated report. Keying by the image id means a rebuilt
 harness or interpreter recomputes them without anyone bumping a number.
 Workers on several machines each compute the same deterministic cache.
+
+Timed cases are the exception: their inputs are drawn fresh for every submission
+(``with_timed``), so their reference outputs are computed for that submission, in a
+run of the timed cases only; nothing about them is cached unless a caller names the
+seed (a deterministic check).
 """
 
 from __future__ import annotations
@@ -27,6 +32,7 @@ from grader.jobs import (
     reference_job,
     reference_limits,
     sandbox_kind,
+    timed_cases,
 )
 from grader.protocol import RecordStatus, ReportError, job_marker, parse_report, report_after_marker
 
@@ -73,6 +79,7 @@ class ExpectedStore:
         self.pool_size = pool_size
         self.pool_secret = pool_secret
         self._memory: dict[str, ExpectedSet] = {}
+        self._timed: dict[tuple[str, int], ExpectedSet] = {}  # named timed seeds only (checks), never fresh ones
         self._lock = threading.Lock()
 
     def draw(self) -> int:
@@ -104,6 +111,29 @@ class ExpectedStore:
             self._memory[key] = expected
         return expected
 
+    def with_timed(
+        self, exercise: ExerciseFolder, backend: Backend, expected: ExpectedSet, seed: int | None = None
+    ) -> ExpectedSet:
+        """``expected`` with its timed cases built from ``seed`` (fresh randomness when None) and their
+        reference outputs computed now, in a reference run of those cases only."""
+        if not any(case.is_timed for case in expected.packed.cases):
+            return expected  # no timed case (or a GPU exercise in CPU-correctness mode)
+        key = (self.key(exercise, backend, expected.pool_index), seed) if seed is not None else None
+        with self._lock:
+            if key in self._timed:
+                return self._timed[key]
+        fresh = timed_cases(exercise, secrets.randbits(64) if seed is None else seed)
+        cases = [fresh[c.name] if c.is_timed else c for c in expected.packed.cases]
+        packed = pack_cases(cases, pool_index=expected.pool_index)  # same order, so the same case ids
+        only = [packed.ids[c.name] for c in cases if c.is_timed]
+        stream = self._run_reference(exercise, packed, backend, only)
+        timed = _interpret(exercise, packed, stream, only)
+        result = ExpectedSet(packed=packed, by_id={**expected.by_id, **timed.by_id}, version=expected.version)
+        if key is not None:
+            with self._lock:
+                self._timed[key] = result
+        return result
+
     def missing(self, exercise: ExerciseFolder, backend: Backend) -> list[int]:
         """The pool seeds whose reference outputs are not on disk yet."""
         return [i for i in range(self.pool_size) if not (self.root / f"{self.key(exercise, backend, i)}.tar").is_file()]
@@ -116,9 +146,11 @@ class ExpectedStore:
             self.get(exercise, backend, index)
         return len(missing)
 
-    def _run_reference(self, exercise: ExerciseFolder, packed: PackedCases, backend: Backend) -> bytes:
+    def _run_reference(
+        self, exercise: ExerciseFolder, packed: PackedCases, backend: Backend, only: list[str] | None = None
+    ) -> bytes:
         limits = reference_limits(exercise)
-        job = reference_job(exercise, packed)
+        job = reference_job(exercise, packed, only)
         outcome = run_job(backend, job, limits, gpu=exercise.gpu, kind=sandbox_kind(exercise), preload=exercise.modules)
         if outcome.timed_out or outcome.oom_killed or outcome.exit_code != 0:
             raise SandboxUnavailable(
@@ -131,7 +163,9 @@ class ExpectedStore:
             raise SandboxUnavailable(f"reference report unreadable: {exc}") from exc
 
 
-def _interpret(exercise: ExerciseFolder, packed: PackedCases, stream: bytes) -> ExpectedSet:
+def _interpret(
+    exercise: ExerciseFolder, packed: PackedCases, stream: bytes, only: list[str] | None = None
+) -> ExpectedSet:
     try:
         report = parse_report(stream, max_bytes=len(stream) + 1)
     except ReportError as exc:
@@ -142,6 +176,8 @@ def _interpret(exercise: ExerciseFolder, packed: PackedCases, stream: bytes) -> 
         raise SandboxUnavailable(f"harness error in the reference run: {report.harness_errors[0][:500]}")
     by_id = {}
     for case_id, case in packed.by_id().items():
+        if only is not None and case_id not in only:
+            continue
         record = report.cases.get(case_id)
         if record is None:
             raise ReferenceBroken(f"{exercise.slug}: no reference result for case {case.name!r}")
