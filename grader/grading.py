@@ -26,7 +26,7 @@ from grader.exercise import ExerciseFolder
 from grader.jobs import DEFAULT_POOL_SIZE, learner_job, sandbox_kind
 from grader.judge import RunEnd, judge
 from grader.protocol import Report, ReportError, job_marker, parse_report
-from grader.reference import ExpectedSet, ExpectedStore, ReferenceBroken
+from grader.reference import ExpectedSet, ExpectedStore, ReferenceBroken, TimedDraw
 from grader.results import GradingResult, Verdict
 from grader.source_checks import check_syntax, find_forbidden
 from grader.timing import (
@@ -146,18 +146,23 @@ def grade(
         pool_index = 0  # visible cases are the same for every seed: reuse one cached reference
     try:
         expected = store.get(exercise, backend, pool_index)
-        if not visible_only:
-            expected = store.with_timed(exercise, backend, expected, seed=timed_seed)
     except ReferenceBroken as exc:
         raise InternalGradingError(f"the exercise is broken: {exc}") from exc
+    timed = None if visible_only else store.draw_timed(exercise, backend, expected, seed=timed_seed)
+    if timed is not None and not timed.only:  # no timed case, or a named seed's outputs already kept
+        expected, timed = timed.resolve(), None
     peaks = config.peaks(gpu=exercise.gpu, cpus=exercise.limits.cpus)
-    job = learner_job(exercise, expected.packed, source, visible_only=visible_only)
+    job = learner_job(exercise, timed.packed if timed else expected.packed, source, visible_only=visible_only)
     marker = job_marker(job)
     problem = "unknown"
     for attempt in range(attempts):
         outcome = run_job(
             backend, job, exercise.limits, gpu=exercise.gpu, kind=sandbox_kind(exercise), preload=exercise.modules
         )
+        if timed is not None:
+            # After the learner's run, never beside it: a reference run sharing the CPU would slow the
+            # learner's timed calls. After, not before: a warm pooled sandbox goes to the learner.
+            expected, timed = _resolved(timed), None
         try:
             result = judge_outcome(exercise, expected, outcome, peaks=peaks, visible_only=visible_only, marker=marker)
         except ReportError as exc:
@@ -171,6 +176,13 @@ def grade(
         result.execution_time = time.monotonic() - started
         return result
     raise InternalGradingError(problem)
+
+
+def _resolved(timed: TimedDraw) -> ExpectedSet:
+    try:
+        return timed.resolve()
+    except ReferenceBroken as exc:
+        raise InternalGradingError(f"the exercise is broken: {exc}") from exc
 
 
 def judge_outcome(

@@ -65,6 +65,27 @@ class ExpectedSet:
         return self.packed.pool_index
 
 
+@dataclass
+class TimedDraw:
+    """One submission's timed cases, packed with its pool entry's other cases (``packed``: what the
+    learner's job is built from); ``resolve()`` gives the expected outputs of them all."""
+
+    store: ExpectedStore
+    exercise: ExerciseFolder
+    backend: Backend
+    base: ExpectedSet
+    packed: PackedCases
+    only: list[str]  # the timed case ids the reference still has to run ([]: nothing to run)
+    key: tuple[str, int] | None  # where a named seed's outputs are kept (None: fresh, never kept)
+    resolved: ExpectedSet | None = None
+
+    def resolve(self) -> ExpectedSet:
+        """The expected outputs, the timed ones computed now (a reference run of those cases only)."""
+        if self.resolved is None:
+            self.resolved = self.store._resolve(self)
+        return self.resolved
+
+
 def default_cache_dir() -> Path:
     return Path(__file__).resolve().parent.parent / "var" / "cache"
 
@@ -111,27 +132,31 @@ class ExpectedStore:
             self._memory[key] = expected
         return expected
 
-    def with_timed(
+    def draw_timed(
         self, exercise: ExerciseFolder, backend: Backend, expected: ExpectedSet, seed: int | None = None
-    ) -> ExpectedSet:
-        """``expected`` with its timed cases built from ``seed`` (fresh randomness when None) and their
-        reference outputs computed now, in a reference run of those cases only."""
-        if not any(case.is_timed for case in expected.packed.cases):
-            return expected  # no timed case (or a GPU exercise in CPU-correctness mode)
+    ) -> TimedDraw:
+        """``expected`` with its timed cases built from ``seed`` (fresh randomness when None); their
+        reference outputs are computed by ``TimedDraw.resolve``, which may run beside the learner's run."""
         key = (self.key(exercise, backend, expected.pool_index), seed) if seed is not None else None
+        if not any(case.is_timed for case in expected.packed.cases):
+            return TimedDraw(self, exercise, backend, expected, expected.packed, [], None, resolved=expected)
         with self._lock:
             if key in self._timed:
-                return self._timed[key]
+                cached = self._timed[key]
+                return TimedDraw(self, exercise, backend, expected, cached.packed, [], key, resolved=cached)
         fresh = timed_cases(exercise, secrets.randbits(64) if seed is None else seed)
         cases = [fresh[c.name] if c.is_timed else c for c in expected.packed.cases]
         packed = pack_cases(cases, pool_index=expected.pool_index)  # same order, so the same case ids
         only = [packed.ids[c.name] for c in cases if c.is_timed]
-        stream = self._run_reference(exercise, packed, backend, only)
-        timed = _interpret(exercise, packed, stream, only)
-        result = ExpectedSet(packed=packed, by_id={**expected.by_id, **timed.by_id}, version=expected.version)
-        if key is not None:
+        return TimedDraw(self, exercise, backend, expected, packed, only, key)
+
+    def _resolve(self, draw: TimedDraw) -> ExpectedSet:
+        stream = self._run_reference(draw.exercise, draw.packed, draw.backend, draw.only)
+        timed = _interpret(draw.exercise, draw.packed, stream, draw.only)
+        result = ExpectedSet(packed=draw.packed, by_id={**draw.base.by_id, **timed.by_id}, version=draw.base.version)
+        if draw.key is not None:
             with self._lock:
-                self._timed[key] = result
+                self._timed[draw.key] = result
         return result
 
     def missing(self, exercise: ExerciseFolder, backend: Backend) -> list[int]:
