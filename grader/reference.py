@@ -113,7 +113,8 @@ class ExpectedStore:
         return f"{exercise.slug}-{exercise.version}-p{pool_index}of{self.pool_size}-{image}{mode}"
 
     def get(self, exercise: ExerciseFolder, backend: Backend, pool_index: int | None = None) -> ExpectedSet:
-        """The expected outputs for one pool seed (drawn at random unless given)."""
+        """The expected outputs of one pool seed's visible and hidden cases (the seed drawn at random unless
+        given); a run with timed cases gets theirs from ``draw_timed``."""
         index = self.draw() if pool_index is None else pool_index % self.pool_size
         key = self.key(exercise, backend, index)
         with self._lock:
@@ -121,11 +122,12 @@ class ExpectedStore:
                 return self._memory[key]
         cases = build_pool_cases(exercise, index, self.pool_secret, on_gpu=runs_on_gpu(exercise, backend))
         packed = pack_cases(cases, pool_index=index)
+        untimed = [packed.ids[c.name] for c in cases if not c.is_timed]  # timed ones: per submission (draw_timed)
         path = self.root / f"{key}.tar"
         stream = path.read_bytes() if path.is_file() else None
         if stream is None:
-            stream = self._run_reference(exercise, packed, backend)
-        expected = _interpret(exercise, packed, stream)
+            stream = self._run_reference(exercise, packed, backend, untimed)
+        expected = _interpret(exercise, packed, stream, untimed)
         if not path.is_file():
             _atomic_write(path, stream)
         with self._lock:
@@ -136,7 +138,7 @@ class ExpectedStore:
         self, exercise: ExerciseFolder, backend: Backend, expected: ExpectedSet, seed: int | None = None
     ) -> TimedDraw:
         """``expected`` with its timed cases built from ``seed`` (fresh randomness when None); their
-        reference outputs are computed by ``TimedDraw.resolve``, which may run beside the learner's run."""
+        reference outputs are computed by ``TimedDraw.resolve`` (after the learner's run)."""
         key = (self.key(exercise, backend, expected.pool_index), seed) if seed is not None else None
         if not any(case.is_timed for case in expected.packed.cases):
             return TimedDraw(self, exercise, backend, expected, expected.packed, [], None, resolved=expected)

@@ -69,8 +69,9 @@ def test_the_timed_reference_run_of_a_submission_carries_the_timed_cases_only(ex
     grade(exercise, exercise.solution, backend=backend, store=store, pool_index=0)
 
     references = [job for job in backend.jobs if job not in learner_jobs(backend)]
-    timed_id = case_in(references[0], exercise, TIMED)["id"]
+    timed_id = case_in(learner_jobs(backend)[0], exercise, TIMED)["id"]
     assert len(references) == 3  # the pool entry once (cached), then the timed cases per submission
+    assert timed_id not in [c["id"] for c in references[0]["cases"]]  # the cached pool holds no timed input
     assert [[c["id"] for c in job["cases"]] for job in references[1:]] == [[timed_id], [timed_id]]
 
 
