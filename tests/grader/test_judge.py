@@ -133,3 +133,25 @@ def test_a_hidden_case_names_an_exception_only_by_its_family(exception, family, 
 
     assert shown.message == f"Your code raised {words}."
     assert shown.exception == "" and shown.exception_family == ()
+
+
+def test_a_graded_run_asks_for_its_mistakes_once_with_every_comparable_case(monkeypatch, tmp_path):
+    from grader.exercise import load_exercise
+    from grader.reference import ExpectedStore
+    from tests.conftest import FIXTURE_EXERCISES
+    from tests.grader.test_golden import GOLDEN, graded_document
+
+    calls = []
+    real = diagnosis.name_mistakes
+
+    def counting(observations, diagnoses):
+        calls.append(sorted(o.case.name for o in observations))
+        return real(observations, diagnoses)
+
+    monkeypatch.setattr("grader.judge.name_mistakes", counting)
+    exercise = load_exercise(FIXTURE_EXERCISES / "golden-probe")
+
+    document = graded_document(GOLDEN / "wrong_answer_diagnosed", exercise, ExpectedStore(tmp_path))
+
+    assert len(calls) == 1 and len(calls[0]) >= 3  # passing cases are observed too
+    assert any(test["diagnosis"] for test in document["tests"])
