@@ -202,7 +202,7 @@ def grader_breakdown(runs: int, runtime: str) -> dict:
     from grader.backends.docker_backend import DockerBackend
     from grader.backends.pool import WarmPool
     from grader.exercise import load_exercise
-    from grader.grading import _config, judge
+    from grader.grading import _config, judge_outcome
     from grader.jobs import learner_job, sandbox_kind
     from grader.protocol import job_marker, report_after_marker
     from grader.reference import ExpectedStore
@@ -232,7 +232,7 @@ def grader_breakdown(runs: int, runtime: str) -> dict:
             sandbox.feed(job)
             outcome = sandbox.collect()
             t4 = time.perf_counter()
-            result = judge(
+            result = judge_outcome(
                 exercise, expected, outcome, peaks=_config.peaks(gpu=False, cpus=exercise.limits.cpus), marker=marker
             )
             t5 = time.perf_counter()

@@ -1,10 +1,12 @@
 """From an exercise's cases to the job a sandbox runs.
 
 Visible cases come from the exercise's own seed, so every learner sees the same
-examples. Hidden and timed cases come from a seed drawn per submission from a
-pool of ``pool_size`` seeds per exercise version (``case_seed``): a hidden input
-leaked once is worth nothing to the next learner, and each pool seed's reference
-outputs are computed once and cached (grader/reference.py).
+examples. Hidden cases come from a seed drawn per submission from a pool of
+``pool_size`` seeds per exercise version (``case_seed``, mixed with the pool
+secret): a hidden input leaked once is worth nothing to the next learner, and each
+pool seed's reference outputs are computed once and cached (grader/reference.py).
+Timed cases come from fresh randomness per submission (``timed_cases``): a table
+of answers built offline or in an earlier run answers nothing.
 
 A learner's job has three phases, each run by a fresh process: visible (its
 printed output is shown), hidden, timed. The reference runs every case in one.
@@ -55,6 +57,17 @@ def build_pool_cases(exercise: ExerciseFolder, pool_index: int, secret: str = ""
         )
     cases = [b if b.visible and not b.is_timed else d for b, d in zip(base, drawn, strict=True)]
     return cases if on_gpu else cpu_correctness(cases)
+
+
+def timed_cases(exercise: ExerciseFolder, seed: int) -> dict[str, Case]:
+    """The exercise's timed cases built from ``seed`` (per submission: fresh randomness), by name."""
+    base = exercise.build_cases()
+    drawn = list(exercise.cases_module().build_cases(np.random.default_rng(seed)))
+    if [getattr(c, "name", None) for c in drawn] != [c.name for c in base]:
+        raise ExerciseFormatError(
+            exercise.path / "cases.py", "build_cases", "must return the same case names for every seed"
+        )
+    return {d.name: d for b, d in zip(base, drawn, strict=True) if b.is_timed}
 
 
 @dataclass
@@ -148,12 +161,17 @@ def reference_limits(exercise: ExerciseFolder) -> Limits:
     return exercise.limits.with_overrides(wall_s=exercise.limits.wall_s * 6)
 
 
-def reference_job(exercise: ExerciseFolder, packed: PackedCases) -> bytes:
+def reference_job(exercise: ExerciseFolder, packed: PackedCases, only: list[str] | None = None) -> bytes:
+    """The reference's job: every case, or the cases ``only`` names (a submission's fresh timed ones)."""
+    phases = packed.reference_phases()
+    if only is not None:
+        phases = [{**phases[0], "cases": [i for i in phases[0]["cases"] if i in set(only)]}]
+    cases, arrays = _only(packed, phases)
     return build_job(
         source=exercise.solution,
-        cases=packed.job_cases,
-        phases=packed.reference_phases(),
-        arrays=packed.arrays,
+        cases=cases,
+        phases=phases,
+        arrays=arrays,
         limits=reference_limits(exercise),
         modules=list(exercise.modules),
         rules=rules_of(exercise.forbidden.__class__()),

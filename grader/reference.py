@@ -5,6 +5,11 @@ once per (exercise version, pool seed, sandbox image id) in a separate run and
 kept on disk as the validated report. Keying by the image id means a rebuilt
 harness or interpreter recomputes them without anyone bumping a number.
 Workers on several machines each compute the same deterministic cache.
+
+Timed cases are the exception: their inputs are drawn fresh for every submission
+(``with_timed``), so their reference outputs are computed for that submission, in a
+run of the timed cases only; nothing about them is cached unless a caller names the
+seed (a deterministic check).
 """
 
 from __future__ import annotations
@@ -27,6 +32,7 @@ from grader.jobs import (
     reference_job,
     reference_limits,
     sandbox_kind,
+    timed_cases,
 )
 from grader.protocol import RecordStatus, ReportError, job_marker, parse_report, report_after_marker
 
@@ -59,6 +65,27 @@ class ExpectedSet:
         return self.packed.pool_index
 
 
+@dataclass
+class TimedDraw:
+    """One submission's timed cases, packed with its pool entry's other cases (``packed``: what the
+    learner's job is built from); ``resolve()`` gives the expected outputs of them all."""
+
+    store: ExpectedStore
+    exercise: ExerciseFolder
+    backend: Backend
+    base: ExpectedSet
+    packed: PackedCases
+    only: list[str]  # the timed case ids the reference still has to run ([]: nothing to run)
+    key: tuple[str, int] | None  # where a named seed's outputs are kept (None: fresh, never kept)
+    resolved: ExpectedSet | None = None
+
+    def resolve(self) -> ExpectedSet:
+        """The expected outputs, the timed ones computed now (a reference run of those cases only)."""
+        if self.resolved is None:
+            self.resolved = self.store._resolve(self)
+        return self.resolved
+
+
 def default_cache_dir() -> Path:
     return Path(__file__).resolve().parent.parent / "var" / "cache"
 
@@ -73,6 +100,7 @@ class ExpectedStore:
         self.pool_size = pool_size
         self.pool_secret = pool_secret
         self._memory: dict[str, ExpectedSet] = {}
+        self._timed: dict[tuple[str, int], ExpectedSet] = {}  # named timed seeds only (checks), never fresh ones
         self._lock = threading.Lock()
 
     def draw(self) -> int:
@@ -85,7 +113,8 @@ class ExpectedStore:
         return f"{exercise.slug}-{exercise.version}-p{pool_index}of{self.pool_size}-{image}{mode}"
 
     def get(self, exercise: ExerciseFolder, backend: Backend, pool_index: int | None = None) -> ExpectedSet:
-        """The expected outputs for one pool seed (drawn at random unless given)."""
+        """The expected outputs of one pool seed's visible and hidden cases (the seed drawn at random unless
+        given); a run with timed cases gets theirs from ``draw_timed``."""
         index = self.draw() if pool_index is None else pool_index % self.pool_size
         key = self.key(exercise, backend, index)
         with self._lock:
@@ -93,16 +122,44 @@ class ExpectedStore:
                 return self._memory[key]
         cases = build_pool_cases(exercise, index, self.pool_secret, on_gpu=runs_on_gpu(exercise, backend))
         packed = pack_cases(cases, pool_index=index)
+        untimed = [packed.ids[c.name] for c in cases if not c.is_timed]  # timed ones: per submission (draw_timed)
         path = self.root / f"{key}.tar"
         stream = path.read_bytes() if path.is_file() else None
         if stream is None:
-            stream = self._run_reference(exercise, packed, backend)
-        expected = _interpret(exercise, packed, stream)
+            stream = self._run_reference(exercise, packed, backend, untimed)
+        expected = _interpret(exercise, packed, stream, untimed)
         if not path.is_file():
             _atomic_write(path, stream)
         with self._lock:
             self._memory[key] = expected
         return expected
+
+    def draw_timed(
+        self, exercise: ExerciseFolder, backend: Backend, expected: ExpectedSet, seed: int | None = None
+    ) -> TimedDraw:
+        """``expected`` with its timed cases built from ``seed`` (fresh randomness when None); their
+        reference outputs are computed by ``TimedDraw.resolve`` (after the learner's run)."""
+        key = (self.key(exercise, backend, expected.pool_index), seed) if seed is not None else None
+        if not any(case.is_timed for case in expected.packed.cases):
+            return TimedDraw(self, exercise, backend, expected, expected.packed, [], None, resolved=expected)
+        with self._lock:
+            if key in self._timed:
+                cached = self._timed[key]
+                return TimedDraw(self, exercise, backend, expected, cached.packed, [], key, resolved=cached)
+        fresh = timed_cases(exercise, secrets.randbits(64) if seed is None else seed)
+        cases = [fresh[c.name] if c.is_timed else c for c in expected.packed.cases]
+        packed = pack_cases(cases, pool_index=expected.pool_index)  # same order, so the same case ids
+        only = [packed.ids[c.name] for c in cases if c.is_timed]
+        return TimedDraw(self, exercise, backend, expected, packed, only, key)
+
+    def _resolve(self, draw: TimedDraw) -> ExpectedSet:
+        stream = self._run_reference(draw.exercise, draw.packed, draw.backend, draw.only)
+        timed = _interpret(draw.exercise, draw.packed, stream, draw.only)
+        result = ExpectedSet(packed=draw.packed, by_id={**draw.base.by_id, **timed.by_id}, version=draw.base.version)
+        if draw.key is not None:
+            with self._lock:
+                self._timed[draw.key] = result
+        return result
 
     def missing(self, exercise: ExerciseFolder, backend: Backend) -> list[int]:
         """The pool seeds whose reference outputs are not on disk yet."""
@@ -116,9 +173,11 @@ class ExpectedStore:
             self.get(exercise, backend, index)
         return len(missing)
 
-    def _run_reference(self, exercise: ExerciseFolder, packed: PackedCases, backend: Backend) -> bytes:
+    def _run_reference(
+        self, exercise: ExerciseFolder, packed: PackedCases, backend: Backend, only: list[str] | None = None
+    ) -> bytes:
         limits = reference_limits(exercise)
-        job = reference_job(exercise, packed)
+        job = reference_job(exercise, packed, only)
         outcome = run_job(backend, job, limits, gpu=exercise.gpu, kind=sandbox_kind(exercise), preload=exercise.modules)
         if outcome.timed_out or outcome.oom_killed or outcome.exit_code != 0:
             raise SandboxUnavailable(
@@ -131,7 +190,9 @@ class ExpectedStore:
             raise SandboxUnavailable(f"reference report unreadable: {exc}") from exc
 
 
-def _interpret(exercise: ExerciseFolder, packed: PackedCases, stream: bytes) -> ExpectedSet:
+def _interpret(
+    exercise: ExerciseFolder, packed: PackedCases, stream: bytes, only: list[str] | None = None
+) -> ExpectedSet:
     try:
         report = parse_report(stream, max_bytes=len(stream) + 1)
     except ReportError as exc:
@@ -142,6 +203,8 @@ def _interpret(exercise: ExerciseFolder, packed: PackedCases, stream: bytes) -> 
         raise SandboxUnavailable(f"harness error in the reference run: {report.harness_errors[0][:500]}")
     by_id = {}
     for case_id, case in packed.by_id().items():
+        if only is not None and case_id not in only:
+            continue
         record = report.cases.get(case_id)
         if record is None:
             raise ReferenceBroken(f"{exercise.slug}: no reference result for case {case.name!r}")

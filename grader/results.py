@@ -74,6 +74,7 @@ class CaseResult:
     lines: list[int] = field(default_factory=list)  # line numbers of the submission, nothing else
     reason: str = ""  # the kind of failure (a Mismatch kind or ours): picks a hidden case's words
     exception: str = ""  # the exception's class name, as the learner's process reported it
+    exception_family: tuple[str, ...] = ()  # its built-in ancestors, most specific first (same source)
     times: list[float] = field(default_factory=list)
     explain: str = ""
 

@@ -2,8 +2,10 @@
 
 The server's GET /api/exercises/<slug>/visible-cases gives each visible case's
 arguments and the reference's output (arrays as base64 .npy). This module
-rebuilds them, calls the learner's function and compares with the case's
-tolerance. It is a convenience for working offline: the server's grading
+rebuilds them, calls the learner's function, records the call as the sandbox
+would (grader.in_process) and hands it to the grader's own judge
+(grader.judge.judge_case) with the case's published rules: the same comparison,
+the same words. It is a convenience for working offline: the server's grading
 (sandboxed, with hidden cases and diagnoses) is the one that counts.
 """
 
@@ -16,6 +18,14 @@ import sys
 import traceback
 from dataclasses import dataclass
 from pathlib import Path
+
+from grader import in_process
+from grader.cases import Case
+from grader.judge import judge_case, tolerance
+from grader.protocol import RecordStatus
+from grader.reference import Expected
+from grader.results import CaseStatus
+from grader.values import TensorValue
 
 
 @dataclass
@@ -62,86 +72,59 @@ def load_module(path: Path):
     return module
 
 
-def _to_numpy(value):
-    import numpy as np
-
-    if hasattr(value, "detach") and hasattr(value, "cpu"):  # a torch tensor
-        value = value.detach().cpu()
-        try:
-            return value.numpy()
-        except TypeError:  # bfloat16 and friends
-            return value.float().numpy()
-    return np.asarray(value)
-
-
-def compare(got, expected, case: dict) -> str | None:
-    """None when ``got`` matches ``expected`` within the case's tolerance, else what differs."""
-    import numpy as np
-
-    if isinstance(expected, (tuple, list)) and not case.get("allow_lists") or isinstance(expected, tuple):
-        if not isinstance(got, (tuple, list)) or len(got) != len(expected):
-            return f"expected a sequence of {len(expected)} items, got {type(got).__name__}"
-        for index, (g, e) in enumerate(zip(got, expected, strict=True)):
-            problem = compare(g, e, case)
-            if problem:
-                return f"item {index}: {problem}"
-        return None
-    if isinstance(expected, dict):
-        if not isinstance(got, dict) or set(got) != set(expected):
-            return f"expected a dict with keys {sorted(expected)}"
-        for key in expected:
-            problem = compare(got[key], expected[key], case)
-            if problem:
-                return f"key {key!r}: {problem}"
-        return None
-    if expected is None or isinstance(expected, (bool, str)):
-        return None if got == expected else f"expected {expected!r}, got {got!r}"
-    if (
-        case.get("strict_dtype")
-        and hasattr(expected, "dtype")
-        and str(getattr(got, "dtype", "")) != str(expected.dtype)
-    ):
-        return f"dtype {getattr(got, 'dtype', type(got).__name__)}, expected {expected.dtype}"
-    try:
-        g, e = _to_numpy(got).astype(float), _to_numpy(expected).astype(float)
-    except (TypeError, ValueError):
-        return f"expected a number or an array, got {type(got).__name__}"
-    if g.shape != e.shape:
-        return f"shape {g.shape}, expected {e.shape}"
-    axis = case.get("sign_invariant_axis")
-    if axis is not None and g.ndim:  # singular vectors may flip sign: align each with the expected one
-        dot = np.sum(g * e, axis=axis, keepdims=True)
-        g = g * np.where(dot < 0, -1.0, 1.0)
-    if np.allclose(g, e, rtol=case.get("rtol", 1e-6), atol=case.get("atol", 1e-8), equal_nan=True):
-        return None
-    worst = np.unravel_index(np.nanargmax(np.abs(g - e)), g.shape) if g.ndim else ()
-    return f"values differ (at index {tuple(int(i) for i in worst)}: got {g[worst]!r}, expected {e[worst]!r})"
+def expected_value(node):
+    """The reference's published output as the judge compares it (tensors as TensorValue, on the CPU)."""
+    if isinstance(node, list):
+        return [expected_value(v) for v in node]
+    if isinstance(node, dict) and "$tensor" in node:
+        return TensorValue(_array(node["$tensor"]), str(node.get("dtype", "float32")), "cpu")
+    if isinstance(node, dict) and "$tuple" in node:
+        return tuple(expected_value(v) for v in node["$tuple"])
+    return decode(node)
 
 
-def run_case(module, case: dict) -> LocalOutcome:
-    name = case["name"]
-    if not case.get("local", True):
-        return LocalOutcome(name, False, f"not run offline: {case.get('why_not_local', '')}")
-    function = getattr(module, case["entry"], None)
-    if not callable(function):
-        return LocalOutcome(name, False, f"your file defines no function {case['entry']}()")
-    args, kwargs = decode(case["args"]), decode(case["kwargs"])
-    try:
-        got = function(*args, **kwargs)
-    except Exception as exc:  # the learner's error, shown like Python would
-        if case.get("expect_error") and type(exc).__name__ == case["expect_error"]:
-            return LocalOutcome(name, True, f"raised {case['expect_error']} as expected")
-        frames = traceback.format_exception(type(exc), exc, exc.__traceback__)
-        return LocalOutcome(name, False, "raised an error:\n" + "".join(frames[-3:]).rstrip())
-    if case.get("expect_error"):
-        return LocalOutcome(name, False, f"expected {case['expect_error']} to be raised; it returned a value")
-    problem = compare(got, decode(case["expected"]), case)
-    note = (
-        " (this case has its own check on the server; offline it is compared loosely)"
-        if case.get("custom_check")
-        else ""
+def case_of(published: dict) -> Case:
+    """The published case as the judge reads it: its entry point and its rules of comparison."""
+    return Case(
+        name=published["name"],
+        entry=published["entry"],
+        rtol=published.get("rtol"),
+        atol=published.get("atol"),
+        strict_dtype=bool(published.get("strict_dtype")),
+        allow_lists=bool(published.get("allow_lists")),
+        sign_invariant_axis=published.get("sign_invariant_axis"),
+        expect_error=published.get("expect_error"),
     )
-    return LocalOutcome(name, problem is None, (problem or "matches the reference") + note)
+
+
+def run_case(module, published: dict) -> LocalOutcome:
+    name = published["name"]
+    if not published.get("local", True):
+        return LocalOutcome(name, False, f"not run offline: {published.get('why_not_local', '')}")
+    case = case_of(published)
+    args, kwargs = decode(published["args"]), decode(published["kwargs"])
+    function = getattr(module, case.entry, None)
+    shown = ""
+    if not callable(function):
+        record = in_process.call(None, (), {})
+    else:
+        try:
+            record = in_process.returned(function(*args, **kwargs), sys.modules.get("torch"))
+        except Exception as exc:  # the learner's error: judged as the server would, shown like Python would
+            record = in_process.raised(exc)
+            frames = traceback.format_exception(type(exc), exc, exc.__traceback__)
+            shown = "raised an error:\n" + "".join(frames[-3:]).rstrip()
+    if case.expect_error:
+        expected = Expected(RecordStatus.RAISED, error_type=case.expect_error)
+    else:
+        expected = Expected(RecordStatus.RETURNED, value=expected_value(published["expected"]))
+    judged = judge_case(case, record, expected, rules=tolerance(case)).result
+    message = "\n".join(p for p in (judged.message, judged.detail) if p)
+    if judged.status == CaseStatus.ERROR and shown:  # offline, the learner's own traceback says more
+        message = shown
+    if published.get("custom_check"):
+        message += " (this case has its own check on the server; offline it is compared by the default rules)"
+    return LocalOutcome(name, judged.passed, message)
 
 
 def run_local(cases: list[dict], path: Path) -> list[LocalOutcome]:

@@ -275,7 +275,13 @@ SANDBOX_TRITON_IMAGE = env("SANDBOX_TRITON_IMAGE", "tensordojo/sandbox-triton:la
 SANDBOX_GPU = env_bool("SANDBOX_GPU", False)
 GRADER_CACHE_DIR = Path(env("TENSORDOJO_CACHE_DIR", str(VAR_DIR / "cache")))  # cached reference outputs
 GRADER_CASE_POOL_SIZE = int(env("GRADER_CASE_POOL_SIZE", "8"))  # seeds per exercise version for hidden/timed cases
-GRADER_CASE_POOL_SECRET = env("GRADER_CASE_POOL_SECRET", "")  # mixes the pool's seeds: set it in production
+GRADER_CASE_POOL_SECRET = env("GRADER_CASE_POOL_SECRET", "")  # mixes the pool's seeds: required in production
+if ENVIRONMENT == "production" and not GRADER_CASE_POOL_SECRET:
+    raise ImproperlyConfigured(
+        "GRADER_CASE_POOL_SECRET must be set in production (TENSORDOJO_ENV=production): without it every "
+        "hidden case can be computed from the public cases.py. Generate one: python3 -c "
+        "'import secrets; print(secrets.token_hex(32))'"
+    )
 GRADER_CPU_PEAK_FLOPS = float(env("GRADER_CPU_PEAK_FLOPS", "5e11"))  # per allowed CPU; timing plausibility floor
 GRADER_CPU_PEAK_BYTES = float(env("GRADER_CPU_PEAK_BYTES", "2e11"))
 GRADER_GPU_PEAK_FLOPS = float(env("GRADER_GPU_PEAK_FLOPS", "2e15"))

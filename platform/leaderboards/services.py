@@ -25,6 +25,7 @@ from grader.exercise import ExerciseFormatError, exercise_folders, load_exercise
 from grader.gpu import runs_on_gpu
 from grader.grading import InternalGradingError, expected_store
 from grader.lines import NO_GPU, LineError, NoGpu, device_check_lines, exercise_lines, has_lines, time_line
+from leaderboards.board_time import board_time_refresh
 from leaderboards.models import BestResult, LineTime
 from leaderboards.ranking import submission_order
 from submissions.models import Submission
@@ -80,6 +81,7 @@ def best_result_refresh(*, user_id: int, exercise_id: int, cohort_id: int | None
 
 def best_result_update(*, submission: Submission) -> None:
     """Fold one graded submission into the learner's global best and the bests of the cohorts it counts for."""
+    board_time_refresh(submission=submission)  # identical code ranks at the median of its runs, not the best
     for cohort_id in [None, *counting_cohorts(submission)]:
         best_result_refresh(user_id=submission.user_id, exercise_id=submission.exercise_id, cohort_id=cohort_id)
 

@@ -2,7 +2,7 @@
 
 solution.py, mistakes/ and the variant files here are trusted code, so the tests run them
 directly (grader.authoring.call_in_process: the same argument and value round trip as the
-sandbox) and judge them with the grader's own comparison and diagnoses.
+sandbox) and judge the whole run with the grader's own judge (grader.authoring.judge_in_process).
 """
 
 from __future__ import annotations
@@ -67,7 +67,8 @@ def grade_here(slug: str, source: str | Path, tmp_path: Path, seed: int | None =
     cases = [c for c in cases if not c.is_timed]
     solution = load_module(ex.path / "solution.py")
     learner = load_module(path, f"tensordojo_learner_{path.stem}")
-    return Graded([judge_in_process(ex, c, call_in_process(solution, c), call_in_process(learner, c)) for c in cases])
+    reference = {c.name: call_in_process(solution, c) for c in cases}
+    return Graded(judge_in_process(ex, cases, reference, {c.name: call_in_process(learner, c) for c in cases}))
 
 
 @pytest.fixture

@@ -12,11 +12,11 @@ import pytest
 
 from grader.cases import Case, Timing
 from grader.exercise import load_exercise
-from grader.grading import _judge_timed
 from grader.harness import supervisor
+from grader.judge import judge_case, tolerance
 from grader.protocol import CallRecord, CaseRecord, RecordStatus, ReportError, parse_report
 from grader.reference import Expected
-from grader.results import CaseResult, CaseStatus
+from grader.results import CaseStatus
 from grader.timing import Peaks
 from tests.conftest import ROOT
 
@@ -90,8 +90,8 @@ def judge(outside, device, gaps, tampered=False):
         device_times=tuple(device),
         tampered=tampered,
     )
-    result = CaseResult("timed", False, CaseStatus.FAILED, 0.0, 1.0)
-    return _judge_timed(case, record, expected, result, exercise, Peaks(1e15, 1e13), [])
+    rules = tolerance(case, exercise.rtol, exercise.atol)
+    return judge_case(case, record, expected, rules=rules, peaks=Peaks(1e15, 1e13)).result
 
 
 def test_confirmed_event_times_are_what_a_gpu_case_counts():

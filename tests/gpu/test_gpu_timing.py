@@ -201,10 +201,10 @@ def test_an_output_that_aliases_an_input_is_recognised():
 def test_results_cached_across_repetitions_fail_the_check_of_every_output():
     from grader.cases import Case, Timing
     from grader.exercise import load_exercise
-    from grader.grading import _judge_timed
+    from grader.judge import judge_case, tolerance
     from grader.protocol import CallRecord, CaseRecord, RecordStatus
     from grader.reference import Expected
-    from grader.results import CaseResult, CaseStatus
+    from grader.results import CaseStatus
     from grader.timing import Peaks
     from tests.conftest import ROOT
 
@@ -217,8 +217,8 @@ def test_results_cached_across_repetitions_fail_the_check_of_every_output():
         calls=tuple(CallRecord(RecordStatus.RETURNED, value=answers[0]) for _ in range(3)),  # the first, 3 times
         times=(1e-3, 1e-6, 1e-6),
     )
-    result = CaseResult("timed", False, CaseStatus.FAILED, 0.0, 1.0)
-    judged = _judge_timed(case, cached, expected, result, exercise, Peaks(1e15, 1e13), [])
+    rules = tolerance(case, exercise.rtol, exercise.atol)
+    judged = judge_case(case, cached, expected, rules=rules, peaks=Peaks(1e15, 1e13)).result
     assert judged.status == CaseStatus.FAILED
     assert judged.message.startswith("Repetition 2")
 

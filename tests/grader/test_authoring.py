@@ -28,6 +28,18 @@ def test_a_fresh_scaffold_runs_and_lists_what_is_left(tmp_path):
     assert "todo" in failed and "write at least 3 wrong solutions" in failed["mistakes"]
 
 
+def test_a_scaffold_is_a_copy_of_the_template_files_with_the_slug_filled_in(tmp_path):
+    from grader.authoring.scaffold import TEMPLATES
+
+    folder = scaffold(tmp_path, "my-first-one")
+
+    copied = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file())
+    templates = sorted(p.relative_to(TEMPLATES).as_posix() for p in TEMPLATES.rglob("*") if p.is_file())
+    assert copied == templates and "mistakes/forgot_double.py" in copied
+    assert 'slug = "my-first-one"' in (folder / "exercise.toml").read_text()
+    assert (folder / "starter.py").read_text() == (TEMPLATES / "starter.py").read_text()
+
+
 def test_scaffolding_refuses_bad_slugs_and_existing_folders(tmp_path):
     with pytest.raises(ValueError, match="not a valid slug"):
         scaffold(tmp_path, "Bad Slug")

@@ -52,6 +52,10 @@ def test_the_wheel_holds_the_backends_and_the_harness(wheel):
     names = set(zipfile.ZipFile(wheel).namelist())
 
     assert {"grader/backends/docker_backend.py", "grader/harness/supervisor.py", "grader/harness/runner.py"} <= names
+    assert {
+        "grader/templates/new-exercise/cases.py",
+        "grader/templates/new-exercise/mistakes/forgot_double.py",
+    } <= names
 
 
 def test_the_installed_wheel_grades_a_submission_in_a_clean_venv(wheel, tmp_path):

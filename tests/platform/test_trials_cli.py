@@ -63,23 +63,10 @@ def test_cli_test_local_passes_a_right_answer_offline(cli, tmp_path, capsys):
 def test_cli_test_local_explains_a_wrong_answer(cli, tmp_path, capsys):
     assert main(cli + ["test", "--local", "sandbox-probe", write(tmp_path, WRONG)]) == 2
     out = capsys.readouterr().out
-    assert "FAIL small" in out and "values differ" in out and "0/1 visible cases pass" in out
+    assert "FAIL small" in out and "wrong values" in out and "0/1 visible cases pass" in out
 
 
 def test_cli_test_local_works_offline_once_the_cases_are_fetched(cli, tmp_path, capsys):
     assert main(cli + ["test", "--local", "sandbox-probe", write(tmp_path, RIGHT)]) == 0
     offline = ["--url", "http://127.0.0.1:9"]  # nothing listens there
     assert main(offline + ["test", "--local", "sandbox-probe", write(tmp_path, RIGHT)]) == 0
-
-
-def test_the_offline_comparison_follows_the_case_rules():
-    import numpy as np
-
-    from tensordojo_cli.local import compare
-
-    expected = np.array([[1.0, 0.0], [0.0, 1.0]])
-    assert compare(expected + 1e-9, expected, {"rtol": 1e-6, "atol": 1e-8}) is None
-    assert "shape (2,), expected (2, 2)" in compare(np.zeros(2), expected, {})
-    assert compare(-expected, expected, {"sign_invariant_axis": 0}) is None  # singular vectors may flip
-    assert "dtype float32" in compare(expected.astype(np.float32), expected, {"strict_dtype": True})
-    assert "item 1" in compare((1.0, 3.0), (1.0, 2.0), {})

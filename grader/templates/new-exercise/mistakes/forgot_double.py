@@ -1,0 +1,3 @@
+# expect: forgot-double
+def solve(x):
+    return x
