@@ -121,7 +121,8 @@ def check_in_sandbox(folder: Path, *, backend, gpu: bool = False) -> CheckOutcom
     seconds = time.monotonic() - started
     found = read_report(outcome.stdout + outcome.stderr[-2000:], marker, seconds=seconds, timed_out=outcome.timed_out)
     if not found.ok and found.steps[0]["what"] == "check" and outcome.exit_code not in (0, None):
-        found.steps[0]["detail"] += f" (exit status {outcome.exit_code}{', out of memory' if outcome.oom_killed else ''})"
+        memory = ", out of memory" if outcome.oom_killed else ""
+        found.steps[0]["detail"] += f" (exit status {outcome.exit_code}{memory})"
     return found
 
 
