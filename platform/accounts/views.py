@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from rest_framework import exceptions
 from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.settings import api_settings
 
 from accounts.forms import ProfileForm, SignupForm
 from accounts.services import profile_get, profile_update, user_create
@@ -81,6 +82,8 @@ class ThrottledLoginView(LoginView):
 
 class ThrottledTokenView(ObtainAuthToken):
     """`POST /api/token` with the same failure counting as the log-in page (429 with Retry-After)."""
+
+    parser_classes = api_settings.DEFAULT_PARSER_CLASSES  # ObtainAuthToken names DRF's unbounded JSON parser
 
     def post(self, request, *args, **kwargs):
         username = request.data.get("username", "") if hasattr(request.data, "get") else ""

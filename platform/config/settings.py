@@ -197,8 +197,15 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "api.schema.ContractAutoSchema",  # documents every error status too
     "DEFAULT_PAGINATION_CLASS": "api.pagination.BoundedLimitOffsetPagination",  # bad ?limit= is a 400
+    # JSON nested deeper than JSON_MAX_DEPTH is a 400, never a RecursionError (api/parsers.py).
+    "DEFAULT_PARSER_CLASSES": [
+        "api.parsers.BoundedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "PAGE_SIZE": 50,
 }
+JSON_MAX_DEPTH = int(env("JSON_MAX_DEPTH", "32"))  # lists/objects in a request body; deeper is a 400
 SPECTACULAR_SETTINGS = {
     "TITLE": "tensordojo API",
     "DESCRIPTION": "Exercises, submissions and leaderboards for the terminal.",
