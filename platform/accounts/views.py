@@ -12,7 +12,7 @@ from rest_framework.settings import api_settings
 
 from accounts.forms import ProfileForm, SignupForm
 from accounts.services import profile_get, profile_update, user_create
-from accounts.throttling import client_ip, login_failed, login_retry_after, login_succeeded, throttled_message
+from accounts.throttling import client_ip, login_retry_after, throttled_message
 from ops.rate_limits import window_wait
 
 
@@ -54,7 +54,7 @@ class ThrottledPasswordResetView(PasswordResetView):
 
 
 class ThrottledLoginView(LoginView):
-    """Django's log-in page, refusing (429, Retry-After) after too many failures per username or address."""
+    """Django's log-in page; a throttled attempt (accounts.throttling) is a 429 with Retry-After, unhashed."""
 
     template_name = "accounts/login.html"
 
@@ -71,14 +71,6 @@ class ThrottledLoginView(LoginView):
         response["Retry-After"] = str(retry_after)
         return response
 
-    def form_invalid(self, form):
-        login_failed(username=str(self.request.POST.get("username", "")), ip=client_ip(self.request))
-        return super().form_invalid(form)
-
-    def form_valid(self, form):
-        login_succeeded(username=form.get_user().get_username())
-        return super().form_valid(form)
-
 
 class ThrottledTokenView(ObtainAuthToken):
     """`POST /api/token` with the same failure counting as the log-in page (429 with Retry-After)."""
@@ -91,13 +83,7 @@ class ThrottledTokenView(ObtainAuthToken):
         retry_after = login_retry_after(username=username, ip=client_ip(request))
         if retry_after is not None:
             raise exceptions.Throttled(wait=retry_after, detail=throttled_message(retry_after))
-        try:
-            response = super().post(request, *args, **kwargs)
-        except exceptions.ValidationError:
-            login_failed(username=username, ip=client_ip(request))
-            raise
-        login_succeeded(username=username)
-        return response
+        return super().post(request, *args, **kwargs)  # the password check counts (accounts.backends)
 
 
 @login_required
