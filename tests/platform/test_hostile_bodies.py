@@ -13,6 +13,7 @@ import uuid
 import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
+from django.urls.resolvers import RegexPattern
 from rest_framework.authtoken.models import Token
 from rest_framework.views import APIView
 
@@ -24,12 +25,13 @@ registered = lti_platform.registered
 SAMPLE = {"slug": "sandbox-probe", "uuid": str(uuid.uuid4()), "int": "1", "str": "x", "path": "x"}
 
 
-def _routes(patterns, prefix=""):
+def _routes(patterns, prefix="", regex=False):
     for pattern in patterns:
+        is_regex = regex or isinstance(pattern.pattern, RegexPattern)
         if isinstance(pattern, URLResolver):
-            yield from _routes(pattern.url_patterns, prefix + str(pattern.pattern))
+            yield from _routes(pattern.url_patterns, prefix + str(pattern.pattern), is_regex)
         elif isinstance(pattern, URLPattern):
-            yield prefix + str(pattern.pattern), pattern.callback
+            yield ("^" if is_regex else "") + prefix + str(pattern.pattern), pattern.callback
 
 
 def _concrete(route: str) -> str | None:
