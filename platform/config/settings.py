@@ -269,7 +269,8 @@ JOIN_CODE_BACKOFF = env("JOIN_CODE_BACKOFF", "5/2/900")  # wrong cohort join cod
 JOIN_CODE_FAILURES_PER_IP = env("JOIN_CODE_FAILURES_PER_IP", "30/300")  # wrong join codes / seconds per address
 # Reverse proxies in front of the web server that append to X-Forwarded-For (0: none, the peer is the client).
 TRUSTED_PROXY_HOPS = int(env("TRUSTED_PROXY_HOPS", "0"))
-# Bearer token for /metrics and /healthz detail; empty: /metrics answers loopback callers only.
+# Bearer token for /metrics (always required; empty: /metrics answers no one) and /healthz detail.
+# `make up` generates it in .env (scripts/env-file.sh); docker-compose.yml requires it.
 METRICS_TOKEN = env("METRICS_TOKEN", "")
 TRIAL_RATE_LIMIT = env("TRIAL_RATE_LIMIT", "60/60")  # Run-button trials / seconds, per learner (lighter)
 # Per client address (TRUSTED_PROXY_HOPS): every account has its own submission limit, so new
