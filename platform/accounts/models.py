@@ -10,7 +10,6 @@ from django.db import models
 
 from accounts.names import skeleton
 
-
 KEY_LENGTH = 200  # a skeleton can be longer than its name ("m" is "rn")
 
 
