@@ -39,14 +39,28 @@ def login_retry_after(*, username: str, ip: str) -> int | None:
     return LOGIN.retry_after(key=f"{_account(username)}|{ip}", client=ip)
 
 
-def login_failed(*, username: str, ip: str) -> None:
-    """Record one failed attempt against the (account, client) pair and the client."""
-    LOGIN.failed(key=f"{_account(username)}|{ip}", client=ip)
+def login_begin(*, username: str, ip: str) -> int | None:
+    """Before the password is hashed: seconds to wait (refuse it), or None: it counts as a failure
+    until login_succeeded."""
+    return LOGIN.begin(key=f"{_account(username)}|{ip}", client=ip)
 
 
 def login_succeeded(*, username: str, ip: str) -> None:
-    """A correct password clears this client's failures for the account (not the client's ceiling)."""
-    LOGIN.succeeded(key=f"{_account(username)}|{ip}")
+    """A correct password clears this client's failures for the account and gives the attempt back."""
+    LOGIN.succeeded(key=f"{_account(username)}|{ip}", client=ip)
+
+
+def login_alone(ip: str):
+    """A context: True while this is the address's only password check in progress (see FailureThrottle.alone)."""
+    return LOGIN.alone(ip)
+
+
+REFUSED_WAIT = "_tensordojo_login_refused_wait"  # set on the request by the backend: the seconds a refusal asks
+
+
+def refused_wait(request) -> int | None:
+    """The seconds the backend asked this request to wait, when it refused it unchecked."""
+    return getattr(request, REFUSED_WAIT, None)
 
 
 def throttled_message(retry_after: int) -> str:

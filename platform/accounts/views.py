@@ -12,7 +12,7 @@ from rest_framework.settings import api_settings
 
 from accounts.forms import ProfileForm, SignupForm
 from accounts.services import profile_get, profile_update, user_create
-from accounts.throttling import client_ip, login_retry_after, throttled_message
+from accounts.throttling import client_ip, login_retry_after, refused_wait, throttled_message
 from ops.rate_limits import window_wait
 
 
@@ -62,7 +62,10 @@ class ThrottledLoginView(LoginView):
         username = str(request.POST.get("username", ""))
         retry_after = login_retry_after(username=username, ip=client_ip(request))
         if retry_after is None:
-            return super().post(request, *args, **kwargs)
+            response = super().post(request, *args, **kwargs)
+            retry_after = refused_wait(request)  # the backend refused it unchecked (a race, or busy)
+            if retry_after is None:
+                return response
         # The password is not even checked; the form comes back empty but for the username.
         form = AuthenticationForm(request, initial={"username": username[:150]})
         response = self.render_to_response(
@@ -81,9 +84,14 @@ class ThrottledTokenView(ObtainAuthToken):
         username = request.data.get("username", "") if hasattr(request.data, "get") else ""
         username = username if isinstance(username, str) else ""
         retry_after = login_retry_after(username=username, ip=client_ip(request))
-        if retry_after is not None:
-            raise exceptions.Throttled(wait=retry_after, detail=throttled_message(retry_after))
-        return super().post(request, *args, **kwargs)  # the password check counts (accounts.backends)
+        if retry_after is None:
+            try:
+                return super().post(request, *args, **kwargs)  # the password check counts (accounts.backends)
+            except exceptions.ValidationError:
+                retry_after = refused_wait(request)  # the backend refused it unchecked (a race, or busy)
+                if retry_after is None:
+                    raise
+        raise exceptions.Throttled(wait=retry_after, detail=throttled_message(retry_after))
 
 
 @login_required

@@ -94,16 +94,14 @@ def cohort_join(*, user, code: str, client: str | None = None) -> Cohort:
     """
     account = f"user:{user.pk}"
     if client is not None:
-        wait = JOIN_CODES.retry_after(key=account, client=client)
+        wait = JOIN_CODES.begin(key=account, client=client)  # counts as a wrong code until it proves right
         if wait is not None:
             raise JoinThrottled(wait)
     cohort = Cohort.objects.filter(join_code=code.strip().upper()).first()
     if cohort is None:
-        if client is not None:
-            JOIN_CODES.failed(key=account, client=client)
         raise ValidationError("No cohort has that join code.")
     if client is not None:
-        JOIN_CODES.succeeded(key=account)
+        JOIN_CODES.succeeded(key=account, client=client)
     membership, created = Membership.objects.get_or_create(
         cohort=cohort, user=user, defaults={"role": Membership.LEARNER}
     )

@@ -17,12 +17,15 @@ from __future__ import annotations
 import hashlib
 import math
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
 
 BACKOFF_MEMORY = 24 * 3600  # seconds after its last failure that a key's failures are forgotten
+BUSY_TIMEOUT = 60  # seconds an attempt in progress holds its client's turn at most (a crashed one lets go)
 
 
 def _now() -> float:
@@ -69,11 +72,6 @@ def window_exceeded(*, name: str, rate: str, who: str) -> int | None:
     return _window_left(window_s) if used >= limit else None
 
 
-def window_count(*, name: str, rate: str, who: str) -> None:
-    limit, window_s = _parse_rate(rate)
-    _incr(_window_key(name, window_s, _digest(who)), window_s + 5)
-
-
 @dataclass(frozen=True)
 class Backoff:
     """`free` failures cost nothing; the next waits `first` seconds, each one after twice as long, up to `cap`."""
@@ -109,16 +107,19 @@ class FailureThrottle:
         digest = _digest(key)
         return f"{self.name}-backoff:{digest}:n", f"{self.name}-backoff:{digest}:at"
 
-    def retry_after(self, *, key: str, client: str) -> int | None:
-        """Seconds before ``key`` from ``client`` may try again; None when it may try now. Counts nothing."""
-        waits = []
+    def _backoff_wait(self, key: str) -> int | None:
         count_key, at_key = self._backoff_keys(key)
         failures, last = cache.get(count_key), cache.get(at_key)
         if failures and last is not None:
             backoff = Backoff.parse(getattr(settings, self.backoff_setting))
             left = float(last) + backoff.wait_after(int(failures)) - _now()
             if left > 0:
-                waits.append(math.ceil(left))
+                return math.ceil(left)
+        return None
+
+    def retry_after(self, *, key: str, client: str) -> int | None:
+        """Seconds before ``key`` from ``client`` may try again; None when it may try now. Counts nothing."""
+        waits = [wait for wait in (self._backoff_wait(key),) if wait is not None]
         if client:
             ceiling = window_exceeded(
                 name=f"{self.name}-client", rate=getattr(settings, self.per_client_setting), who=client
@@ -127,15 +128,53 @@ class FailureThrottle:
                 waits.append(ceiling)
         return max(waits) if waits else None
 
-    def failed(self, *, key: str, client: str) -> None:
-        """One more failure for ``key`` and for ``client``."""
+    def begin(self, *, key: str, client: str) -> int | None:
+        """Before the secret is checked: the seconds to wait (nothing is counted), or None, and the
+        attempt counts as a failure of ``key`` and ``client`` until `succeeded` says otherwise.
+
+        Counting first makes the client's ceiling exact under concurrency: the N+1st of many
+        simultaneous attempts is refused by the atomic increment, not after N+k secrets were checked.
+        """
+        waits = [wait for wait in (self._backoff_wait(key),) if wait is not None]
+        if client and not waits:
+            limit, window_s = _parse_rate(getattr(settings, self.per_client_setting))
+            used = _incr(_window_key(f"{self.name}-client", window_s, _digest(client)), window_s + 5)
+            if used > limit:
+                waits.append(_window_left(window_s))
+        if waits:
+            return max(waits)
         count_key, at_key = self._backoff_keys(key)
         _incr(count_key, BACKOFF_MEMORY)
         cache.set(at_key, _now(), timeout=BACKOFF_MEMORY)
         cache.touch(count_key, BACKOFF_MEMORY)
-        if client:
-            window_count(name=f"{self.name}-client", rate=getattr(settings, self.per_client_setting), who=client)
+        return None
 
-    def succeeded(self, *, key: str) -> None:
-        """The secret was right: ``key``'s failures are forgotten (the client's ceiling is not)."""
+    def succeeded(self, *, key: str, client: str) -> None:
+        """The secret was right: ``key``'s failures are forgotten and the client's count gets this attempt back."""
         cache.delete_many(self._backoff_keys(key))
+        if client:
+            _limit, window_s = _parse_rate(getattr(settings, self.per_client_setting))
+            try:
+                if cache.decr(_window_key(f"{self.name}-client", window_s, _digest(client))) < 0:
+                    cache.set(_window_key(f"{self.name}-client", window_s, _digest(client)), 0, timeout=window_s + 5)
+            except ValueError:  # the window turned meanwhile
+                pass
+
+    @contextmanager
+    def alone(self, client: str) -> Iterator[bool]:
+        """True while this is the client's only attempt in progress; False (refuse it) when another is.
+
+        A password check costs about a second of a core: one at a time per address keeps a guesser
+        with many threads from taking every worker thread and slowing every page.
+        """
+        if not client:
+            yield True
+            return
+        busy = f"{self.name}-busy:{_digest(client)}"
+        if not cache.add(busy, 1, timeout=BUSY_TIMEOUT):
+            yield False
+            return
+        try:
+            yield True
+        finally:
+            cache.delete(busy)

@@ -221,3 +221,26 @@ def test_password_reset_mails_are_limited_per_address(client, learner, settings,
     second = client.post(url, {"email": learner.email}, REMOTE_ADDR="10.0.0.9")
     assert first.status_code == 302 and second.status_code == 429 and len(mailoutbox) == 1
     assert "Too many reset requests" in second.content.decode()
+
+
+@pytest.mark.parametrize("way_in", [login, token])
+def test_while_one_password_check_from_an_address_runs_another_is_refused_unhashed(client, learner, way_in):
+    """Eight guessing threads from one address cannot take eight worker threads for a second each."""
+    from accounts.throttling import login_alone
+
+    with login_alone("10.0.0.1") as first:  # a check in progress for this address
+        assert first
+        refused = way_in(client, "ada", PASSWORD, ip="10.0.0.1")
+        elsewhere = way_in(client, "ada", PASSWORD, ip="10.0.0.2")
+    assert refused.status_code == 429 and int(refused["Retry-After"]) >= 1
+    assert elsewhere.status_code in (200, 302)  # another address is not held up
+    assert way_in(client, "ada", PASSWORD, ip="10.0.0.1").status_code in (200, 302)  # and once it is done, it may
+
+
+def test_a_right_password_gives_its_attempt_back_to_the_address(client, make_user):
+    for number in range(5):
+        make_user(f"member{number}")
+    for number in range(5):  # five good log-ins from one address (a classroom behind one NAT)
+        assert login(client, f"member{number}", PASSWORD, ip="10.5.5.5").status_code == 302
+        client.logout()
+    assert login(client, "member0", "wrong", ip="10.5.5.5").status_code == 200  # still within the ceiling
