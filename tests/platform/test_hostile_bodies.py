@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import base64
 import json
-import uuid
 
 import pytest
 from django.test import Client
@@ -22,7 +21,8 @@ from tests.platform import lti_platform
 lms = lti_platform.lms  # the LTI fixtures, shared
 registered = lti_platform.registered
 
-SAMPLE = {"slug": "sandbox-probe", "uuid": str(uuid.uuid4()), "int": "1", "str": "x", "path": "x"}
+# Fixed values: pytest-xdist workers must collect the same test ids.
+SAMPLE = {"slug": "sandbox-probe", "uuid": "00000000-0000-4000-8000-000000000001", "int": "1", "str": "x", "path": "x"}
 
 
 def _routes(patterns, prefix="", regex=False):
