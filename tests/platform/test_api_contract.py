@@ -81,7 +81,7 @@ def test_a_huge_limit_is_a_400_that_names_the_parameter(api_token, catalogue):
     "path", ["/api/exercises/not%20a%20slug", "/api/trials/not-a-uuid", "/api/submissions/42", "/api/nothing/here"]
 )
 def test_a_path_no_route_matches_is_a_json_404(api_token, path):
-    client = APIClient()
+    client = APIClient(enforce_csrf_checks=True)  # as a real client: no CSRF cookie
     client.credentials(HTTP_AUTHORIZATION=f"Token {api_token}")
     for method in (client.get, client.post):
         response = method(path)
