@@ -20,5 +20,5 @@ urlpatterns = [
     path("courses/<slug:slug>/webhook", courses.CourseWebhook.as_view(), name="course-webhook"),
     path("schema", SpectacularAPIView.as_view(), name="schema"),
     # Last: any other path under /api/ (a parameter that fits no route) is a JSON 404, not an HTML page.
-    re_path(r"^.*$", views.not_found, name="not_found"),
+    re_path(r"^[\s\S]*$", views.not_found, name="not_found"),  # any character, a newline too
 ]

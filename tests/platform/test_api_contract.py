@@ -78,7 +78,14 @@ def test_a_huge_limit_is_a_400_that_names_the_parameter(api_token, catalogue):
 
 
 @pytest.mark.parametrize(
-    "path", ["/api/exercises/not%20a%20slug", "/api/trials/not-a-uuid", "/api/submissions/42", "/api/nothing/here"]
+    "path",
+    [
+        "/api/exercises/not%20a%20slug",
+        "/api/leaderboards/a%0Ab",  # a newline in the path
+        "/api/trials/not-a-uuid",
+        "/api/submissions/42",
+        "/api/nothing/here",
+    ],
 )
 def test_a_path_no_route_matches_is_a_json_404(api_token, path):
     client = APIClient(enforce_csrf_checks=True)  # as a real client: no CSRF cookie
