@@ -10,6 +10,7 @@ cd "$ROOT"
 project="tensordojo-smoke-$$"
 port="$(free_port)"
 export DJANGO_SECRET_KEY="smoke-test-$(date +%s)-$RANDOM"
+export METRICS_TOKEN="smoke-metrics-$RANDOM$RANDOM" GRADER_CASE_POOL_SECRET="smoke-pool-$RANDOM$RANDOM"
 export WEB_PORT="$port" POSTGRES_PASSWORD="smoke-$RANDOM"
 compose=(docker-compose -p "$project" -f docker-compose.yml -f docker-compose.offline.yml)
 cleanup() {

@@ -8,6 +8,10 @@ import unicodedata
 from django.conf import settings
 from django.db import models
 
+from accounts.names import skeleton
+
+KEY_LENGTH = 200  # a skeleton can be longer than its name ("m" is "rn")
+
 
 class Profile(models.Model):
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile")
@@ -15,7 +19,11 @@ class Profile(models.Model):
         max_length=40, blank=True, help_text="Pseudonym shown on public leaderboards; empty: 'learner-<id>'."
     )
     display_key = models.CharField(
-        max_length=40, blank=True, db_index=True, editable=False, help_text="display_name compared loosely."
+        max_length=KEY_LENGTH,
+        blank=True,
+        db_index=True,
+        editable=False,
+        help_text="display_name as it looks: compared by this key (accounts.names.skeleton).",
     )
     is_instructor = models.BooleanField(default=False)
 
@@ -35,15 +43,25 @@ class Profile(models.Model):
         return self.display_name or f"learner-{self.user_id}"
 
 
-def display_key(name: str) -> str:
-    """How two display names are compared: compatibility-normalised, case-folded, spacing collapsed.
+def _loose(name: str) -> str:
+    """Compatibility-normalised, case-folded, spacing collapsed."""
+    return " ".join(unicodedata.normalize("NFKC", name).casefold().split())
 
-    "Matrix  Cat", "matrix cat" and "ＭＡＴＲＩＸ cat" (full-width letters) share one key.
+
+def display_key(name: str) -> str:
+    """How two display names are compared: as they look (the UTS #39 skeleton), whatever the case or spacing.
+
+    "Matrix  Cat", "matrix cat", "ＭＡＴＲＩＸ cat" (full-width letters) and "Mаtrix Cat" (a Cyrillic а)
+    share one key.
     """
-    return " ".join(unicodedata.normalize("NFKC", name).casefold().split())[:40]
+    return skeleton(_loose(name)).casefold()[:KEY_LENGTH]
+
+
+_PSEUDONYM_WORD = skeleton("learner")
 
 
 def looks_like_pseudonym(name: str) -> bool:
-    """True for `learner-<digits>` in any case, spacing or punctuation: the names we give by default."""
-    letters = "".join(ch for ch in display_key(name) if ch.isalnum())
-    return re.fullmatch(r"learner[0-9]+", letters, flags=re.ASCII) is not None
+    """True for what looks like `learner-<digits>` in any case, spacing, punctuation or look-alike letters."""
+    letters = "".join(ch for ch in _loose(name) if ch.isalnum())
+    match = re.fullmatch(r"(.+?)(\d+)", letters)
+    return match is not None and skeleton(match[1]).casefold() == _PSEUDONYM_WORD

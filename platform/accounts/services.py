@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from accounts.models import Profile, display_key, looks_like_pseudonym
+from accounts.names import mixes_scripts
 
 User = get_user_model()
 
@@ -34,6 +35,11 @@ def display_name_clean(display_name: str, *, user=None) -> str:
         raise ValidationError("Names of the form learner-<number> are reserved for learners without a display name.")
     if any(unicodedata.category(ch) in ("Cc", "Cf") for ch in display_name):
         raise ValidationError("A display name cannot contain control or invisible characters.")
+    if mixes_scripts(unicodedata.normalize("NFKC", display_name)):
+        raise ValidationError(
+            "A display name is written in one script (letters of one alphabet, such as Latin or Cyrillic), "
+            "so that it cannot imitate another name."
+        )
     taken = Profile.objects.filter(display_key=display_key(display_name))
     if user is not None:
         taken = taken.exclude(user=user)

@@ -1,42 +1,21 @@
-"""Slowing down password guessing: failed log-ins counted per username and per client address.
+"""Slowing down password guessing, the same for every way to log in.
 
-Counts live in Django's cache (Redis in production, so every web process shares them;
-local memory in tests). A fixed window per limit: after N failures within the window,
-further attempts are refused until it ends, with the seconds left (HTTP Retry-After).
-A success clears the username's count. The web form and `POST /api/token` share it.
+One throttle (ops.rate_limits.FailureThrottle "login"): failures per (account, client address)
+buy growing waits (LOGIN_BACKOFF), and failures per client address have a ceiling
+(LOGIN_FAILURES_PER_IP). It is applied where Django checks a password, in the authentication
+backend (accounts.backends), so the log-in page, `POST /api/token`, `/admin/login/` and any
+later way in share it; it is checked before the password is hashed, so a refused guess costs
+no hashing. A guesser elsewhere never locks the owner out: the owner's own client has its own
+count. The page and the token endpoint also ask first, to answer 429 with Retry-After.
 """
 
 from __future__ import annotations
 
-import hashlib
-import time
-
 from django.conf import settings
-from django.core.cache import cache
 
+from ops.rate_limits import FailureThrottle
 
-def _parse(spec: str) -> tuple[int, int]:
-    count, _, window = spec.partition("/")
-    return int(count), int(window or 60)
-
-
-def _limits(*, username: str, ip: str) -> list[tuple[str, int, int]]:
-    """(cache key, limit, window) for each bucket this attempt falls in."""
-    buckets = []
-    for kind, value, spec in (
-        ("user", username.strip().casefold(), settings.LOGIN_FAILURES_PER_USERNAME),
-        ("ip", ip, settings.LOGIN_FAILURES_PER_IP),
-    ):
-        if not value:
-            continue
-        limit, window = _parse(spec)
-        digest = hashlib.sha256(value.encode("utf-8", "replace")).hexdigest()[:32]  # keys stay short and safe
-        buckets.append((f"login-fail:{kind}:{digest}:{int(time.time() // window)}", limit, window))
-    return buckets
-
-
-def _seconds_left(window: int) -> int:
-    return int(window - time.time() % window) + 1
+LOGIN = FailureThrottle(name="login", backoff_setting="LOGIN_BACKOFF", per_client_setting="LOGIN_FAILURES_PER_IP")
 
 
 def client_ip(request) -> str:
@@ -51,30 +30,37 @@ def client_ip(request) -> str:
     return request.META.get("REMOTE_ADDR", "") or ""
 
 
+def _account(username: str) -> str:
+    return username.strip().casefold()
+
+
 def login_retry_after(*, username: str, ip: str) -> int | None:
-    """Seconds to wait when this username or address has failed too often; None when it may try."""
-    waits = [_seconds_left(window) for key, limit, window in _limits(username=username, ip=ip) if _count(key) >= limit]
-    return max(waits) if waits else None
+    """Seconds to wait when this account from this client, or this client, failed too often; None: may try."""
+    return LOGIN.retry_after(key=f"{_account(username)}|{ip}", client=ip)
 
 
-def _count(key: str) -> int:
-    return int(cache.get(key) or 0)
+def login_begin(*, username: str, ip: str) -> int | None:
+    """Before the password is hashed: seconds to wait (refuse it), or None: it counts as a failure
+    until login_succeeded."""
+    return LOGIN.begin(key=f"{_account(username)}|{ip}", client=ip)
 
 
-def login_failed(*, username: str, ip: str) -> None:
-    """Record one failed attempt against the username and the address."""
-    for key, _limit, window in _limits(username=username, ip=ip):
-        cache.add(key, 0, timeout=window + 5)
-        try:
-            cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.set(key, 1, timeout=window + 5)
+def login_succeeded(*, username: str, ip: str) -> None:
+    """A correct password clears this client's failures for the account and gives the attempt back."""
+    LOGIN.succeeded(key=f"{_account(username)}|{ip}", client=ip)
 
 
-def login_succeeded(*, username: str) -> None:
-    """A correct password clears the username's failures (not the address's)."""
-    for key, _limit, _window in _limits(username=username, ip=""):
-        cache.delete(key)
+def login_alone(ip: str):
+    """A context: True while this is the address's only password check in progress (see FailureThrottle.alone)."""
+    return LOGIN.alone(ip)
+
+
+REFUSED_WAIT = "_tensordojo_login_refused_wait"  # set on the request by the backend: the seconds a refusal asks
+
+
+def refused_wait(request) -> int | None:
+    """The seconds the backend asked this request to wait, when it refused it unchecked."""
+    return getattr(request, REFUSED_WAIT, None)
 
 
 def throttled_message(retry_after: int) -> str:

@@ -8,10 +8,11 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from rest_framework import exceptions
 from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.settings import api_settings
 
 from accounts.forms import ProfileForm, SignupForm
 from accounts.services import profile_get, profile_update, user_create
-from accounts.throttling import client_ip, login_failed, login_retry_after, login_succeeded, throttled_message
+from accounts.throttling import client_ip, login_retry_after, refused_wait, throttled_message
 from ops.rate_limits import window_wait
 
 
@@ -53,7 +54,7 @@ class ThrottledPasswordResetView(PasswordResetView):
 
 
 class ThrottledLoginView(LoginView):
-    """Django's log-in page, refusing (429, Retry-After) after too many failures per username or address."""
+    """Django's log-in page; a throttled attempt (accounts.throttling) is a 429 with Retry-After, unhashed."""
 
     template_name = "accounts/login.html"
 
@@ -61,7 +62,10 @@ class ThrottledLoginView(LoginView):
         username = str(request.POST.get("username", ""))
         retry_after = login_retry_after(username=username, ip=client_ip(request))
         if retry_after is None:
-            return super().post(request, *args, **kwargs)
+            response = super().post(request, *args, **kwargs)
+            retry_after = refused_wait(request)  # the backend refused it unchecked (a race, or busy)
+            if retry_after is None:
+                return response
         # The password is not even checked; the form comes back empty but for the username.
         form = AuthenticationForm(request, initial={"username": username[:150]})
         response = self.render_to_response(
@@ -70,31 +74,24 @@ class ThrottledLoginView(LoginView):
         response["Retry-After"] = str(retry_after)
         return response
 
-    def form_invalid(self, form):
-        login_failed(username=str(self.request.POST.get("username", "")), ip=client_ip(self.request))
-        return super().form_invalid(form)
-
-    def form_valid(self, form):
-        login_succeeded(username=form.get_user().get_username())
-        return super().form_valid(form)
-
 
 class ThrottledTokenView(ObtainAuthToken):
     """`POST /api/token` with the same failure counting as the log-in page (429 with Retry-After)."""
+
+    parser_classes = api_settings.DEFAULT_PARSER_CLASSES  # ObtainAuthToken names DRF's unbounded JSON parser
 
     def post(self, request, *args, **kwargs):
         username = request.data.get("username", "") if hasattr(request.data, "get") else ""
         username = username if isinstance(username, str) else ""
         retry_after = login_retry_after(username=username, ip=client_ip(request))
-        if retry_after is not None:
-            raise exceptions.Throttled(wait=retry_after, detail=throttled_message(retry_after))
-        try:
-            response = super().post(request, *args, **kwargs)
-        except exceptions.ValidationError:
-            login_failed(username=username, ip=client_ip(request))
-            raise
-        login_succeeded(username=username)
-        return response
+        if retry_after is None:
+            try:
+                return super().post(request, *args, **kwargs)  # the password check counts (accounts.backends)
+            except exceptions.ValidationError:
+                retry_after = refused_wait(request)  # the backend refused it unchecked (a race, or busy)
+                if retry_after is None:
+                    raise
+        raise exceptions.Throttled(wait=retry_after, detail=throttled_message(retry_after))
 
 
 @login_required

@@ -9,7 +9,12 @@ kind can answer, with the bodies DRF gives them:
 * 401 when it needs authentication (the Token scheme asks for credentials);
 * 404 when its path has parameters (an unknown slug or id, or one the caller may not see);
 * 429 for every POST (log-in failures, submissions and trials are rate-limited);
-* 413 for every POST: a body over DATA_UPLOAD_MAX_MEMORY_SIZE (ops.body_limit).
+* 413 for every POST: a body over DATA_UPLOAD_MAX_MEMORY_SIZE (ops.body_limit);
+* 415 when it takes a body: one of a media type no parser reads;
+* 406 for every operation: an Accept header that JSON does not satisfy.
+
+Every answer is JSON, errors included: a path under /api/ that no route matches (a path
+parameter that does not fit its pattern) is a JSON 404 (api.views.not_found), not Django's page.
 """
 
 from __future__ import annotations
@@ -34,6 +39,8 @@ GENERIC_ERRORS = {
     "404": OpenApiResponse(ERROR, description="No such object, or not one you may see"),
     "429": OpenApiResponse(ERROR, description="Too many requests: wait for Retry-After seconds"),
     "413": OpenApiResponse(ERROR, description="A body too large to read (the code limit is far smaller)"),
+    "415": OpenApiResponse(ERROR, description="A body of a media type the API does not read (send application/json)"),
+    "406": OpenApiResponse(ERROR, description="The Accept header allows nothing the API sends (it sends JSON)"),
 }
 
 
@@ -51,6 +58,9 @@ class ContractAutoSchema(AutoSchema):
             codes.append("404")
         if self.method == "POST":
             codes += ["413", "429"]
+        if self.method in ("POST", "PUT", "PATCH"):
+            codes.append("415")
+        codes.append("406")
         return codes
 
     def _get_response_bodies(self, direction: str = "response") -> dict:

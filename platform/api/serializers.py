@@ -2,6 +2,18 @@ from rest_framework import serializers
 
 from catalog.models import Exercise
 from submissions.models import Submission
+from submissions.shown import result_shown
+
+
+class ShownResultField(serializers.JSONField):
+    """A stored results.json as a learner may see it (submissions.shown: no case pool, no seed)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("read_only", True)
+        super().__init__(**kwargs)
+
+    def to_representation(self, value):
+        return super().to_representation(result_shown(value) if value is not None else None)
 
 
 class ExerciseSerializer(serializers.ModelSerializer):
@@ -42,6 +54,7 @@ class SubmissionCreateSerializer(serializers.Serializer):
 
 class SubmissionSerializer(serializers.ModelSerializer):
     exercise = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    result = ShownResultField(allow_null=True, help_text="results.json (null until graded)")
 
     class Meta:
         model = Submission

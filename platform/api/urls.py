@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView
 
 from accounts.views import ThrottledTokenView
@@ -19,4 +19,6 @@ urlpatterns = [
     path("courses/<slug:slug>/sync", courses.CourseSync.as_view(), name="course-sync"),
     path("courses/<slug:slug>/webhook", courses.CourseWebhook.as_view(), name="course-webhook"),
     path("schema", SpectacularAPIView.as_view(), name="schema"),
+    # Last: any other path under /api/ (a parameter that fits no route) is a JSON 404, not an HTML page.
+    re_path(r"^[\s\S]*$", views.not_found, name="not_found"),  # any character, a newline too
 ]

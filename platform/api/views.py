@@ -1,5 +1,7 @@
 """The REST API: thin views that parse input, call one service or selector, serialise."""
 
+from django.http import JsonResponse
+from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, serializers, status
 from rest_framework.exceptions import NotFound, PermissionDenied, Throttled, ValidationError
@@ -114,3 +116,9 @@ class Leaderboard(APIView):
                 raise PermissionDenied("Not a member of that cohort.")
         rows = leaderboard(exercise=exercise, cohort=cohort, me=request.user)
         return Response(LeaderboardRowSerializer(rows, many=True).data)
+
+
+@csrf_exempt  # it changes nothing; without this a POST got the CSRF failure page (HTML 403), not the 404
+def not_found(request, *args, **kwargs) -> JsonResponse:
+    """Any path under /api/ no route matches: the API's JSON 404, for every method."""
+    return JsonResponse({"detail": "No such API endpoint. The endpoints are listed in /api/schema."}, status=404)

@@ -13,6 +13,7 @@ from cohorts.selectors.access import instructor_sees_submission
 from cohorts.selectors.counting import counting_submissions, counts_flag_condition
 from courses.selectors import exercises_usable_by
 from leaderboards.services import cohort_bests_refresh
+from ops.rate_limits import FailureThrottle
 from submissions.models import Submission
 from submissions.services import submissions_regrade
 
@@ -73,11 +74,34 @@ def cohort_create(*, user, name: str, starts_at, ends_at=None, exercises=None, d
     return cohort
 
 
-def cohort_join(*, user, code: str) -> Cohort:
-    """Join as a learner by code (idempotent); work made before joining counts from now on."""
+# Wrong join codes, like wrong passwords (ops.rate_limits): growing waits per account, a ceiling per address.
+JOIN_CODES = FailureThrottle(
+    name="join-code", backoff_setting="JOIN_CODE_BACKOFF", per_client_setting="JOIN_CODE_FAILURES_PER_IP"
+)
+
+
+class JoinThrottled(Exception):
+    def __init__(self, retry_after: int):
+        super().__init__(f"Too many wrong join codes. Wait {retry_after} seconds, then try again.")
+        self.retry_after = retry_after
+
+
+def cohort_join(*, user, code: str, client: str | None = None) -> Cohort:
+    """Join as a learner by code (idempotent); work made before joining counts from now on.
+
+    With ``client`` (the caller's address: a guess from outside), wrong codes are throttled per
+    account and per address, and a throttled guess is refused (JoinThrottled) before any look-up.
+    """
+    account = f"user:{user.pk}"
+    if client is not None:
+        wait = JOIN_CODES.begin(key=account, client=client)  # counts as a wrong code until it proves right
+        if wait is not None:
+            raise JoinThrottled(wait)
     cohort = Cohort.objects.filter(join_code=code.strip().upper()).first()
     if cohort is None:
         raise ValidationError("No cohort has that join code.")
+    if client is not None:
+        JOIN_CODES.succeeded(key=account, client=client)
     membership, created = Membership.objects.get_or_create(
         cohort=cohort, user=user, defaults={"role": Membership.LEARNER}
     )

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts.services import is_instructor
+from accounts.throttling import client_ip
 from cohorts.forms import CohortForm, DeadlineForm, JoinForm
 from cohorts.models import Cohort, CohortExercise, Membership
 from cohorts.selectors.access import cohort_access, cohorts_for_user, is_cohort_instructor, learner_count
@@ -17,6 +18,7 @@ from cohorts.selectors.counting import cohort_links
 from cohorts.selectors.dashboard import CohortDashboard, cohort_grid
 from cohorts.selectors.grade_book import learner_standing, learner_submissions
 from cohorts.services import (
+    JoinThrottled,
     cohort_create,
     cohort_join,
     cohort_regrade,
@@ -72,9 +74,14 @@ def cohort_join_view(request):
     form = JoinForm(request.POST)
     if form.is_valid():
         try:
-            cohort = cohort_join(user=request.user, code=form.cleaned_data["code"])
+            cohort = cohort_join(user=request.user, code=form.cleaned_data["code"], client=client_ip(request))
         except ValidationError as exc:
             messages.error(request, exc.messages[0])
+        except JoinThrottled as exc:
+            messages.error(request, str(exc))
+            response = redirect("cohorts:list")
+            response["Retry-After"] = str(exc.retry_after)
+            return response
         else:
             messages.success(request, f"You joined {cohort.name}.")
             return redirect("cohorts:detail", cohort_id=cohort.id)

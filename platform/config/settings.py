@@ -154,6 +154,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
+# The throttled password check first (accounts/backends.py); ModelBackend for sessions that name it.
+AUTHENTICATION_BACKENDS = ["accounts.backends.ThrottledModelBackend", "django.contrib.auth.backends.ModelBackend"]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "catalog:track_list"
 LOGOUT_REDIRECT_URL = "catalog:track_list"
@@ -197,8 +199,15 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "api.schema.ContractAutoSchema",  # documents every error status too
     "DEFAULT_PAGINATION_CLASS": "api.pagination.BoundedLimitOffsetPagination",  # bad ?limit= is a 400
+    # JSON nested deeper than JSON_MAX_DEPTH is a 400, never a RecursionError (api/parsers.py).
+    "DEFAULT_PARSER_CLASSES": [
+        "api.parsers.BoundedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "PAGE_SIZE": 50,
 }
+JSON_MAX_DEPTH = int(env("JSON_MAX_DEPTH", "32"))  # lists/objects in a request body; deeper is a 400
 SPECTACULAR_SETTINGS = {
     "TITLE": "tensordojo API",
     "DESCRIPTION": "Exercises, submissions and leaderboards for the terminal.",
@@ -253,12 +262,15 @@ COURSE_ARCHIVE_MAX_BYTES = int(env("COURSE_ARCHIVE_MAX_BYTES", str(20 << 20)))  
 COURSE_REPOSITORY_SCHEMES = env("COURSE_REPOSITORY_SCHEMES", "https")  # what a course may follow (git sync)
 SUBMISSION_MAX_BYTES = int(env("SUBMISSION_MAX_BYTES", str(64 * 1024)))
 SUBMISSION_RATE_LIMIT = env("SUBMISSION_RATE_LIMIT", "20/60")  # submissions / seconds, per learner
-# Failed log-ins (web form and /api/token) per window, in the cache; see accounts/throttling.py.
-LOGIN_FAILURES_PER_USERNAME = env("LOGIN_FAILURES_PER_USERNAME", "5/300")
-LOGIN_FAILURES_PER_IP = env("LOGIN_FAILURES_PER_IP", "20/300")
+# Failed log-ins, every way in (page, /api/token, /admin/login/): accounts/throttling.py, docs/security.md.
+LOGIN_BACKOFF = env("LOGIN_BACKOFF", "3/2/900")  # per (account, client): free failures / first wait / longest wait (s)
+LOGIN_FAILURES_PER_IP = env("LOGIN_FAILURES_PER_IP", "20/300")  # failures / seconds per client address
+JOIN_CODE_BACKOFF = env("JOIN_CODE_BACKOFF", "5/2/900")  # wrong cohort join codes per account, as LOGIN_BACKOFF
+JOIN_CODE_FAILURES_PER_IP = env("JOIN_CODE_FAILURES_PER_IP", "30/300")  # wrong join codes / seconds per address
 # Reverse proxies in front of the web server that append to X-Forwarded-For (0: none, the peer is the client).
 TRUSTED_PROXY_HOPS = int(env("TRUSTED_PROXY_HOPS", "0"))
-# Bearer token for /metrics and /healthz detail; empty: /metrics answers loopback callers only.
+# Bearer token for /metrics (always required; empty: /metrics answers no one) and /healthz detail.
+# `make up` generates it in .env (scripts/env-file.sh); docker-compose.yml requires it.
 METRICS_TOKEN = env("METRICS_TOKEN", "")
 TRIAL_RATE_LIMIT = env("TRIAL_RATE_LIMIT", "60/60")  # Run-button trials / seconds, per learner (lighter)
 # Per client address (TRUSTED_PROXY_HOPS): every account has its own submission limit, so new

@@ -33,6 +33,7 @@ from accounts.services import user_create
 from catalog.models import Exercise, Track
 from leaderboards.models import BestResult
 from lti.models import GradeTarget, LtiAccount, Placement, ScoreSend
+from lti.token_shape import id_token_problem
 
 log = logging.getLogger("tensordojo.lti")
 
@@ -103,6 +104,11 @@ def _consume_nonce(lti_launch: LtiLaunch) -> None:
 def launch_validate(request) -> LtiLaunch:
     """Validate an LTI message launch (id_token + state) and record what it tells about the course."""
     tool_key()
+    if "id_token" in request.POST:  # a missing one is the library's to name
+        problem = id_token_problem(request.POST["id_token"])
+        if problem:
+            log.info("LTI launch refused", extra={"reason": problem})
+            raise LaunchRefused(f"The launch was refused: {problem}.")
     try:
         # lti_tool.utils.get_launch_from_request, with a timeout on the platform key set fetch.
         message_launch = DjangoMessageLaunch(
@@ -115,6 +121,9 @@ def launch_validate(request) -> LtiLaunch:
     except (LtiException, KeyError, ValueError) as exc:
         log.info("LTI launch refused", extra={"reason": str(exc)})
         raise LaunchRefused(explain(exc)) from exc
+    except (TypeError, AttributeError) as exc:  # the library tripped over a claim of a shape not checked above
+        log.warning("LTI launch refused: the library could not read it", exc_info=True)
+        raise LaunchRefused("The launch was refused: its id_token could not be read.") from exc
     _consume_nonce(lti_launch)
     sync_data_from_launch(lti_launch)
     if not lti_launch.deployment.is_active:

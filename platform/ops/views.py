@@ -1,7 +1,8 @@
 """Operator endpoints: /healthz and /metrics.
 
-/metrics needs `Authorization: Bearer <METRICS_TOKEN>`, or, with no token configured,
-a caller on this machine (loopback). /healthz tells anyone whether the service is up
+/metrics needs `Authorization: Bearer <METRICS_TOKEN>`, always: no caller is trusted for its
+address (a reverse proxy on the same host makes every client look local). Without a token
+configured it answers no one (`make up` generates one in `.env`). /healthz tells anyone whether the service is up
 ({"status": "ok"|"degraded"}, 200 or 503, enough for a load balancer; cached a few
 seconds, so anonymous polling cannot make us ping every worker at will); the
 per-service detail (errors, worker names, engine versions) is for staff or the
@@ -11,7 +12,6 @@ metrics token, and always fresh.
 from __future__ import annotations
 
 import hmac
-import ipaddress
 
 from django.conf import settings
 from django.core.cache import cache
@@ -27,13 +27,6 @@ def _has_metrics_token(request) -> bool:
     expected = settings.METRICS_TOKEN
     scheme, _, given = request.headers.get("Authorization", "").partition(" ")
     return bool(expected) and scheme.lower() == "bearer" and hmac.compare_digest(given.strip(), expected)
-
-
-def _from_loopback(request) -> bool:
-    try:
-        return ipaddress.ip_address(request.META.get("REMOTE_ADDR", "")).is_loopback
-    except ValueError:
-        return False
 
 
 def may_read_operator_detail(request) -> bool:
@@ -59,17 +52,16 @@ def healthz(request):
 
 @require_GET
 def metrics(request):
-    if settings.METRICS_TOKEN:
-        if not _has_metrics_token(request):
-            response = HttpResponse("A bearer token is required.\n", status=401, content_type="text/plain")
-            response["WWW-Authenticate"] = 'Bearer realm="metrics"'
-            return response
-    elif not _from_loopback(request):
+    if not settings.METRICS_TOKEN:
         return HttpResponse(
-            "Metrics are served to this machine only; set METRICS_TOKEN to scrape from elsewhere.\n",
+            "Metrics need a bearer token: set METRICS_TOKEN (make up writes one in .env).\n",
             status=403,
             content_type="text/plain",
         )
+    if not _has_metrics_token(request):
+        response = HttpResponse("A bearer token is required.\n", status=401, content_type="text/plain")
+        response["WWW-Authenticate"] = 'Bearer realm="metrics"'
+        return response
     registry = CollectorRegistry()
     registry.register(PlatformCollector())
     return HttpResponse(generate_latest(registry), content_type=CONTENT_TYPE_LATEST)

@@ -18,6 +18,7 @@ from submissions.selectors import (
     submissions_for_exercise,
 )
 from submissions.services import RateLimited, SubmissionRejected, submission_create
+from submissions.shown import result_shown
 
 
 @login_required
@@ -48,7 +49,7 @@ def detail(request, submission_id):
     previous = submission_previous(submission=submission)
     context = {
         "submission": submission,
-        "result": submission.result or {},
+        "result": result_shown(submission.result),
         "diff": source_diff(older=previous, newer=submission) if previous else [],
         "previous": previous,
         "is_owner": submission.user_id == request.user.id,

@@ -8,6 +8,7 @@ from rest_framework.exceptions import NotFound, Throttled, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from api.serializers import ShownResultField
 from catalog.models import Exercise
 from trials.models import TrialRun
 from trials.selectors import trial_get
@@ -29,7 +30,7 @@ class TrialSerializer(serializers.ModelSerializer):
     exercise = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     finished = serializers.BooleanField(source="is_finished", read_only=True)
     counts = serializers.SerializerMethodField(help_text="Always false: a run is never an attempt.")
-    result = serializers.JSONField(read_only=True, help_text="results.json over the visible cases only.")
+    result = ShownResultField(allow_null=True, help_text="results.json over the visible cases only.")
 
     class Meta:
         model = TrialRun

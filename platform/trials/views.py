@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from catalog.models import Exercise
+from submissions.shown import result_shown
 from trials.selectors import trial_get
 from trials.services import TrialRateLimited, TrialRejected, trial_create, trial_give_up_if_stale
 
@@ -51,7 +52,7 @@ def _get_own(request, trial_id):
 def detail(request, trial_id):
     trial = _get_own(request, trial_id)
     template = "trials/_result.html" if request.GET.get("fragment") else "trials/detail.html"
-    return render(request, template, {"trial": trial, "result": trial.result or {}})
+    return render(request, template, {"trial": trial, "result": result_shown(trial.result)})
 
 
 @login_required

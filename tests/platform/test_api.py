@@ -85,6 +85,15 @@ def test_an_unknown_cohort_is_a_404_and_a_foreign_one_a_403(api, catalogue, coho
 
 def test_the_schema_documents_the_error_statuses_of_each_operation(api):
     paths = api.get("/api/schema", HTTP_ACCEPT="application/json").json()["paths"]
-    assert set(paths["/api/submissions"]["post"]["responses"]) == {"201", "400", "401", "404", "413", "429"}
-    assert set(paths["/api/leaderboards/{slug}"]["get"]["responses"]) == {"200", "400", "401", "403", "404"}
-    assert set(paths["/api/token"]["post"]["responses"]) == {"200", "400", "413", "429"}
+    assert set(paths["/api/submissions"]["post"]["responses"]) == {
+        "201",
+        "400",
+        "401",
+        "404",
+        "406",
+        "413",
+        "415",
+        "429",
+    }
+    assert set(paths["/api/leaderboards/{slug}"]["get"]["responses"]) == {"200", "400", "401", "403", "404", "406"}
+    assert set(paths["/api/token"]["post"]["responses"]) == {"200", "400", "406", "413", "415", "429"}

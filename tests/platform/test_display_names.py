@@ -63,3 +63,50 @@ def test_the_comparison_key_follows_the_name_on_every_save(make_user, learner):
     user.profile.save()  # not through the service: a shell, a data migration
     with pytest.raises(ValidationError, match="taken"):
         profile_update(user=learner, display_name="matrix cat")
+
+
+@pytest.mark.parametrize("name", ["lеarner-9", "1earner-9", "lеаrnеr 9"])  # Cyrillic е/а, a digit one for an l
+def test_look_alikes_of_a_pseudonym_in_other_letters_are_refused(learner, name):
+    with pytest.raises(ValidationError, match="reserved"):
+        profile_update(user=learner, display_name=name)
+
+
+@pytest.mark.parametrize("name", ["Mаtrix Cat", "Matrix Cаt", "Ꮇatrix Cat"])  # Cyrillic а; Cherokee Ꮇ
+def test_a_name_that_mixes_scripts_to_imitate_another_is_refused(make_user, learner, name):
+    make_user("cat", display_name="Matrix Cat")
+    with pytest.raises(ValidationError):
+        profile_update(user=learner, display_name=name)
+
+
+@pytest.mark.parametrize("name", ["Matrix Сat", "Мatrix", "Сasual"])  # a Cyrillic capital among Latin letters
+def test_mixed_scripts_in_one_name_are_refused_even_when_nobody_has_the_latin_name(learner, name):
+    with pytest.raises(ValidationError, match="one script"):
+        profile_update(user=learner, display_name=name)
+
+
+@pytest.mark.parametrize(
+    ("taken", "imitation"),
+    [("coco", "сосо"), ("Rnatrix", "Matrix"), ("poppa", "рорра")],  # whole-script look-alikes
+)
+def test_a_name_that_looks_the_same_in_one_other_script_is_taken(make_user, learner, taken, imitation):
+    make_user("first", display_name=taken)
+    with pytest.raises(ValidationError, match="taken"):
+        profile_update(user=learner, display_name=imitation)
+
+
+@pytest.mark.parametrize("name", ["Иван Петров", "山田たろう", "김철수", "José Núñez", "Ωμέγα", "Matrix Cat 2"])
+def test_names_in_one_script_are_welcome(learner, name):
+    assert profile_update(user=learner, display_name=name).display_name == name
+
+
+def test_existing_keys_are_recomputed_as_skeletons(make_user):
+    from accounts.models import Profile, display_key
+
+    user = make_user("cat", display_name="Matrix Cat")
+    Profile.objects.filter(user=user).update(display_key="matrix cat")  # a key stored before skeletons
+    from importlib import import_module
+
+    from django.apps import apps
+
+    import_module("accounts.migrations.0003_display_key_skeleton").recompute_keys(apps, None)
+    assert Profile.objects.get(user=user).display_key == display_key("Mаtrix Cat")

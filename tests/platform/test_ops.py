@@ -1,5 +1,6 @@
 """Operator endpoints: /healthz says what is down (503), /metrics speaks Prometheus."""
 
+import pytest
 from django.urls import reverse
 
 CODE = "def solve(x):\n    return x\n"
@@ -18,8 +19,13 @@ def test_healthz_is_503_and_names_the_broken_service(client, make_user, settings
     assert body["checks"]["redis"]["ok"] is False and body["checks"]["workers"]["ok"] is False
 
 
+@pytest.fixture(autouse=True)
+def metrics_token(settings):
+    settings.METRICS_TOKEN = "ops-test-token"
+
+
 def _metrics(client) -> str:
-    return client.get(reverse("metrics")).content.decode()
+    return client.get(reverse("metrics"), HTTP_AUTHORIZATION="Bearer ops-test-token").content.decode()
 
 
 def test_metrics_show_submissions_by_status_and_gradings_of_the_last_hour(client, learner, catalogue, sent_tasks):

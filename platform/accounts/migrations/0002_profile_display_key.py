@@ -8,7 +8,7 @@ def fill_keys(apps, schema_editor):
 
     Profile = apps.get_model("accounts", "Profile")
     for profile in Profile.objects.exclude(display_name="").only("id", "display_name"):
-        profile.display_key = display_key(profile.display_name)
+        profile.display_key = display_key(profile.display_name)[:40]  # 0003 widens the field and recomputes
         profile.save(update_fields=["display_key"])
 
 
