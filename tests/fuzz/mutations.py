@@ -82,6 +82,9 @@ def seed_frames() -> list[bytes]:
     ]
 
 
+_SEEDS = seed_frames()
+
+
 # -- mutations: what hostile code can write --------------------------------------------------------
 
 HOSTILE_VALUES = [
@@ -213,13 +216,13 @@ def mutate(rng: random.Random, data: bytes, rounds: int | None = None) -> bytes:
         elif data.startswith(npy.MAGIC):
             data = _npy_header_mutation(rng, data)
         else:  # splice two seeds
-            data = data[: rng.randrange(len(data) + 1)] + rng.choice(seed_frames())[rng.randrange(8) :]
+            data = data[: rng.randrange(len(data) + 1)] + rng.choice(_SEEDS)[rng.randrange(8) :]
     return data
 
 
 def hostile_frames(rng: random.Random, count: int):
     """``count`` mutated result frames: some of the frame alone, some carrying a mutated .npy blob."""
-    seeds = seed_frames()
+    seeds = _SEEDS
     for _ in range(count):
         if rng.random() < 0.2:
             yield _embed_npy(rng, mutate(rng, rng.choice(SEED_NPYS)))
