@@ -176,10 +176,13 @@ def test_a_number_outside_64_bits_or_not_finite_is_refused(number):
         read_result(frame_bytes(b'{"type": "result", "status": "returned", "value": ' + number + b"}"))
 
 
-def test_the_largest_64_bit_integers_are_read():
+def test_the_largest_integers_the_encoder_writes_are_read():
     for number in (2**63, -(2**63), 2**63 - 1):
+        assert codec.Encoder().encode(number) == number
         record, _ = read_result(frame_bytes(b'{"type":"result","status":"returned","value":%d}' % number))
         assert record["value"] == number
+    with pytest.raises(codec.EncodeError):
+        codec.Encoder().encode(frames.MAX_INT + 1)
 
 
 @pytest.mark.parametrize(
