@@ -195,3 +195,13 @@ def test_the_largest_integers_the_encoder_writes_are_read():
 )
 def test_json_depth_counts_only_brackets_outside_strings(data):
     assert frames.json_depth(data) in (0, 1)
+
+
+def test_an_import_error_frame_keeps_only_a_well_formed_exception_record():
+    """For the supervisor's import_error frames (today it stores meta["error"] as sent; parse_report copes)."""
+    error = {"type": "SyntaxError", "message": "bad", "forbidden": False, "lines": [1], "family": ["SyntaxError"]}
+    assert untrusted.check_import_error({"type": "import_error", "error": error}) == error
+    broken = [{"type": "import_error", "error": [error]}, {"type": "import_error"}, {"type": "ready", "error": error}]
+    for meta in broken:
+        with pytest.raises(untrusted.Protocol):
+            untrusted.check_import_error(meta)
