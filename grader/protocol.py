@@ -17,6 +17,15 @@ process. ``parse_report`` reads it all once:
 
 Nothing is unpickled; each blob's header is checked against its length before
 NumPy allocates anything.
+
+``parse_report`` is total: on any bytes it returns a ``Report`` or raises
+``ReportError``, nothing else. It reads the tar with its own strict reader (only
+the plain files the supervisor writes), results.json with ``frames.loads_strict``
+(the same JSON reader, and the same depth bound plus the report's own nesting,
+as the supervisor's reader of a runner's frames), and each blob with ``npy.check``.
+Whatever the supervisor accepted from a runner therefore reads back here; what
+does not is the learner's (INVALID), and a ReportError can only come from a
+report the supervisor did not write.
 """
 
 from __future__ import annotations
@@ -38,11 +47,16 @@ import numpy as np
 from grader.harness import npy
 from grader.harness.contract import REPORT_FORMAT, CallStatus, RecordStatus
 from grader.harness.forbidden import ForbiddenRules
-from grader.harness.frames import REPORT_PREFIX
+from grader.harness.frames import MAX_DEPTH, REPORT_PREFIX, JSONRefused, loads_strict
 from grader.limits import Limits
 from grader.values import BadValue, rebuild
 
 MAX_REPORT_JSON = 8 << 20
+# results.json > cases > case > calls > call: a call record is a runner's result frame one level down four.
+# The supervisor refuses a frame deeper than MAX_DEPTH, so nothing it writes is deeper than this.
+REPORT_NESTING = 4
+REPORT_DEPTH = MAX_DEPTH + REPORT_NESTING
+TAR_BLOCK = 512
 BLOB_FILE = re.compile(r"^(c\d{1,6})\.(\d{1,4})\.([A-Za-z0-9]{1,16})\.npy$")
 CASE_ID = re.compile(r"^c\d{1,6}$")
 
@@ -278,31 +292,64 @@ def parse_report(stream: bytes, max_bytes: int, *, marker: str | None = None) ->
     if marker is not None:
         stream = report_after_marker(stream, marker)
     data, blobs = None, {}
-    try:
-        with tarfile.open(fileobj=io.BytesIO(stream), mode="r:") as archive:
-            for member in archive:
-                if not member.isfile():
-                    raise ReportError(f"unexpected tar member {member.name!r}")
-                content = archive.extractfile(member).read()
-                if member.name == "results.json":
-                    if len(content) > MAX_REPORT_JSON:
-                        raise ReportError("results.json too large")
-                    data = json.loads(content, parse_constant=_reject_constant)
-                    continue
-                match = BLOB_FILE.match(member.name)
-                if not match:
-                    raise ReportError(f"unexpected file {member.name!r} in the report")
-                case_id, index, name = match.group(1), int(match.group(2)), match.group(3)
-                blobs.setdefault((case_id, index), {})[name] = content
-    except (tarfile.TarError, ValueError, EOFError, RecursionError) as exc:
-        raise ReportError(f"unreadable report: {exc}") from exc
+    for name, content in _tar_members(stream):
+        if name == "results.json":
+            if len(content) > MAX_REPORT_JSON:
+                raise ReportError("results.json too large")
+            try:
+                data = loads_strict(content, REPORT_DEPTH, bounded_ints=False)  # a big one is judged: not comparable
+            except JSONRefused as exc:
+                raise ReportError(f"unreadable results.json: {exc}") from exc
+            continue
+        match = BLOB_FILE.match(name)
+        if not match:
+            raise ReportError(f"unexpected file {name!r} in the report")
+        case_id, index, blob = match.group(1), int(match.group(2)), match.group(3)
+        blobs.setdefault((case_id, index), {})[blob] = content
     if data is None:
         raise ReportError("the report has no results.json")
     return _report(data, blobs)
 
 
-def _reject_constant(name: str):
-    raise ValueError(f"non-finite number {name}")
+def _tar_members(stream: bytes):
+    """(name, content) of each member of the tar the supervisor writes, or ReportError.
+
+    Only what ``tarfile`` writes for a plain file with a short ASCII name (no long-name or
+    pax records, no links, no directories), read without ``tarfile``: a header block with
+    a valid checksum, then the content padded to a block, up to the first all-zero block.
+    """
+    offset = 0
+    while True:
+        header = stream[offset : offset + TAR_BLOCK]
+        if len(header) < TAR_BLOCK:
+            raise ReportError(f"unreadable report: {'truncated header' if header else 'no end block'}")
+        if not any(header):
+            return
+        stored = _octal(header[148:156])
+        if stored != sum(header[:148]) + 8 * 32 + sum(header[156:]):
+            raise ReportError("unreadable report: a tar header's checksum is wrong")
+        if header[156:157] not in (b"0", b"\0") or any(header[345:500]):
+            raise ReportError("unexpected tar member: not a plain file with a short name")
+        raw_name = header[:100].split(b"\0", 1)[0]
+        if not _printable(raw_name):
+            raise ReportError(f"unexpected tar member {raw_name[:100]!r}")
+        size = _octal(header[124:136])
+        start = offset + TAR_BLOCK
+        if start + size > len(stream):
+            raise ReportError("unreadable report: a tar member is cut short")
+        yield raw_name.decode("ascii"), stream[start : start + size]
+        offset = start + -(-size // TAR_BLOCK) * TAR_BLOCK
+
+
+def _printable(name: bytes) -> bool:
+    return bool(name) and all(32 < byte < 127 for byte in name)
+
+
+def _octal(field: bytes) -> int:
+    digits = field.rstrip(b"\0 ").lstrip(b" ")
+    if not digits or len(digits) > 11 or not all(48 <= byte <= 55 for byte in digits):
+        raise ReportError("unreadable report: a tar number is not octal")
+    return int(digits, 8)
 
 
 def _report(data, blobs: dict) -> Report:
@@ -370,7 +417,7 @@ def _call(call, blobs: dict[str, bytes]) -> CallRecord:
         try:
             arrays = {name: _load_array(blob) for name, blob in blobs.items()}
             return CallRecord(status, value=rebuild(call.get("value"), arrays))
-        except (BadValue, npy.NpyError, ValueError, MemoryError, RecursionError):
+        except (BadValue, npy.NpyError):  # the only errors either raises
             return CallRecord(RecordStatus.INVALID)
     if status == RecordStatus.RAISED:
         error = _error(call.get("error"))
@@ -419,10 +466,14 @@ def clean_text(text: str) -> str:
 
 
 def _load_array(content: bytes) -> np.ndarray:
-    npy.check(content)  # the header must match the bytes before NumPy allocates anything
-    array = np.load(io.BytesIO(content), allow_pickle=False)
-    if not isinstance(array, np.ndarray) or array.dtype.kind not in "biuf":
-        raise npy.NpyError("an output array is not numeric")
+    """A plain numeric array, or NpyError: npy.check accepts only what numpy.load reads back as one."""
+    descr, shape = npy.check(content)  # the header must match the bytes before NumPy allocates anything
+    try:
+        array = np.load(io.BytesIO(content), allow_pickle=False)
+    except (ValueError, OSError, EOFError) as exc:  # NumPy's own reader, behind the check: the fuzzer finds none
+        raise npy.NpyError(f"numpy could not read an array the check accepted: {exc}") from exc
+    if not isinstance(array, np.ndarray) or array.dtype.str != descr or array.shape != shape:
+        raise npy.NpyError("an output array is not the one its header declares")
     return array
 
 

@@ -28,6 +28,11 @@ class TensorValue:
 
 
 def rebuild(tree, arrays: dict[str, np.ndarray], depth: int = 0):
+    """The value a JSON tree (as frames.loads_strict reads it) describes, or BadValue: nothing else.
+
+    At most 11 levels deep (codec.MAX_DEPTH, 8, is what an honest runner writes), so the
+    recursion is bounded by construction, not by the interpreter's limit.
+    """
     if depth > 10:
         raise BadValue("nested too deeply")
     if tree is None or isinstance(tree, (bool, int, float, str)):
@@ -37,8 +42,8 @@ def rebuild(tree, arrays: dict[str, np.ndarray], depth: int = 0):
     if not isinstance(tree, dict):
         raise BadValue(f"unexpected {type(tree).__name__}")
     if "$float" in tree:
-        text = str(tree["$float"])
-        if text not in ("nan", "inf", "-inf"):
+        text = tree["$float"]
+        if type(text) is not str or text not in ("nan", "inf", "-inf"):
             raise BadValue("bad float")
         return float(text)
     if "$list" in tree:

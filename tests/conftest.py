@@ -28,7 +28,13 @@ def docker_backend():
     from grader.backends.docker_backend import DockerBackend
 
     # The runtime make test chose (gVisor where the engine accepts it): attacks meet what learners meet.
-    backend = DockerBackend(runtime=os.environ.get("SANDBOX_RUNTIME") or None)
+    # The images too: a helper's branch tests its harness in images built under its own tags (scripts/images.sh).
+    backend = DockerBackend(
+        os.environ.get("SANDBOX_IMAGE") or None,
+        stdlib_image=os.environ.get("SANDBOX_STDLIB_IMAGE") or None,
+        triton_image=os.environ.get("SANDBOX_TRITON_IMAGE") or None,
+        runtime=os.environ.get("SANDBOX_RUNTIME") or None,
+    )
     status = backend.check()
     require(status["ok"], f"Docker sandbox unavailable: {status.get('error', status)}")
     return backend

@@ -7,19 +7,32 @@ payload bytes. The payload carries arrays as ``.npy`` bytes; the header's
 ``"blobs": [[name, length], ...]`` says how to cut it. Everything read from
 a learner's process is untrusted: the reader bounds the header and the
 payload before buffering them, refuses JSON that is not strict (``NaN``,
-``Infinity``, numbers Python cannot hold, nesting that would recurse too
-deep) and anything that is not an object.
+``Infinity``, numbers Python cannot hold, integers past 64 bits, nesting past
+``MAX_DEPTH``) and anything that is not an object.
+
+The JSON reader is total: ``loads_strict`` returns a value or raises
+``JSONRefused`` (a ValueError), nothing else, on any bytes. Its depth bound is
+counted before ``json.loads`` runs, without recursion, so it does not depend on
+the interpreter's recursion limit (1,000 Python frames for the C scanner on the
+worker's Python 3.11, a C stack limit on the sandbox's 3.13): the same bytes read
+the same on both sides.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
 import struct
+from itertools import accumulate
 
 HEADER = struct.Struct(">II")
 REPORT_PREFIX = b"tensordojo-report:"  # the supervisor's report follows this, the run's marker and a newline
 MAX_HEADER = 1 << 20
+MAX_DEPTH = 32  # nesting of a runner's frame, its header object included: a returned value nests MAX_DEPTH - 1
+TRUSTED_DEPTH = 200  # frames the supervisor writes to a runner (our own job's arguments): far below any stack limit
+MAX_INT = 2**63  # the largest integer magnitude a runner may send (codec.Encoder refuses larger ones)
+_MAX_INT_DIGITS = len(str(MAX_INT))
 
 
 class FrameError(Exception):
@@ -30,20 +43,64 @@ class FrameTooLarge(FrameError):
     """A frame declares more payload than the reader's budget allows."""
 
 
+class JSONRefused(ValueError):
+    """Bytes that are not strict JSON within our bounds: the one error ``loads_strict`` raises."""
+
+
+# A JSON string, or the rest of the text after an unterminated one. Every part after the opening quote is
+# optional, so a match never fails and never backtracks: linear time on any bytes.
+_STRING = re.compile(rb'"[^"\\]*(?:\\.?[^"\\]*)*"?', re.S)
+_NOT_BRACKET = bytes(b for b in range(256) if b not in b"[]{}")
+_STEP = {ord("["): 1, ord("{"): 1, ord("]"): -1, ord("}"): -1}
+
+
+def json_depth(data: bytes) -> int:
+    """How deeply ``data`` nests arrays and objects, counted without recursion.
+
+    Exact for valid JSON. For broken JSON it is at least the depth ``json.loads``
+    reaches before it stops at the first error: up to there, strings and brackets
+    read the same both ways.
+    """
+    brackets = _STRING.sub(b"", data).translate(None, _NOT_BRACKET)
+    return max(accumulate(map(_STEP.__getitem__, brackets)), default=0)
+
+
 def _reject_constant(name: str):
-    raise ValueError(f"non-finite number {name} in a frame")
+    raise ValueError(f"non-finite number {name}")
 
 
 def _finite_float(text: str) -> float:
     value = float(text)
     if value - value != 0:  # inf or nan: "1e400" parses as inf, and nothing downstream may hold it
-        raise ValueError(f"non-finite number {text[:20]} in a frame")
+        raise ValueError(f"non-finite number {text[:20]}")
     return value
 
 
-def loads_strict(data: bytes):
-    """JSON as we write it: finite numbers only (deep nesting raises RecursionError)."""
-    return json.loads(data, parse_constant=_reject_constant, parse_float=_finite_float)
+def _bounded_int(text: str) -> int:
+    if len(text) > _MAX_INT_DIGITS + 1 or abs(value := int(text)) > MAX_INT:
+        raise ValueError(f"integer {text[:20]} has more than 64 bits")
+    return value
+
+
+def loads_strict(data: bytes, max_depth: int = MAX_DEPTH, bounded_ints: bool = True):
+    """JSON as we write it, or JSONRefused: UTF-8, finite numbers, integers within MAX_INT, nesting within max_depth."""
+    try:
+        # At most as deep as it has openers (a C-speed count): most frames need no scan at all.
+        depth = json_depth(data) if data.count(b"[") + data.count(b"{") > max_depth else 0
+        if depth > max_depth:
+            raise JSONRefused(f"JSON nested {depth} deep, more than {max_depth}")
+        return json.loads(
+            data.decode("utf-8"),
+            parse_constant=_reject_constant,
+            parse_float=_finite_float,
+            parse_int=_bounded_int if bounded_ints else int,
+        )
+    except JSONRefused:
+        raise
+    except (ValueError, RecursionError) as exc:
+        # ValueError: JSONDecodeError, UnicodeDecodeError, our hooks. RecursionError cannot happen within the
+        # depth bound (which sits far below both interpreters' limits); were it ever raised, it is refused the same.
+        raise JSONRefused(str(exc)[:200]) from None
 
 
 def encode_frame(meta: dict, payload_len: int = 0) -> bytes:
@@ -69,14 +126,14 @@ def _write_all(fd: int, data) -> None:
 
 
 def read_frame(fd: int, max_payload: int = 1 << 31) -> tuple[dict, bytes] | None:
-    """Read one whole frame (blocking); None at a clean end of stream."""
+    """Read one whole frame the supervisor wrote (blocking); None at a clean end of stream."""
     head = _read_exact(fd, HEADER.size, eof_ok=True)
     if head is None:
         return None
     header_len, payload_len = HEADER.unpack(head)
     if header_len > MAX_HEADER or payload_len > max_payload:
         raise FrameError("frame too large")
-    meta = _parse_meta(_read_exact(fd, header_len))
+    meta = _parse_meta(_read_exact(fd, header_len), TRUSTED_DEPTH, bounded_ints=False)
     return meta, _read_exact(fd, payload_len)
 
 
@@ -94,10 +151,10 @@ def _read_exact(fd: int, size: int, eof_ok: bool = False):
     return b"".join(chunks)
 
 
-def _parse_meta(raw: bytes) -> dict:
+def _parse_meta(raw: bytes, max_depth: int = MAX_DEPTH, bounded_ints: bool = True) -> dict:
     try:
-        meta = loads_strict(raw)
-    except (ValueError, RecursionError, UnicodeDecodeError) as exc:
+        meta = loads_strict(raw, max_depth, bounded_ints)
+    except JSONRefused as exc:
         raise FrameError(f"frame header is not strict JSON: {str(exc)[:100]}") from exc
     if not isinstance(meta, dict):
         raise FrameError("frame header is not an object")

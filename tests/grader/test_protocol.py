@@ -175,3 +175,36 @@ def test_a_report_end_forged_before_the_marker_or_with_another_marker_does_not_c
     assert not ReportEnd("m1").seen(forged)
     real_marker_only = b"\0" * 4096 + b"tensordojo-report:m1\n"
     assert not ReportEnd("m1").seen(real_marker_only)
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        "{['descr']: '<f8', 'fortran_order': False, 'shape': (1,)}",
+        "{'descr': '<f8', 'fortran_order': False, 'shape': {[1]: 0}}",
+        "{'descr': {['<f8']}, 'fortran_order': False, 'shape': (1,)}",
+    ],
+)
+def test_an_npy_header_holding_an_unhashable_literal_makes_the_call_invalid_outside_too(header):
+    """``ast.literal_eval`` raised TypeError, which escaped parse_report as our internal error."""
+    text = header.ljust(118) + "\n"
+    blob = b"\x93NUMPY\x01\x00" + struct.pack("<H", len(text)) + text.encode() + b"\0" * 8
+    assert parse_report(report_of(RETURNED, b0=blob), 1 << 20).cases["c0"].status == RecordStatus.INVALID
+
+
+def test_a_long_name_or_pax_record_in_the_report_is_refused():
+    """The supervisor writes plain files with short names; anything else in the tar is not its report."""
+    for form in (tarfile.GNU_FORMAT, tarfile.PAX_FORMAT):
+        out = io.BytesIO()
+        with tarfile.open(fileobj=out, mode="w", format=form) as archive:
+            info = tarfile.TarInfo("c0.0." + "b" * 200 + ".npy")
+            archive.addfile(info, io.BytesIO(b""))
+        with pytest.raises(ReportError, match="unexpected tar member"):
+            parse_report(out.getvalue(), 1 << 20)
+
+
+def test_a_report_cut_inside_its_tar_is_ours_and_says_so():
+    whole = report_of(RETURNED, b0=npy_bytes(np.ones(3)))
+    for cut in (100, 600, 1030, 1600):  # in a header, in results.json, in the blob's header, in its bytes
+        with pytest.raises(ReportError, match="unreadable report"):
+            parse_report(whole[:cut], 1 << 20)

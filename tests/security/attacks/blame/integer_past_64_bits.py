@@ -1,0 +1,82 @@
+"""expect: runtime_error | wrong_answer | time_limit
+Answer a call with a result frame whose value is an integer of 4,000 digits.
+
+json.loads reads it (Python refuses only past 4,300 digits), the supervisor stored it, and the
+comparison outside had to cope with a number no float holds. A runner sends integers within 64
+bits (the encoder refuses larger ones): anything else is its protocol error, refused where it is read.
+Seen in the wild: CVE-2020-10735 (quadratic int parsing, the reason for the 4,300-digit limit).
+"""
+
+import json
+import os
+import signal
+import stat
+import struct
+import sys
+import time
+
+IN_SANDBOX = os.getuid() != 0  # never signal or write into a host's processes from the unsafe local backend
+
+
+def answer(x):
+    if x.ndim != 1:
+        raise ValueError("not a vector")
+    return x * 2
+
+
+def channels():
+    """Every pipe or socket this process holds besides its output: where a result channel would be."""
+    found = []
+    for fd in range(3, 256):
+        try:
+            mode = os.fstat(fd).st_mode
+        except OSError:
+            continue
+        if stat.S_ISFIFO(mode) or stat.S_ISSOCK(mode):
+            found.append(fd)
+    return found
+
+
+def send(header, payload=b""):
+    """A frame in the harness's format (length-prefixed JSON header, raw payload) on every channel."""
+    data = header if isinstance(header, bytes) else json.dumps(header).encode()
+    for fd in channels():
+        try:
+            os.write(fd, struct.pack(">II", len(data), len(payload)) + data + payload)
+        except OSError:
+            pass
+
+
+def current_case():
+    """The id of the case being run, read off the caller's frames (as the harness names it)."""
+    try:
+        raise RuntimeError
+    except RuntimeError as exc:
+        frame = exc.__traceback__.tb_frame
+    while frame is not None:
+        case = frame.f_locals.get("case")
+        if isinstance(case, dict) and "id" in case:
+            return case["id"]
+        frame = frame.f_back
+    return "c0"
+
+
+def result_channel():
+    """The runner names its result descriptor on its command line (runner.py REQUEST_FD RESULT_FD)."""
+    try:
+        return [int(sys.argv[2])]
+    except (IndexError, ValueError):
+        return channels()
+
+
+def send_raw(header: bytes, payload: bytes = b""):
+    for fd in result_channel():
+        try:
+            os.write(fd, struct.pack(">II", len(header), len(payload)) + header + payload)
+        except OSError:
+            pass
+
+
+def solve(x):
+    send_raw(b"{\"type\":\"result\",\"status\":\"returned\",\"value\":" + b"9" * 4_000 + b"}")
+    os._exit(0)
