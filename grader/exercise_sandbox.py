@@ -27,6 +27,7 @@ from pathlib import Path
 
 from grader.backends.base import SandboxUnavailable
 from grader.harness.contract import SandboxKind
+from grader.harness.frames import loads_strict
 from grader.limits import Limits
 
 GRADER_DIR = Path(__file__).resolve().parent
@@ -135,7 +136,7 @@ def read_report(stdout: bytes, marker: str, *, seconds: float, timed_out: bool =
         tail = stdout[-300:].decode(errors="replace")
         return CheckOutcome(False, [{"what": "check", "ok": False, "detail": f"{why}. {tail}".strip()}], seconds)
     try:
-        steps = json.loads(stdout[at + len(needle) :].split(b"\n", 1)[0])
+        steps = loads_strict(stdout[at + len(needle) :].split(b"\n", 1)[0])  # untrusted: the exercise's code ran
         steps = [
             {"what": str(s["what"])[:200], "ok": s["ok"] is True, "detail": str(s.get("detail", ""))[:2000]}
             for s in steps
