@@ -16,7 +16,7 @@ ONE_RECOVERY_AT_A_TIME = "submissions:recovery"  # several workers starting toge
 
 
 @worker_ready.connect
-def resend_after_worker_start(sender=None, **kwargs) -> None:
+def resend_after_worker_start(**kwargs) -> None:
     """Re-send unfinished submissions and trials once this worker consumes; never stops the worker from starting."""
     from submissions.lanes import resend_all
 
