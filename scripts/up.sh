@@ -49,8 +49,8 @@ else
     OWN_REDIS=1
 fi
 
-say "starting a Celery worker (queues cpu, regrade, maintenance, authoring) and beat"
-"$VENV/bin/celery" -A config worker -Q cpu,regrade,maintenance,authoring --concurrency 2 \
+say "starting a Celery worker (queues cpu, trial, regrade, maintenance, authoring) and beat"
+"$VENV/bin/celery" -A config worker -Q cpu,trial,regrade,maintenance,authoring --concurrency 2 \
     --hostname "worker-cpu@%h" --loglevel INFO >"$VAR/log/worker.log" 2>&1 &
 pids+=($!)
 "$VENV/bin/celery" -A config beat --schedule "$VAR/run/celerybeat-schedule" \

@@ -12,7 +12,7 @@ case "$role" in
          --access-logfile - --error-logfile -
     ;;
   worker)
-    exec celery -A config worker -Q "${1:-cpu,regrade,maintenance}" --concurrency "${WORKER_CONCURRENCY:-2}" \
+    exec celery -A config worker -Q "${1:-cpu,trial,regrade,maintenance}" --concurrency "${WORKER_CONCURRENCY:-2}" \
          --hostname "${WORKER_NAME:-worker}@%h" --loglevel INFO
     ;;
   beat)

@@ -2,7 +2,7 @@ from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView
 
 from accounts.views import ThrottledTokenView
-from api import courses, views
+from api import courses, trials, views
 
 app_name = "api"
 urlpatterns = [
@@ -18,6 +18,9 @@ urlpatterns = [
     path("courses/<slug:slug>/repository", courses.CourseRepository.as_view(), name="course-repository"),
     path("courses/<slug:slug>/sync", courses.CourseSync.as_view(), name="course-sync"),
     path("courses/<slug:slug>/webhook", courses.CourseWebhook.as_view(), name="course-webhook"),
+    path("trials", trials.TrialCreate.as_view(), name="trials"),
+    path("trials/<uuid:trial_id>", trials.TrialDetail.as_view(), name="trial"),
+    path("exercises/<slug:slug>/visible-cases", trials.VisibleCases.as_view(), name="visible_cases"),
     path("schema", SpectacularAPIView.as_view(), name="schema"),
     # Last: any other path under /api/ (a parameter that fits no route) is a JSON 404, not an HTML page.
     re_path(r"^[\s\S]*$", views.not_found, name="not_found"),  # any character, a newline too

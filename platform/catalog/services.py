@@ -190,28 +190,38 @@ def _public_config(folder: ExerciseFolder) -> dict:
     }
 
 
-def version_folder(version: ExerciseVersion) -> ExerciseFolder:
-    """Exactly the files of ``version``, whatever this machine's disk holds (VersionUnavailable otherwise).
-
-    A stored version is fetched from storage by its hash (catalog.versions). One stored before
-    versions were data is read from the exercises folder, and only when that folder's content
-    hash is the version named: a worker never grades one version and records another.
-    """
-    if version.archive:
-        return version_files(slug=version.exercise.slug, version=version.version, archive=version.archive)
-    folder = exercise_folder(version.exercise.slug)
-    if folder.version != version.version:
-        raise VersionUnavailable(
-            f"{version.exercise.slug}: this worker has version {folder.version}, not {version.version}"
-        )
-    return folder
-
-
 def exercise_folder(slug: str) -> ExerciseFolder:
     """The exercise's folder as it is on disk now (what workers grade against)."""
     from django.conf import settings
 
     return load_exercise(Path(settings.EXERCISES_DIR) / slug)
+
+
+def version_folder(version: ExerciseVersion) -> ExerciseFolder:
+    """The folder of exactly ``version``, or VersionUnavailable: what a worker grades (the one seam).
+
+    A stored version is fetched by its hash (catalog.versions), whatever this worker's disk holds.
+    Where this worker cannot reach the storage (or the version was stored before versions were
+    data), its own folder serves, only when its content hash is the version named. Either way
+    the files are exactly the version's. VersionUnavailable is our side and retryable: never a
+    learner's verdict, never a reason to grade another version instead.
+    """
+    stored = None
+    if version.archive:
+        try:
+            return version_files(slug=version.exercise.slug, version=version.version, archive=version.archive)
+        except VersionUnavailable as exc:
+            stored = exc
+    slug = version.exercise.slug
+    try:
+        folder = exercise_folder(slug)
+    except (OSError, ExerciseFormatError) as exc:
+        raise VersionUnavailable(f"{slug}@{version.version}: {stored or 'not stored'}; no folder here ({exc})") from exc
+    if folder.version != version.version:
+        raise VersionUnavailable(
+            f"{slug}: this worker has version {folder.version}, not {version.version} ({stored or 'not stored'})"
+        )
+    return folder
 
 
 class HintRefused(Exception):

@@ -232,8 +232,11 @@ GRADING_HEARTBEAT_STALE = float(env("GRADING_HEARTBEAT_STALE", "30"))  # silence
 # timeout above the hard one, so a slow but alive task is never handed to a second worker.
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", env("REDIS_URL", "redis://127.0.0.1:6379/0"))
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
-# live CPU, live GPU, re-grades (low priority), sweeps, exercise checks (instructors' pushes)
-WORK_QUEUES = ("cpu", "gpu", "regrade", "maintenance", "authoring")
+# Live CPU, live GPU, trials (the Run button) of CPU and GPU exercises, re-grades (low priority), sweeps,
+# exercise checks (instructors' pushes). A worker drains the queues of its -Q list in that order
+# (queue_order_strategy below): live work first, then trials, then re-grades (scripts/up.sh,
+# docker-compose.yml, docker/app/entrypoint.sh).
+WORK_QUEUES = ("cpu", "gpu", "trial", "gpu-trial", "regrade", "maintenance", "authoring")
 CELERY_TASK_QUEUES = [Queue(name, Exchange(name, type="direct"), routing_key=name) for name in WORK_QUEUES]
 CELERY_TASK_DEFAULT_QUEUE = "cpu"
 CELERY_TASK_ACKS_LATE = True
@@ -273,6 +276,9 @@ TRUSTED_PROXY_HOPS = int(env("TRUSTED_PROXY_HOPS", "0"))
 # `make up` generates it in .env (scripts/env-file.sh); docker-compose.yml requires it.
 METRICS_TOKEN = env("METRICS_TOKEN", "")
 TRIAL_RATE_LIMIT = env("TRIAL_RATE_LIMIT", "60/60")  # Run-button trials / seconds, per learner (lighter)
+# Trials queued or running at once, all learners together (each learner: one). Keep it below the
+# worker processes draining `cpu`, so a live submission always finds one not held by a trial.
+TRIAL_MAX_IN_FLIGHT = 1
 # Per client address (TRUSTED_PROXY_HOPS): every account has its own submission limit, so new
 # accounts would multiply it; reset mails go to any address typed in.
 SIGNUP_RATE_LIMIT = env("SIGNUP_RATE_LIMIT", "10/3600")  # accounts created / seconds, per address

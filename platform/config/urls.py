@@ -7,7 +7,7 @@ from ops import views as ops_views
 
 urlpatterns = [
     path("", include("catalog.urls")),
-    path("", include("trials.urls")),  # the Run button and its API (/exercises/<slug>/run/, /api/trials)
+    path("", include("trials.urls")),  # the Run button's pages (/exercises/<slug>/run/); its API is in api/
     path("accounts/login/", ThrottledLoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/", include("accounts.urls")),

@@ -1,8 +1,8 @@
-"""Sending work to the workers by task name, so imports run one way.
+"""Sending work to the workers by task name: the modules that queue work never import the task module.
 
-services -> dispatch, and tasks -> worker -> services: the module that queues a grading
-never imports the module that performs it (that was the cycle grading -> services ->
-tasks -> grading). Queue names are declared once, in settings.WORK_QUEUES.
+One task for both lanes of the pipeline (submissions.pipeline): its ``lane`` keyword says
+which table the id belongs to (absent: a submission). Queue names are declared once, in
+settings.WORK_QUEUES.
 """
 
 from __future__ import annotations
@@ -11,16 +11,18 @@ from config.celery import app
 
 GRADE_TASK = "submissions.grade"
 SWEEP_TASK = "submissions.sweep"
+SUBMISSION_LANE = "submission"
 
 
-def send_grading(submission_id: str, *, queue: str, countdown: float | None = None) -> None:
-    """Send the grading task for one submission to ``queue`` (after ``countdown`` seconds).
+def send_grading(job_id: str, *, queue: str, countdown: float | None = None, lane: str = SUBMISSION_LANE) -> None:
+    """Send the grading task for one row of ``lane`` to ``queue`` (after ``countdown`` seconds).
 
     Raises when the broker is unreachable.
     """
     app.send_task(
         GRADE_TASK,
-        args=[submission_id],
+        args=[job_id],
+        kwargs={} if lane == SUBMISSION_LANE else {"lane": lane},
         queue=queue,
         countdown=countdown,
         retry=True,

@@ -1,4 +1,4 @@
-"""When a worker is ready, re-send what the broker may have lost (see submissions_resend_unfinished).
+"""When a worker is ready, re-send what the broker may have lost, in every lane (see pipeline.resend_unfinished).
 
 Connected in SubmissionsConfig.ready(); only worker processes send `worker_ready`.
 """
@@ -16,13 +16,13 @@ ONE_RECOVERY_AT_A_TIME = "submissions:recovery"  # several workers starting toge
 
 
 @worker_ready.connect
-def resend_after_worker_start(sender=None, **kwargs) -> None:
-    """Re-send unfinished submissions once this worker consumes; never stops the worker from starting."""
-    from submissions.services import submissions_resend_unfinished
+def resend_after_worker_start(**kwargs) -> None:
+    """Re-send unfinished submissions and trials once this worker consumes; never stops the worker from starting."""
+    from submissions.lanes import resend_all
 
     try:
         if cache.add(ONE_RECOVERY_AT_A_TIME, 1, timeout=15):
-            submissions_resend_unfinished()
+            resend_all()
     except Exception:  # the database or broker may still be coming back: the sweep covers it
         log.exception("re-sending unfinished submissions after the worker start failed")
     finally:

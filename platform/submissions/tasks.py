@@ -11,10 +11,11 @@ from django.conf import settings
 from django.db import InterfaceError, OperationalError
 
 from ops.logging import submission_context
-from submissions import services
 from submissions.dispatch import GRADE_TASK, SWEEP_TASK
+from submissions.lanes import lane_named, sweep_all
+from submissions.pipeline import Busy
 from submissions.retries import RetryBudgets, RetryReason
-from submissions.worker import RetryableGradingError, grading_run
+from submissions.worker import RetryableGradingError, run
 
 log = logging.getLogger("tensordojo.tasks")
 
@@ -24,13 +25,17 @@ def worker_name() -> str:
 
 
 @shared_task(bind=True, name=GRADE_TASK, max_retries=None)  # limits and acks: CELERY_* settings
-def grade_submission(self, submission_id: str, retries: dict | None = None) -> str:
-    """Grade one submission; each kind of failure retries on its own budget (see submissions.retries)."""
+def grade_submission(self, submission_id: str, retries: dict | None = None, lane: str | None = None) -> str:
+    """Grade one row of ``lane`` (a submission, or a trial); each kind of failure retries on its own budget.
+
+    The same task, claim, heartbeat, warm pool and retry budgets for both lanes (see submissions.retries).
+    """
+    work = lane_named(lane)
     budgets = RetryBudgets.from_dict(retries)
     with submission_context(submission_id):
         try:
-            return grading_run(submission_id=submission_id, worker=worker_name())
-        except services.SubmissionBusy as exc:
+            return run(work, job_id=submission_id, worker=worker_name())
+        except Busy as exc:
             # Another worker holds it and is alive; come back once a heartbeat would be overdue.
             reason, error = RetryReason.BUSY, exc
         except (OperationalError, InterfaceError) as exc:
@@ -40,16 +45,17 @@ def grade_submission(self, submission_id: str, retries: dict | None = None) -> s
             reason, error = RetryReason.INFRASTRUCTURE, exc
         countdown = budgets.spend(reason)
         if countdown is None:
-            services.submission_fail(submission_id=submission_id, reason=f"{reason.label}: {error}")
+            work.fail(job_id=submission_id, reason=f"{reason.label}: {error}")
             return "error"
         log.warning("retrying in %ss (%s)", countdown, reason.value, extra={"submission_id": submission_id})
-        raise self.retry(exc=error, countdown=countdown, kwargs={"retries": budgets.as_dict()})
+        kwargs = {"retries": budgets.as_dict(), **({"lane": lane} if lane else {})}
+        raise self.retry(exc=error, countdown=countdown, kwargs=kwargs)
 
 
 @shared_task(name=SWEEP_TASK)
 def sweep() -> dict:
-    """Periodic (beat): re-send lost submissions and remove sandboxes of dead workers."""
-    counts = services.submissions_sweep()
+    """Periodic (beat): re-send lost work of every lane and remove sandboxes of dead workers."""
+    counts = sweep_all()
     try:
         from grader.backends.docker_backend import DockerBackend
 

@@ -1,7 +1,9 @@
-"""What a worker does with one stored submission: claim it, run the grader, record the verdict.
+"""What a worker does with one row of either lane: claim it, run the grader, record the result.
 
 The same grader function (grader.grading.grade) is behind `manage.py grade`;
-this service adds the state machine around it. The Celery task calls it.
+this service adds the pipeline around it (submissions.pipeline): the claim, the
+heartbeat, this process's warm pool, and a requeue when our side fails. The one
+Celery task calls it for submissions and trials alike.
 (Named worker, not grading: grader/grading.py is the grader itself.)
 """
 
@@ -21,7 +23,7 @@ from config.grader import sandbox_backend
 from grader.backends import Backend, SandboxUnavailable
 from grader.backends.pool import WarmPool, parse_sizes
 from grader.grading import InternalGradingError, grade
-from submissions import services
+from submissions import pipeline
 
 log = logging.getLogger("tensordojo.grading")
 
@@ -60,24 +62,24 @@ def stop_pool(**kwargs) -> None:
 
 
 class RetryableGradingError(Exception):
-    """Infrastructure failed; the submission was put back in the queue for a retry."""
+    """Infrastructure failed; the row was put back in the queue for a retry."""
 
 
 class Heartbeat:
-    """Marks the submission alive every few seconds while it is being graded."""
+    """Marks the row alive every few seconds while it is being graded."""
 
-    def __init__(self, submission_id, attempt: int):
-        self.submission_id, self.attempt = submission_id, attempt
+    def __init__(self, lane: pipeline.Lane, job_id, attempt: int):
+        self.lane, self.job_id, self.attempt = lane, job_id, attempt
         self.stop = threading.Event()
-        self.thread = threading.Thread(target=self._run, name=f"heartbeat-{submission_id}", daemon=True)
+        self.thread = threading.Thread(target=self._run, name=f"heartbeat-{job_id}", daemon=True)
 
     def _run(self) -> None:
         try:
             while not self.stop.wait(settings.GRADING_HEARTBEAT):
                 try:
-                    services.submission_heartbeat(submission_id=self.submission_id, attempt=self.attempt)
+                    pipeline.heartbeat(self.lane, job_id=self.job_id, attempt=self.attempt)
                 except DatabaseError:
-                    log.warning("heartbeat failed", extra={"submission_id": str(self.submission_id)})
+                    log.warning("heartbeat failed", extra={"lane": self.lane.name, "job_id": str(self.job_id)})
         finally:
             connection.close()
 
@@ -90,51 +92,48 @@ class Heartbeat:
         self.thread.join(timeout=5)
 
 
-def grading_run(*, submission_id, worker: str, backend=None) -> str:
-    """Grade one submission. Returns what happened: graded | skipped.
+def run(lane: pipeline.Lane, *, job_id, worker: str, backend=None) -> str:
+    """Run one row of ``lane``. Returns what happened: graded | skipped.
 
-    Raises RetryableGradingError after putting the submission back to queued
-    when our side failed (engine down, image missing, broken report), and
-    services.SubmissionBusy while another live worker grades it.
+    Raises RetryableGradingError after putting the row back to queued when our side
+    failed (engine down, image missing, broken report, version not on this worker),
+    and pipeline.Busy while another live worker has it.
     """
-    claim = services.submission_start(submission_id=submission_id, worker=worker)
+    claim = pipeline.start(lane, job_id=job_id, worker=worker)
     if claim is None:
         return "skipped"
-    with Heartbeat(claim.submission.id, claim.attempt):
+    with Heartbeat(lane, claim.job.id, claim.attempt):
         try:
-            return _grade_claimed(claim, backend)
+            return _grade_claimed(lane, claim, backend)
         except RetryableGradingError:
             raise
         except Exception as exc:  # e.g. recording the result failed: put it back rather than leave it running
-            log.exception("grading failed after the claim", extra={"submission_id": str(submission_id)})
-            services.submission_requeue(
-                submission_id=submission_id, attempt=claim.attempt, reason=f"{type(exc).__name__}: {exc}"
-            )
+            log.exception("grading failed after the claim", extra={"lane": lane.name, "job_id": str(job_id)})
+            lane.requeue(job_id=job_id, attempt=claim.attempt, reason=f"{type(exc).__name__}: {exc}")
             raise RetryableGradingError(f"{type(exc).__name__}: {exc}") from exc
 
 
-def _grade_claimed(claim, backend) -> str:
-    submission = claim.submission
+def _grade_claimed(lane: pipeline.Lane, claim: pipeline.Claim, backend) -> str:
+    job = claim.job
     try:
-        folder = version_folder(submission.exercise_version)  # exactly the version named, never another
+        # Exactly the version the row names, or a retryable refusal: never a grade on another version.
+        folder = version_folder(job.exercise_version)
         sandbox_started = timezone.now()
-        result = grade(folder, submission.source, backend=backend or worker_backend())
-        services.submission_mark_sandbox(
-            submission_id=submission.id, attempt=claim.attempt, started_at=sandbox_started, finished_at=timezone.now()
-        )
+        result = grade(folder, job.source, backend=backend or worker_backend(), visible_only=lane.visible_only)
+        sandbox_finished = timezone.now()
     except (SandboxUnavailable, InternalGradingError, VersionUnavailable, OSError) as exc:
         reason = f"{type(exc).__name__}: {exc}"
-        services.submission_requeue(submission_id=submission.id, attempt=claim.attempt, reason=reason)
+        lane.requeue(job_id=job.id, attempt=claim.attempt, reason=reason)
         raise RetryableGradingError(reason) from exc
     except Exception as exc:  # an unexpected bug of ours: never blame the learner
-        log.exception("grading crashed", extra={"submission_id": str(submission.id)})
-        services.submission_requeue(
-            submission_id=submission.id, attempt=claim.attempt, reason=f"{type(exc).__name__}: {exc}"
-        )
+        log.exception("grading crashed", extra={"lane": lane.name, "job_id": str(job.id)})
+        lane.requeue(job_id=job.id, attempt=claim.attempt, reason=f"{type(exc).__name__}: {exc}")
         raise RetryableGradingError(str(exc)) from exc
-    services.submission_finish(
-        submission_id=submission.id,
+    lane.finish(
+        job_id=job.id,
         attempt=claim.attempt,
-        result=result.to_results_json(),
+        result=result,
+        sandbox_started_at=sandbox_started,
+        sandbox_finished_at=sandbox_finished,
     )
     return "graded"

@@ -1,16 +1,13 @@
-"""Sending trial work to the workers by task name (services never import the tasks module)."""
+"""Sending the preparation of visible cases (offline runs) by task name.
+
+A trial run itself goes through the one pipeline's dispatch (submissions.dispatch, lane "trial").
+"""
 
 from __future__ import annotations
 
 from config.celery import app
 
-RUN_TASK = "trials.run"
 VISIBLE_CASES_TASK = "trials.visible_cases"
-
-
-def send_trial(trial_id: str, *, queue: str) -> None:
-    """Queue one trial run; raises when the broker is unreachable."""
-    app.send_task(RUN_TASK, args=[trial_id], queue=queue, retry=True, retry_policy={"max_retries": 1})
 
 
 def send_visible_cases(version_id: int, *, queue: str) -> None:

@@ -1,10 +1,17 @@
-"""Trial runs (the Run button) and the visible cases served for offline work.
+"""Trial runs (the Run button): the "trial" lane of the one pipeline, and the visible cases served for offline work.
 
-A trial runs the learner's code on the visible cases only, through the same
-sandbox and the same grader as a submission (grader.grading.grade with
-visible_only=True), and counts for nothing: it creates no Submission, so no
-attempt, no best result and no leaderboard row. It has its own, lighter rate
-limit (settings.TRIAL_RATE_LIMIT).
+A trial runs the learner's code on the visible cases only (grader.grading.grade with
+visible_only=True: nothing hidden enters its sandbox) and counts for nothing: its row is
+a TrialRun, never a Submission, so no attempt, best result, leaderboard or grade book
+can see it. Everything else is the submission pipeline's (submissions.pipeline): the
+intake check, the task, the claim and takeover, the heartbeat, the retry budgets, the
+warm pool, the sweep and the resend after a worker start.
+
+Trials never delay graded work: they have their own queue, which workers drain after
+the live one (settings.WORK_QUEUES, the -Q lists); a learner has at most one trial in
+flight (a new Run supersedes one still waiting, and is refused while one runs); and at
+most settings.TRIAL_MAX_IN_FLIGHT trials are in flight at all. They also have their own,
+lighter rate limit (settings.TRIAL_RATE_LIMIT).
 """
 
 from __future__ import annotations
@@ -17,18 +24,20 @@ import math
 import numpy as np
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from catalog.models import Exercise, ExerciseVersion
 from catalog.services import version_folder
 from catalog.versions import VersionUnavailable
 from config.grader import sandbox_backend
-from grader.backends import SandboxUnavailable
-from grader.grading import InternalGradingError, expected_store, grade
+from grader.grading import expected_store
 from grader.protocol import FixtureArg, TensorArg
+from grader.results import GradingResult
 from grader.values import TensorValue
 from ops.rate_limits import window_wait
+from submissions import pipeline
+from submissions.intake import source_problem
 from trials import dispatch
 from trials.models import TrialRun, TrialStatus, VisibleCaseSet
 
@@ -36,6 +45,15 @@ log = logging.getLogger("tensordojo.trials")
 
 KEEP_RUNS = timezone.timedelta(days=1)
 OUR_SIDE = "We could not run your code just now (a problem on our side, not in your code). Try again in a moment."
+SUPERSEDED = "Replaced by your newer run."
+TRIAL_LANE = "trial"
+IN_FLIGHT = (TrialStatus.QUEUED, TrialStatus.RUNNING)
+TRANSITIONS: dict[str, set[str]] = {
+    TrialStatus.QUEUED: {TrialStatus.RUNNING, TrialStatus.ERROR},
+    TrialStatus.RUNNING: {TrialStatus.DONE, TrialStatus.ERROR, TrialStatus.QUEUED},
+    TrialStatus.DONE: set(),
+    TrialStatus.ERROR: set(),
+}
 
 
 class TrialRejected(Exception):
@@ -43,9 +61,16 @@ class TrialRejected(Exception):
 
 
 class TrialRateLimited(TrialRejected):
-    def __init__(self, retry_after: int):
+    def __init__(self, retry_after: int, message: str | None = None):
         self.retry_after = retry_after
-        super().__init__(f"Too many runs: wait {retry_after} s before running again.")
+        super().__init__(message or f"Too many runs: wait {retry_after} s before running again.")
+
+
+class TrialBusy(TrialRateLimited):
+    """Refused because a trial is already in flight (the learner's own, or the budget of all of them)."""
+
+    def __init__(self, message: str, retry_after: int = 3):
+        super().__init__(retry_after, message)
 
 
 def _rate_limit(user_id: int) -> None:
@@ -55,77 +80,115 @@ def _rate_limit(user_id: int) -> None:
         raise TrialRateLimited(retry_after=wait)
 
 
+def _stale_before():
+    """Trials created before this no worker finished in time: they no longer hold a place in flight."""
+    return timezone.now() - timezone.timedelta(seconds=settings.GRADING_HARD_TIME_LIMIT + 60)
+
+
+ADMISSION_LOCK = 0x7472_6961_6C73  # "trials": the key of the advisory lock that admits runs one at a time
+
+
+def _admissions_in_turn() -> None:
+    """Admit runs one at a time, until the caller's transaction ends, so no race exceeds the budgets.
+
+    PostgreSQL: a transaction-scoped advisory lock, held for a few queries. SQLite (development)
+    has no such lock; there two simultaneous Runs may both be admitted.
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [ADMISSION_LOCK])
+
+
 def trial_create(*, user, exercise: Exercise, source: str) -> TrialRun:
-    """Store the code and queue a run on the visible cases. Raises TrialRejected with a reason."""
-    if not isinstance(source, str):
-        raise TrialRejected("The code must be text.")
-    size = len(source.encode("utf-8", errors="replace"))
-    if size > settings.SUBMISSION_MAX_BYTES:
-        raise TrialRejected(
-            f"Your code is {size // 1024} KiB; the limit is {settings.SUBMISSION_MAX_BYTES // 1024} KiB."
-        )
-    if not source.strip():
-        raise TrialRejected("There is no code to run.")
-    if "\x00" in source:
-        raise TrialRejected("The code contains a NUL byte; paste it as plain text.")
+    """Store the code and queue a run on the visible cases. Raises TrialRejected with a reason.
+
+    At most one trial of a learner is in flight: one still waiting is superseded (it will be
+    skipped when its message comes), one already running refuses the new one (TrialBusy). At
+    most settings.TRIAL_MAX_IN_FLIGHT trials are in flight at all (TrialBusy beyond).
+    """
+    problem = source_problem(source)
+    if problem is not None:
+        raise TrialRejected(problem)
     if not exercise.is_active or exercise.current_version_id is None:
         raise TrialRejected("This exercise is not open.")
-    _rate_limit(user.id)
     with transaction.atomic():
+        _admissions_in_turn()
         # Runs are scratch work: the learner's runs older than a day go (no table grows without bound).
         TrialRun.objects.filter(user=user, created_at__lt=timezone.now() - KEEP_RUNS).delete()
-        trial = TrialRun.objects.create(user=user, exercise=exercise, source=source)
+        in_flight = TrialRun.objects.filter(status__in=IN_FLIGHT, created_at__gte=_stale_before())
+        mine = list(in_flight.filter(user=user).values_list("id", "status"))
+        if any(status == TrialStatus.RUNNING for _, status in mine):
+            raise TrialBusy("Your previous run is still running: wait for its result, then run again.")
+        if in_flight.exclude(user=user).count() >= settings.TRIAL_MAX_IN_FLIGHT:
+            raise TrialBusy("Many runs are waiting just now: try again in a few seconds (submitting is not affected).")
+        _rate_limit(user.id)  # counts the runs taken, not the refusals above
+        for trial_id, _ in mine:  # still waiting: the newer code replaces it
+            _end(trial_id, SUPERSEDED)
+        trial = TrialRun.objects.create(
+            user=user, exercise=exercise, exercise_version_id=exercise.current_version_id, source=source
+        )
         transaction.on_commit(lambda: enqueue(trial))
     return trial
 
 
-def queue_for(exercise: Exercise) -> str:
-    return "gpu" if exercise.gpu else "cpu"
+def queue_for(trial: TrialRun) -> str:
+    return exercise_queue(trial.exercise)
+
+
+def exercise_queue(exercise: Exercise) -> str:
+    """Trials (and the visible cases' preparation) have their own queues, drained after the live ones."""
+    return "gpu-trial" if exercise.gpu else "trial"
 
 
 def enqueue(trial: TrialRun) -> bool:
     """Send the run; a broker that is down marks the trial failed at once (the learner just runs again)."""
-    try:
-        dispatch.send_trial(str(trial.id), queue=queue_for(trial.exercise))
-    except Exception as exc:  # kombu raises several types when the broker is unreachable
-        log.warning("trial enqueue failed", extra={"trial_id": str(trial.id), "error": str(exc)[:200]})
-        _finish(trial.id, status=TrialStatus.ERROR, error_message=OUR_SIDE)
-        return False
+    if pipeline.enqueue(LANE, trial):
+        return True
+    trial_fail(trial_id=trial.id, reason="the broker is unreachable")
+    return False
+
+
+def _end(trial_id, message: str) -> bool:
+    """queued | running -> error with ``message`` (through the lane's state machine)."""
+    with transaction.atomic():
+        trial = pipeline.locked(LANE, trial_id)
+        if trial.status not in IN_FLIGHT:
+            return False
+        pipeline.move(LANE, trial, TrialStatus.ERROR)
+        trial.error_message, trial.finished_at = message, timezone.now()
+        trial.save(update_fields=["status", "error_message", "finished_at"])
     return True
 
 
-def _finish(trial_id, *, status: str, result: dict | None = None, error_message: str = "") -> None:
-    TrialRun.objects.filter(id=trial_id).exclude(status__in=[TrialStatus.DONE, TrialStatus.ERROR]).update(
-        status=status, result=result, error_message=error_message, finished_at=timezone.now()
-    )
+def trial_fail(*, trial_id, reason: str) -> bool:
+    """-> error: our side failed for good. The learner is told it is ours; the reason goes to the log."""
+    log.warning("trial failed on our side", extra={"trial_id": str(trial_id), "reason": reason[:300]})
+    return _end(trial_id, OUR_SIDE)
 
 
-def trial_run(*, trial_id, backend=None) -> str:
-    """Run one queued trial on the visible cases. Returns done | error | skipped."""
-    claimed = TrialRun.objects.filter(id=trial_id, status=TrialStatus.QUEUED).update(status=TrialStatus.RUNNING)
-    if not claimed:
-        return "skipped"
-    trial = TrialRun.objects.select_related("exercise").get(id=trial_id)
-    try:
-        folder = version_folder(trial.exercise.current_version)
-        result = grade(folder, trial.source, backend=backend or sandbox_backend(), visible_only=True)
-    except (SandboxUnavailable, InternalGradingError, VersionUnavailable, OSError) as exc:
-        log.warning("trial failed on our side", extra={"trial_id": str(trial_id), "error": str(exc)[:300]})
-        _finish(trial_id, status=TrialStatus.ERROR, error_message=OUR_SIDE)
-        return "error"
-    except Exception:  # a bug of ours (or the task's time limit): never leave the page waiting
-        log.exception("trial crashed", extra={"trial_id": str(trial_id)})
-        _finish(trial_id, status=TrialStatus.ERROR, error_message=OUR_SIDE)
-        raise
-    _finish(trial_id, status=TrialStatus.DONE, result=visible_part(result.to_results_json()))
-    return "done"
+def trial_finish(*, trial_id, attempt: int, result: GradingResult) -> bool:
+    """running -> done with the visible part of the grading, in one write. False if this attempt is stale."""
+    with transaction.atomic():
+        trial = pipeline.locked(LANE, trial_id)
+        if trial.status != TrialStatus.RUNNING or trial.attempts != attempt:
+            log.warning("stale trial result ignored", extra={"trial_id": str(trial_id), "attempt": attempt})
+            return False
+        pipeline.move(LANE, trial, TrialStatus.DONE)
+        trial.result = visible_part(result.to_results_json())
+        trial.error_message, trial.finished_at = "", timezone.now()
+        trial.save(update_fields=["status", "result", "error_message", "finished_at"])
+    return True
+
+
+def trial_requeue(*, trial_id, attempt: int | None, reason: str) -> bool:
+    """running -> queued after an infrastructure failure (the task retries)."""
+    return pipeline.requeue(LANE, job_id=trial_id, attempt=attempt, reason_field="error_message", reason=reason)
 
 
 def trial_give_up_if_stale(trial: TrialRun) -> TrialRun:
-    """A trial no worker finished in time (message lost, worker killed) ends as our error, not an endless wait."""
-    too_old = timezone.now() - timezone.timedelta(seconds=settings.GRADING_HARD_TIME_LIMIT + 60)
-    if not trial.is_finished and trial.created_at < too_old:
-        _finish(trial.id, status=TrialStatus.ERROR, error_message=OUR_SIDE)
+    """A trial no worker finished in time ends as our error, not an endless wait (the last resort)."""
+    if not trial.is_finished and trial.created_at < _stale_before():
+        _end(trial.id, OUR_SIDE)
         trial.refresh_from_db()
     return trial
 
@@ -138,6 +201,19 @@ def visible_part(results: dict) -> dict:
     return kept
 
 
+LANE = pipeline.Lane(
+    name=TRIAL_LANE,
+    model=TrialRun,
+    transitions={str(k): {str(v) for v in vs} for k, vs in TRANSITIONS.items()},
+    queue_for=queue_for,
+    # A run keeps no sandbox times (it has no journey to show): they are dropped here.
+    finish=lambda *, job_id, attempt, result, **_: trial_finish(trial_id=job_id, attempt=attempt, result=result),
+    requeue=lambda *, job_id, attempt, reason: trial_requeue(trial_id=job_id, attempt=attempt, reason=reason),
+    fail=lambda *, job_id, reason: trial_fail(trial_id=job_id, reason=reason),
+    visible_only=True,
+)
+
+
 # --- visible cases for offline runs -------------------------------------------------------
 
 
@@ -147,7 +223,7 @@ def visible_cases_get(*, exercise: Exercise) -> VisibleCaseSet | None:
     found = VisibleCaseSet.objects.filter(exercise_version=version).first()
     if found is None and cache.add(f"visible-cases-queued:{version.id}", 1, timeout=60):
         try:
-            dispatch.send_visible_cases(version.id, queue=queue_for(exercise))
+            dispatch.send_visible_cases(version.id, queue=exercise_queue(exercise))
         except Exception as exc:  # broker down: the next request tries again
             cache.delete(f"visible-cases-queued:{version.id}")
             log.warning("could not queue the visible cases", extra={"error": str(exc)[:200]})

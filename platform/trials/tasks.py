@@ -1,16 +1,11 @@
-"""Celery tasks for trials: thin shells around trials.services (time limits: the CELERY_TASK_* defaults)."""
+"""Celery task for the visible cases of offline runs (a trial run itself is the pipeline's task, submissions.grade)."""
 
 from __future__ import annotations
 
 from celery import shared_task
 
 from trials import services
-from trials.dispatch import RUN_TASK, VISIBLE_CASES_TASK
-
-
-@shared_task(name=RUN_TASK)
-def run_trial(trial_id: str) -> str:
-    return services.trial_run(trial_id=trial_id)
+from trials.dispatch import VISIBLE_CASES_TASK
 
 
 @shared_task(name=VISIBLE_CASES_TASK)

@@ -25,8 +25,9 @@ def run(request, slug: str):
         trial = trial_create(user=request.user, exercise=exercise, source=request.POST.get("source", ""))
     except TrialRejected as exc:
         if _wants_json(request):
-            code = 429 if isinstance(exc, TrialRateLimited) else 400
-            return JsonResponse({"error": str(exc)}, status=code)
+            if isinstance(exc, TrialRateLimited):  # too many, or one already in flight: say when to come back
+                return JsonResponse({"error": str(exc)}, status=429, headers={"Retry-After": str(exc.retry_after)})
+            return JsonResponse({"error": str(exc)}, status=400)
         messages.error(request, str(exc))
         return redirect("catalog:exercise_detail", slug=slug)
     if _wants_json(request):

@@ -42,9 +42,8 @@ def loop_site(live_server, settings, tmp_path, monkeypatch):
     from config.celery import app
     from grader.backends import get_backend
     from submissions.dispatch import GRADE_TASK
-    from submissions.worker import grading_run
-    from trials import dispatch
-    from trials import services as trials
+    from submissions.lanes import lane_named
+    from submissions.worker import run
 
     root = tmp_path / "exercises"
     shutil.copytree(ROOT / "exercises" / EXERCISE, root / EXERCISE)
@@ -68,14 +67,11 @@ def loop_site(live_server, settings, tmp_path, monkeypatch):
     monkeypatch.setattr(grader.grading, "_default_store", ExpectedStore(tmp_path / "cache"))
     backend = get_backend("process", allow=True)
 
-    def send_task(name, args=None, **options):
-        assert name == GRADE_TASK, name
-        grading_run(submission_id=args[0], worker="browser-test", backend=backend)
+    def send_task(name, args=None, kwargs=None, **options):
+        assert name == GRADE_TASK, name  # submissions and trials: one task, one worker path
+        run(lane_named((kwargs or {}).get("lane")), job_id=args[0], worker="browser-test", backend=backend)
 
     monkeypatch.setattr(app, "send_task", send_task)
-    monkeypatch.setattr(
-        dispatch, "send_trial", lambda trial_id, queue: trials.trial_run(trial_id=trial_id, backend=backend)
-    )
     return live_server.url
 
 

@@ -86,14 +86,31 @@ def graded(submission, *, score, time_value=None, verdict="accepted"):
     from submissions.services import submission_finish, submission_start
 
     claim = submission_start(submission_id=submission.id, worker="test")
-    result = {
-        "verdict": verdict,
-        "score": score,
-        "max_score": 10.0,
-        "tests": [],
-        "leaderboard": [{"name": "score", "value": score, "order": "desc"}]
+    result = grading_result(
+        verdict=verdict,
+        score=score,
+        leaderboard=[{"name": "score", "value": score, "order": "desc"}]
         + ([{"name": "time", "value": time_value, "order": "asc"}] if time_value else []),
-    }
+    )
     submission_finish(submission_id=submission.id, attempt=claim.attempt, result=result)
     submission.refresh_from_db()
     return submission
+
+
+def grading_result(
+    *, verdict="accepted", score=10.0, max_score=10.0, cases=(), leaderboard=None, message="", output=""
+):
+    """A grader's typed result (grader.results.GradingResult), as a worker hands it to submission_finish."""
+    from grader.results import GradingResult, Verdict
+
+    return GradingResult(
+        exercise="sandbox-probe",
+        exercise_version="",
+        verdict=Verdict(verdict),
+        message=message,
+        score=score,
+        max_score=max_score,
+        cases=list(cases),
+        output=output,
+        leaderboard=[{"name": "score", "value": score, "order": "desc"}] if leaderboard is None else leaderboard,
+    )

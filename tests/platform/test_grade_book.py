@@ -6,9 +6,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cohorts.services import cohort_join, cohort_set_deadline
+from grader.results import CaseResult, CaseStatus
 from submissions.models import Submission, SubmissionDiagnosis
 from submissions.services import submission_create, submission_finish, submission_start
-from tests.platform.conftest import graded
+from tests.platform.conftest import graded, grading_result
 
 CODE = "def solve(x):\n    return x * 2\n"
 SLUG = "sandbox-probe"
@@ -19,11 +20,19 @@ def graded_with_mistake(user, exercise, cases=3):
     """A submission whose grading named the same likely mistake in `cases` cases."""
     submission = submission_create(user=user, exercise=exercise, source=CODE)
     claim = submission_start(submission_id=submission.id, worker="test")
-    tests = [
-        {"name": f"case {n}", "status": "wrong_answer", "diagnosis": "elementwise-product", "diagnosis_message": WORDS}
+    mistakes = [
+        CaseResult(
+            name=f"case {n}",
+            visible=True,
+            status=CaseStatus.FAILED,
+            score=0,
+            max_score=1,
+            diagnosis="elementwise-product",
+            diagnosis_message=WORDS,
+        )
         for n in range(cases)
     ]
-    result = {"verdict": "wrong_answer", "score": 0.0, "max_score": 10.0, "tests": tests, "leaderboard": []}
+    result = grading_result(verdict="wrong_answer", score=0.0, cases=mistakes, leaderboard=[])
     submission_finish(submission_id=submission.id, attempt=claim.attempt, result=result)
     return submission
 

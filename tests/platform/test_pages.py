@@ -6,8 +6,9 @@ import io
 from django.urls import reverse
 
 from cohorts.services import cohort_join
+from grader.results import CaseResult, CaseStatus
 from submissions.services import submission_create
-from tests.platform.conftest import graded
+from tests.platform.conftest import graded, grading_result
 
 NASTY = "</textarea><script>alert(1)</script>"
 
@@ -105,25 +106,16 @@ def test_printed_output_and_feedback_are_escaped(client, learner, catalogue, sen
     submission_finish(
         submission_id=submission.id,
         attempt=claim.attempt,
-        result={
-            "verdict": "wrong_answer",
-            "score": 0,
-            "max_score": 10,
-            "output": NASTY,
-            "stdout": NASTY,
-            "tests": [
-                {
-                    "name": NASTY,
-                    "status": "failed",
-                    "case_status": "failed",
-                    "output": NASTY,
-                    "score": 0,
-                    "max_score": 10,
-                    "visibility": "visible",
-                }
+        result=grading_result(
+            verdict="wrong_answer",
+            score=0,
+            message=NASTY,
+            output=NASTY,
+            cases=[
+                CaseResult(name=NASTY, visible=True, status=CaseStatus.FAILED, score=0, max_score=10, message=NASTY)
             ],
-            "leaderboard": [],
-        },
+            leaderboard=[],
+        ),
     )
     client.force_login(learner)
     page = client.get(reverse("submissions:detail", args=[submission.id])).content.decode()
@@ -180,21 +172,17 @@ def test_a_performance_result_shows_the_time_and_the_rank(client, learner, catal
     assert "4.200 ms" in page and "best rank <strong>#1</strong>" in page
 
 
-def finish_with(submission, result: dict):
+def finish_with(submission, *, verdict: str, message: str):
     from submissions.services import submission_finish, submission_start
 
     claim = submission_start(submission_id=submission.id, worker="t")
-    submission_finish(
-        submission_id=submission.id, attempt=claim.attempt, result={"leaderboard": [], "tests": [], **result}
-    )
+    result = grading_result(verdict=verdict, score=0, message=message, leaderboard=[])
+    submission_finish(submission_id=submission.id, attempt=claim.attempt, result=result)
 
 
 def test_a_syntax_error_result_shows_the_message_and_no_empty_table(client, learner, catalogue, sent_tasks):
     submission = submission_create(user=learner, exercise=catalogue["sandbox-probe"], source="def solve(x)\n")
-    finish_with(
-        submission,
-        {"verdict": "syntax_error", "score": 0, "max_score": 10, "output": "Syntax error on line 1: expected ':'"},
-    )
+    finish_with(submission, verdict="syntax_error", message="Syntax error on line 1: expected ':'")
     client.force_login(learner)
     page = client.get(reverse("submissions:detail", args=[submission.id])).content.decode()
     assert "Syntax error on line 1" in page and 'class="cases"' not in page
@@ -203,15 +191,7 @@ def test_a_syntax_error_result_shows_the_message_and_no_empty_table(client, lear
 def test_a_forbidden_construct_is_listed_once(client, learner, catalogue, sent_tasks):
     submission = submission_create(user=learner, exercise=catalogue["sandbox-probe"], source="x = 1\n")
     item = "line 2: list comprehension (a loop) is not allowed"
-    finish_with(
-        submission,
-        {
-            "verdict": "forbidden_call",
-            "score": 0,
-            "max_score": 10,
-            "output": f"Forbidden in this exercise — {item}; {item}",
-        },
-    )
+    finish_with(submission, verdict="forbidden_call", message=f"Forbidden in this exercise — {item}; {item}")
     client.force_login(learner)
     page = client.get(reverse("submissions:detail", args=[submission.id])).content.decode()
     assert page.count("list comprehension") == 1 and 'class="cases"' not in page

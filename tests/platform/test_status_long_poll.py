@@ -11,6 +11,7 @@ from django.urls import reverse
 from submissions import notify
 from submissions.models import Submission
 from submissions.services import submission_create, submission_finish, submission_start
+from tests.platform.conftest import grading_result
 
 CODE = "def solve(x):\n    return x * 2\n"
 
@@ -73,7 +74,10 @@ def test_a_malformed_wait_is_no_wait(client, learner, catalogue, sent_tasks, wai
 def test_the_status_endpoint_answers_when_the_verdict_is_committed(client, broker, learner, catalogue, sent_tasks):
     submission = submission_create(user=learner, exercise=catalogue["sandbox-probe"], source=CODE)
     claim = submission_start(submission_id=submission.id, worker="w1")
-    _later(0.5, lambda: submission_finish(submission_id=submission.id, attempt=claim.attempt, result={"score": 1}))
+    _later(
+        0.5,
+        lambda: submission_finish(submission_id=submission.id, attempt=claim.attempt, result=grading_result(score=1)),
+    )
     client.force_login(learner)
 
     started = time.monotonic()

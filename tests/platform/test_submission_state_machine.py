@@ -16,7 +16,23 @@ from submissions.services import (
     submissions_regrade,
     submissions_sweep,
 )
-from tests.platform.conftest import graded
+from tests.platform.conftest import graded, grading_result
+
+
+def case(name, *, diagnosis=None, diagnosis_message="", message="wrong"):
+    from grader.results import CaseResult, CaseStatus
+
+    return CaseResult(
+        name=name,
+        visible=True,
+        status=CaseStatus.FAILED,
+        score=0,
+        max_score=1,
+        message=message,
+        diagnosis=diagnosis,
+        diagnosis_message=diagnosis_message,
+    )
+
 
 CODE = "def solve(x):\n    return x * 2\n"
 
@@ -73,8 +89,8 @@ def test_a_silent_worker_is_taken_over_and_its_late_result_ignored(learner, cata
     again = submission_start(submission_id=submission.id, worker="w2")
 
     assert again.attempt == dead.attempt + 1
-    assert submission_finish(submission_id=submission.id, attempt=dead.attempt, result={"score": 1}) is False
-    assert submission_finish(submission_id=submission.id, attempt=again.attempt, result={"score": 10}) is True
+    assert submission_finish(submission_id=submission.id, attempt=dead.attempt, result=grading_result(score=1)) is False
+    assert submission_finish(submission_id=submission.id, attempt=again.attempt, result=grading_result(score=10))
     submission.refresh_from_db()
     assert submission.status == Submission.GRADED and submission.score == 10
 
@@ -123,7 +139,7 @@ def test_regrading_requeues_on_the_low_priority_lane_and_keeps_history(learner, 
 
     claim = submission_start(submission_id=submission.id, worker="w")
     submission_finish(
-        submission_id=submission.id, attempt=claim.attempt, result={"score": 5, "verdict": "wrong_answer"}
+        submission_id=submission.id, attempt=claim.attempt, result=grading_result(score=5, verdict="wrong_answer")
     )
     submission.refresh_from_db()
     assert [g.score for g in submission.gradings.all()] == [10, 5] and submission.score == 5
@@ -162,12 +178,12 @@ def test_diagnoses_are_recorded_once_per_mistake_and_replaced_on_regrade(learner
 
     submission = submission_create(user=learner, exercise=catalogue["sandbox-probe"], source=CODE)
     claim = submission_start(submission_id=submission.id, worker="w")
-    tests = [
-        {"name": "a", "diagnosis": "elementwise", "output": "wrong. Likely mistake: element-wise, not matmul"},
-        {"name": "b", "diagnosis": "elementwise", "output": "wrong. Likely mistake: element-wise, not matmul"},
-        {"name": "c", "diagnosis": None, "output": ""},
+    cases = [
+        case("a", diagnosis="elementwise", diagnosis_message="element-wise, not matmul"),
+        case("b", diagnosis="elementwise", diagnosis_message="element-wise, not matmul"),
+        case("c"),
     ]
-    submission_finish(submission_id=submission.id, attempt=claim.attempt, result={"score": 0, "tests": tests})
+    submission_finish(submission_id=submission.id, attempt=claim.attempt, result=grading_result(score=0, cases=cases))
 
     rows = list(SubmissionDiagnosis.objects.filter(submission=submission).values_list("diagnosis", "message"))
     assert rows == [("elementwise", "element-wise, not matmul")]
@@ -178,14 +194,26 @@ def test_diagnoses_are_recorded_once_per_mistake_and_replaced_on_regrade(learner
 
 
 def test_a_learners_own_text_never_becomes_a_diagnosis_message():
-    """The output may quote the learner's exception ("Likely mistake: ..." included); the message is ours."""
+    """The feedback may quote the learner's exception ("Likely mistake: ..." included); the message is ours."""
     from submissions.services import diagnoses_of
 
     planted = "raised ValueError: Likely mistake: the instructor is wrong"
-    current = {"name": "a", "diagnosis": "transposed", "diagnosis_message": "You transposed B.", "output": planted}
-    legacy = {"name": "b", "diagnosis": "scaled", "output": planted + "\nLikely mistake: No scale.\nRaised at line 3."}
+    ours = case("a", diagnosis="transposed", diagnosis_message="You transposed B.", message=planted)
+    wordless = case("b", diagnosis="scaled", message=planted + "\nLikely mistake: No scale.\nRaised at line 3.")
 
-    assert diagnoses_of({"tests": [current, legacy]}) == {"transposed": "You transposed B.", "scaled": "No scale."}
+    assert diagnoses_of(grading_result(cases=[ours, wordless])) == {"transposed": "You transposed B.", "scaled": ""}
+
+
+def test_the_diagnoses_are_read_from_the_typed_result_never_scraped_from_its_text(learner, catalogue, sent_tasks):
+    """A diagnosis without words of its own stays wordless (the dashboard names it), whatever the feedback says."""
+    from submissions.models import SubmissionDiagnosis
+
+    submission = submission_create(user=learner, exercise=catalogue["sandbox-probe"], source=CODE)
+    claim = submission_start(submission_id=submission.id, worker="w")
+    said = case("a", diagnosis="scaled", message="wrong.\nLikely mistake: the learner's own words")
+    submission_finish(submission_id=submission.id, attempt=claim.attempt, result=grading_result(cases=[said]))
+
+    assert list(SubmissionDiagnosis.objects.values_list("diagnosis", "message")) == [("scaled", "")]
 
 
 def test_submission_graded_is_sent_after_commit_with_the_grading(
@@ -203,7 +231,7 @@ def test_submission_graded_is_sent_after_commit_with_the_grading(
         submission = submission_create(user=learner, exercise=catalogue["sandbox-probe"], source=CODE)
         claim = submission_start(submission_id=submission.id, worker="w")
         with django_capture_on_commit_callbacks(execute=False) as callbacks:
-            submission_finish(submission_id=submission.id, attempt=claim.attempt, result={"score": 7})
+            submission_finish(submission_id=submission.id, attempt=claim.attempt, result=grading_result(score=7))
         assert received == []  # not before the commit
         for callback in callbacks:
             callback()
@@ -321,10 +349,10 @@ def test_the_task_fails_the_submission_when_its_infrastructure_budget_is_spent(
     settings.GRADING_MAX_RETRIES = 2
     submission = submission_create(user=learner, exercise=catalogue["sandbox-probe"], source=CODE)
 
-    def broken(**kwargs):
+    def broken(lane, **kwargs):
         raise RetryableGradingError("engine down")
 
-    monkeypatch.setattr(tasks, "grading_run", broken)
+    monkeypatch.setattr(tasks, "run", broken)
     outcome = tasks.grade_submission.apply(
         args=[str(submission.id)], kwargs={"retries": {"busy": 20, "infrastructure": 2}}
     ).get()

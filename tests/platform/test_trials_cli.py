@@ -23,11 +23,15 @@ def backend(tmp_path, monkeypatch):
 @pytest.fixture
 def cli(live_server, learner, catalogue, backend, monkeypatch, tmp_path):
     """A logged-in CLI; trial tasks run at once in-process instead of going to a broker."""
+    from submissions import pipeline
+    from submissions.worker import run
     from trials import dispatch, services
 
-    monkeypatch.setattr(
-        dispatch, "send_trial", lambda trial_id, queue: services.trial_run(trial_id=trial_id, backend=backend)
-    )
+    def send_grading(job_id, *, queue, countdown=None, lane):
+        assert lane == services.LANE.name  # this CLI test makes no submission
+        run(services.LANE, job_id=job_id, worker="cli-test", backend=backend)
+
+    monkeypatch.setattr(pipeline, "send_grading", send_grading)
     monkeypatch.setattr(
         dispatch,
         "send_visible_cases",

@@ -145,8 +145,8 @@ def database_url() -> str:
 class Workers:
     """Celery worker processes for one test, killed at its end."""
 
-    def __init__(self, redis: RedisServer, logs: Path, cache: Path, backend: str):
-        self.redis, self.logs, self.cache, self.backend = redis, logs, cache, backend
+    def __init__(self, redis: RedisServer, logs: Path, cache: Path, backend: str, media: Path):
+        self.redis, self.logs, self.cache, self.backend, self.media = redis, logs, cache, backend, media
         self.processes: list[subprocess.Popen] = []
 
     def start(self, concurrency: int = 2, **env_overrides) -> subprocess.Popen:
@@ -160,6 +160,7 @@ class Workers:
             "REDIS_URL": self.redis.url,
             "TENSORDOJO_EXERCISES_DIR": str(FIXTURE_EXERCISES),
             "TENSORDOJO_CACHE_DIR": str(self.cache),
+            "TENSORDOJO_MEDIA_DIR": str(self.media),  # the stored exercise versions the test process wrote
             "GRADER_BACKEND": self.backend,
             "GRADING_HEARTBEAT": "1",
             "GRADING_HEARTBEAT_STALE": "4",
@@ -176,7 +177,7 @@ class Workers:
                 "config",
                 "worker",
                 "-Q",
-                "cpu,regrade,maintenance",
+                "cpu,trial,regrade,maintenance",
                 "-c",
                 str(concurrency),
                 "-n",
@@ -262,7 +263,7 @@ def pipeline(transactional_db, pipeline_backend, tmp_path, settings):
     from catalog.services import exercises_sync
 
     exercises_sync(root=FIXTURE_EXERCISES)
-    workers = Workers(redis, tmp_path, tmp_path / "cache", pipeline_backend)
+    workers = Workers(redis, tmp_path, tmp_path / "cache", pipeline_backend, Path(settings.MEDIA_ROOT))
     try:
         yield workers
     finally:

@@ -1,4 +1,4 @@
-"""REST endpoints for the CLI: trial runs, and the visible cases for offline runs."""
+"""REST endpoints of the trial lane (the CLI's `test`): trial runs, and the visible cases for offline runs."""
 
 from __future__ import annotations
 
