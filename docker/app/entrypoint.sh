@@ -1,7 +1,7 @@
 #!/bin/sh
 # One image, several roles: web | worker QUEUES | beat | manage ARGS...
 set -e
-mkdir -p "$TENSORDOJO_VAR_DIR/cache"
+mkdir -p "$TENSORDOJO_VAR_DIR/cache" "${TENSORDOJO_MEDIA_DIR:-$TENSORDOJO_VAR_DIR/media}"
 role="${1:-web}"
 shift || true
 case "$role" in
