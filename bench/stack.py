@@ -193,7 +193,7 @@ class Stack:
                 "config",
                 "worker",
                 "-Q",
-                "cpu,regrade,maintenance",
+                "cpu,trial,regrade,maintenance,authoring",  # as make up's worker
                 "-c",
                 str(concurrency),
                 "-n",

@@ -278,7 +278,7 @@ METRICS_TOKEN = env("METRICS_TOKEN", "")
 TRIAL_RATE_LIMIT = env("TRIAL_RATE_LIMIT", "60/60")  # Run-button trials / seconds, per learner (lighter)
 # Trials queued or running at once, all learners together (each learner: one). Keep it below the
 # worker processes draining `cpu`, so a live submission always finds one not held by a trial.
-TRIAL_MAX_IN_FLIGHT = 1
+TRIAL_MAX_IN_FLIGHT = int(env("TRIAL_MAX_IN_FLIGHT", "1"))  # Run-button trials at once, all learners (< cpu workers)
 # Per client address (TRUSTED_PROXY_HOPS): every account has its own submission limit, so new
 # accounts would multiply it; reset mails go to any address typed in.
 SIGNUP_RATE_LIMIT = env("SIGNUP_RATE_LIMIT", "10/3600")  # accounts created / seconds, per address
