@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import contextlib
 import inspect
+import linecache
 import os
 import re
 import sys
@@ -48,8 +49,12 @@ def retyped_accumulator(message: str) -> bool:
     return RETYPED_ACCUMULATOR.search(message) is not None
 
 
-def install() -> bool:
-    """Check every kernel launched in the interpreter against the GPU compiler; False when not applicable."""
+def install(source: str | None = None, filename: str | None = None) -> bool:
+    """Check every kernel launched in the interpreter against the GPU compiler; False when not applicable.
+
+    ``source`` and ``filename``: the learner's file, compiled from a string under a name that is no file on
+    disk. The compiler reads a kernel's source through ``inspect``, so while it compiles (only then: the
+    interpreter is left exactly as it was) that text is what ``linecache`` holds under that name."""
     global _installed
     if _installed:
         return True
@@ -61,14 +66,16 @@ def install() -> bool:
         from triton.runtime.jit import JITFunction
     except ImportError:
         return False
-    _Checker(tl, interpreter, JITFunction).hook()
+    _Checker(tl, interpreter, JITFunction, source, filename).hook()
     _installed = True
     return True
 
 
 class _Checker:
-    def __init__(self, tl, interpreter, jit_function):
+    def __init__(self, tl, interpreter, jit_function, source: str | None = None, filename: str | None = None):
         self.tl = tl
+        self.source = source
+        self.filename = filename
         self.interpreter = interpreter
         self.JITFunction = jit_function
         self.pristine = _snapshot(tl)  # before any launch: nothing is patched yet
@@ -117,14 +124,15 @@ class _Checker:
             raise error
 
     def _prepare(self, kernel, args: tuple, kwargs: dict):
-        from triton.runtime.jit import mangle_type
+        from triton.runtime.jit import KernelParam, mangle_type
 
         fn = kernel.fn
         options = {k: v for k, v in kwargs.items() if k in OPTION_NAMES}
         params = {k: v for k, v in kwargs.items() if k not in OPTION_NAMES and k not in LAUNCH_ONLY}
         bound = inspect.signature(fn).bind(*args, **params)
         bound.apply_defaults()
-        constexpr = {p.name for p in self.JITFunction(fn).params if p.is_constexpr}
+        parameters = inspect.signature(fn).parameters.values()
+        constexpr = {p.name for i, p in enumerate(parameters) if KernelParam(i, p, False, False).is_constexpr}
         signature, constants = {}, {}
         for name, value in bound.arguments.items():
             if name in constexpr or isinstance(value, self.tl.constexpr):
@@ -183,6 +191,10 @@ class _Checker:
         interpreted = self.interpreter.InterpretedFunction
         patched = _snapshot(self.tl)
         _restore(self.pristine)
+        lent = self.filename is not None and self.source is not None and self.filename not in linecache.cache
+        if lent:
+            lines = self.source.splitlines(keepends=True)
+            linecache.cache[self.filename] = (len(self.source), None, lines, self.filename)
         namespaces = [vars(m) for name, m in list(sys.modules.items()) if name.startswith("triton.language")]
         namespaces.append(learner_globals)
         swapped = []
@@ -196,6 +208,8 @@ class _Checker:
         finally:
             for namespace, name, value in swapped:
                 namespace[name] = value
+            if lent:
+                linecache.cache.pop(self.filename, None)
             _restore(patched)
 
 
