@@ -10,6 +10,7 @@ import numpy as np
 from grader import diagnosis as dx
 from grader.cases import Case, TensorArg, Timing
 from grader.compare import Mismatch, Tolerance, compare
+from grader.harness.triton_frontend import retyped_accumulator
 
 REPETITIONS = 4  # per timed shape, each on fresh inputs; the returned outputs must fit the result limit
 WARMUPS = 2
@@ -175,7 +176,24 @@ def _drifts(c, got, expected, mismatch):
 
 LOOSE = Tolerance(rtol=2e-2, atol=3e-2)
 
+
+def _retyped_accumulator(c, got, expected, mismatch):
+    """Triton's compiler (run by the CPU sandbox too) refused a 16-bit accumulator re-typed to float32 in a loop."""
+    return (
+        mismatch is not None
+        and mismatch.data.get("type") == "CompilationError"
+        and retyped_accumulator(str(mismatch.data.get("message", "")))
+    )
+
+
 DIAGNOSES = [
+    dx.when(
+        "accumulator-retyped-in-loop",
+        "Triton's GPU compiler refuses this kernel (the CPU interpreter alone would run it): a variable carried "
+        "through a loop must keep its type, and your output accumulator starts as a 16-bit tile that the loop "
+        "makes float32. Create it as tl.zeros(..., dtype=tl.float32) and convert once, when storing.",
+        _retyped_accumulator,
+    ),
     dx.alternative(
         "causal-mask-reversed",
         "The causal mask keeps the wrong triangle: query t must see keys 0..t (key index <= query index), "

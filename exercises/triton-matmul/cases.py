@@ -13,6 +13,7 @@ import numpy as np
 from grader import diagnosis as dx
 from grader.cases import Case, TensorArg, Timing
 from grader.compare import Mismatch, Tolerance, compare
+from grader.harness.triton_frontend import retyped_accumulator
 
 REPETITIONS = 6  # per timed shape, each on fresh inputs (the GPU sandbox stops early once the times settle)
 WARMUPS = 2
@@ -132,7 +133,23 @@ def _drifts(c, got, expected, mismatch):
     return mismatch.kind == "values" and error < 0.05
 
 
+def _retyped_accumulator(c, got, expected, mismatch):
+    """Triton's compiler (run by the CPU sandbox too) refused a 16-bit accumulator re-typed to float32 in a loop."""
+    return (
+        mismatch is not None
+        and mismatch.data.get("type") == "CompilationError"
+        and retyped_accumulator(str(mismatch.data.get("message", "")))
+    )
+
+
 DIAGNOSES = [
+    dx.when(
+        "accumulator-retyped-in-loop",
+        "Triton's GPU compiler refuses this kernel (the CPU interpreter alone would run it): a variable carried "
+        "through a loop must keep its type, and your accumulator starts as a 16-bit tile that `acc += tl.dot(a, b)` "
+        "turns into float32. Create it as tl.zeros(..., dtype=tl.float32) and convert once, when storing.",
+        _retyped_accumulator,
+    ),
     dx.alternative(
         "b-transposed",
         "Your kernel reads B as if it were stored transposed (it computes A @ Bᵀ): the element B[k, n] sits at "

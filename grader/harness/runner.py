@@ -176,6 +176,11 @@ def main() -> None:
         for dotted in traps:
             _trap(dotted, loaded, guard.ForbiddenCallError)
     tools, compiled = gpu_timing.triton_allowance() if clock is not None else ((), ())
+    # -- exercises helper (issue 22): in Triton's CPU interpreter, every kernel is also compiled for a CUDA GPU
+    import triton_frontend  # and the compiler's refusal is the learner's error (a no-op without TRITON_INTERPRET=1)
+
+    triton_frontend.install(source.decode("utf-8", errors="replace"), SUBMISSION_FILE)
+    # -- end exercises helper
     guard.install(rules, guard.trusted_roots((HERE,)), tools=tools, compiled_dirs=compiled)
     forbidden_type = guard.ForbiddenCallError
     write_frame(result_fd, {"type": FrameType.BOOTED})

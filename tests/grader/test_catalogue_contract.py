@@ -40,6 +40,10 @@ CONTRACT = {
         "my_dot": ["a", "b"],
     },
     "device-mismatch": {"predict": ["X", "model"]},
+    "rotary-embedding": {"rope": ["x", "positions", "base"]},
+    "activations": {"relu": ["x"], "sigmoid": ["x"], "gelu": ["x"], "breaks_linearity": ["f"]},
+    "prediction-shape": {"predict": ["X", "layers"]},
+    "standardise-then-pca": {"standardise": ["X"], "pca_standardised": ["X", "k"]},
 }
 
 
@@ -74,6 +78,10 @@ LESSON_ORDER = {
     "pca-via-svd": 20,
     "least-squares": 21,
     "vectorise-pairwise": 22,
+    "rotary-embedding": 25,
+    "activations": 26,
+    "prediction-shape": 27,
+    "standardise-then-pca": 28,
 }
 
 

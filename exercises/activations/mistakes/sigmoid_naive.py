@@ -1,0 +1,23 @@
+# expect: sigmoid-overflow
+import numpy as np
+
+GELU_C = np.sqrt(2.0 / np.pi)  # 0.7978845608...
+
+
+def relu(x):
+    return np.maximum(np.asarray(x, dtype=float), 0.0)
+
+
+def sigmoid(x):
+    return np.exp(x) / (1 + np.exp(x))
+
+
+def gelu(x):
+    x = np.asarray(x, dtype=float)
+    return 0.5 * x * (1.0 + np.tanh(GELU_C * (x + 0.044715 * x**3)))
+
+
+def breaks_linearity(f):
+    rng = np.random.default_rng(0)
+    x, y = rng.standard_normal((2, 64, 4))
+    return not np.allclose(f(x + y), f(x) + f(y), rtol=1e-6, atol=1e-9)

@@ -1,0 +1,10 @@
+# expect: reshape-minus-one
+import numpy as np
+
+
+def predict(X, layers):
+    A = X
+    for W, b in layers[:-1]:
+        A = np.maximum(0, A @ W + b)
+    W, b = layers[-1]
+    return (A @ W + b).reshape(-1)
