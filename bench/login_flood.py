@@ -17,7 +17,6 @@ import argparse
 import json
 import os
 import re
-import socket
 import statistics
 import subprocess
 import sys
@@ -31,13 +30,10 @@ from http.cookiejar import CookieJar
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(HERE))
+from tests.support.processes import free_port  # noqa: E402 - one helper for every process we start
+
 PASSWORD = "a-long-password-for-the-bench-1"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 class Browser:

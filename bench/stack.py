@@ -12,32 +12,18 @@ import atexit
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
-import uuid
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # tests.support: the process helpers shared with the pipeline tests
+
+from tests.support.processes import free_port, wait_until, worker_argv  # noqa: E402
+
 VENV_BIN = Path(sys.executable).parent
 SANDBOX_LABEL = "tensordojo.sandbox"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_until(predicate, timeout: float, interval: float = 0.05, what: str = "condition"):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(interval)
-    raise TimeoutError(f"timed out after {timeout:.0f} s waiting for {what}")
 
 
 def exercise_root(workdir: Path) -> Path:
@@ -187,22 +173,7 @@ class Stack:
         """A Celery worker as `make up` starts it; ``pool`` is SANDBOX_POOL ("" = always cold)."""
         process = self._spawn(
             name,
-            [
-                str(VENV_BIN / "celery"),
-                "-A",
-                "config",
-                "worker",
-                "-Q",
-                "cpu,trial,regrade,maintenance,authoring",  # as make up's worker
-                "-c",
-                str(concurrency),
-                "-n",
-                f"bench-{name}-{uuid.uuid4().hex[:6]}@%h",
-                "--without-gossip",
-                "--without-mingle",
-                "-l",
-                "INFO",
-            ],
+            worker_argv(f"bench-{name}", concurrency),
             self.env(SANDBOX_POOL=pool),
         )
         log = self.workdir / "logs" / f"{name}.log"

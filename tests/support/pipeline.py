@@ -5,16 +5,14 @@ from __future__ import annotations
 import os
 import shutil
 import signal
-import socket
 import subprocess
-import sys
 import time
-import uuid
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import FIXTURE_EXERCISES, IN_CI, ROOT, require
+from tests.support.processes import free_port, wait_until, worker_argv  # noqa: F401 - free_port: for the tests
 
 # Fixtures that need a slow or external capability, and the marker `make check` deselects them by.
 SLOW_FIXTURES = {"docker_backend": "docker", "docker_client": "docker", "pipeline": "redis", "browser": "browser"}
@@ -26,25 +24,6 @@ def pytest_collection_modifyitems(config, items) -> None:
         for fixture, marker in SLOW_FIXTURES.items():
             if fixture in getattr(item, "fixturenames", ()):
                 item.add_marker(marker)
-
-
-CELERY = str(Path(sys.executable).with_name("celery"))
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_until(predicate, timeout: float, interval: float = 0.25, what: str = "condition"):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(interval)
-    raise AssertionError(f"timed out after {timeout:.0f}s waiting for {what}")
 
 
 def learner():
@@ -150,7 +129,6 @@ class Workers:
         self.processes: list[subprocess.Popen] = []
 
     def start(self, concurrency: int = 2, **env_overrides) -> subprocess.Popen:
-        name = f"test-{uuid.uuid4().hex[:6]}@%h"
         env = {
             **os.environ,
             "DJANGO_SETTINGS_MODULE": "config.settings",
@@ -171,22 +149,7 @@ class Workers:
         }
         log = open(self.logs / f"worker-{len(self.processes)}.log", "w")
         process = subprocess.Popen(
-            [
-                CELERY,
-                "-A",
-                "config",
-                "worker",
-                "-Q",
-                "cpu,trial,regrade,maintenance",
-                "-c",
-                str(concurrency),
-                "-n",
-                name,
-                "--without-gossip",
-                "--without-mingle",
-                "-l",
-                "INFO",
-            ],
+            worker_argv("test", concurrency),
             env=env,
             stdout=log,
             stderr=subprocess.STDOUT,
