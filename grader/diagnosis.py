@@ -323,7 +323,10 @@ def _matches(got, value, rules: Tolerance = LOOSE) -> bool:
         got = _plain(got)
     if isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool):
         value = float(value)
-    return compare(got, value, rules) is None
+    try:
+        return compare(got, value, rules) is None
+    except ValueError:  # compare cannot hold a finite value against an all-NaN one: they differ
+        return False
 
 
 def _distance(got, value, rules: Tolerance) -> float | None:

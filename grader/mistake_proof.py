@@ -50,7 +50,11 @@ VARIANTS = REPO_ROOT / "tests" / "exercises" / "variants"  # correct learner var
 EXPECT = re.compile(r"^#\s*expect:\s*(?P<id>[a-z0-9-]+)\s*$", re.M)
 ALSO = re.compile(r"^#\s*also:\s*(?P<id>[a-z0-9-]+)\s*$", re.M)  # another mistake the file makes
 BLENDS_PER_PAIR = 2  # case-by-case blends drawn for each pair of learners on each seed
-BUILTIN = {name: value for name, value in vars(builtins).items() if isinstance(value, type)}
+BUILTIN = {
+    name: value
+    for name, value in vars(builtins).items()
+    if isinstance(value, type) and issubclass(value, BaseException)
+}
 
 
 @dataclass(frozen=True)
