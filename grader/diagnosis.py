@@ -373,10 +373,12 @@ def alternative(
     part: Callable[[Any], Any] | None = None,
     test: Test | None = None,
     specificity: int = VALUE,
+    message_key: Callable[[str], Any] | None = None,
 ) -> Diagnosis:
     """The learner's value equals ``compute(*args, **kwargs)``, what the mistake gives, and that differs
     from the expected value on this case. ``part`` picks the piece of a returned value (e.g. one item of
-    a tuple) that ``compute`` computes."""
+    a tuple) that ``compute`` computes. With ``message_key``, where ``compute`` raises the learner's code
+    must raise too, an error whose message has the same key: the diagnosis names that case as well."""
     return Diagnosis(
         id,
         message,
@@ -386,6 +388,7 @@ def alternative(
         part=part,
         rules=rules,
         specificity=specificity,
+        message_key=message_key,
     )
 
 
