@@ -30,8 +30,9 @@ A model that cannot be computed on a case (it returns None, or its ``test``
 says the case is out of its reach) says nothing there. The mistake is named on
 each failing case it explains, when no case of its scope contradicts it.
 ``raises=True`` models only the trigger: where neither side raises, the values
-are not compared. A case's own diagnoses (``Case.diagnoses``) are held to the
-whole run too, and name only their own case.
+are not compared, and a mistake that returns None says nothing of that case.
+A case's own diagnoses (``Case.diagnoses``) are held to the whole run too, and
+name only their own case.
 
 Diagnoses without a model
 -------------------------
@@ -204,8 +205,8 @@ class Diagnosis:
             mistaken = self.mistake(o.case, o.expected)
         except Exception as exc:  # noqa: BLE001 - the mistake raises on this case
             return self._fit_raising(o, exc)
-        if o.raised:
-            return (Fit.SILENT, 0.0) if mistaken is None and not self.raises else (Fit.CONTRADICTS, 0.0)
+        if o.raised:  # None: the model cannot say here (for a trigger model too)
+            return (Fit.SILENT, 0.0) if mistaken is None else (Fit.CONTRADICTS, 0.0)
         if self.raises:
             return Fit.AGREES, 0.0  # neither raises: a trigger model says nothing of values
         if mistaken is None:

@@ -37,6 +37,15 @@ def _k_untransposed(Q, K):
     return np.asarray(Q) @ np.asarray(K) / np.sqrt(np.shape(Q)[-1])
 
 
+def _only_untransposed_fails(Q, K):
+    """Raises where an untransposed K fails and K.T would have fitted; None (no say) where K.T fails too."""
+    try:
+        _k_dot_t(Q, K)
+    except ValueError:
+        return None
+    return _k_untransposed(Q, K)
+
+
 DIAGNOSES = [
     dx.alternative(
         "k-dot-t-on-batches",
@@ -63,7 +72,7 @@ DIAGNOSES = [
         "The keys were not transposed: the scores are Q Kᵀ, so swap K's last two axes (K.swapaxes(-1, -2)).",
         "ValueError",
         contains="core dimension",
-        mistake=_k_untransposed,
+        mistake=_only_untransposed_fails,
         same_message=True,
     ),
     dx.raised(

@@ -57,6 +57,7 @@ DIAGNOSES = [
             m is not None
             and m.kind in ("values", "nonfinite")
             and np.linalg.matrix_rank(np.asarray(c.args[0])) < np.shape(c.args[0])[1]
+            and not np.allclose(np.asarray(g, float), np.asarray(e, float), rtol=1e-6, atol=1e-8)
         ),
     ),
     dx.when(
