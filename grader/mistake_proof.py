@@ -300,3 +300,64 @@ def _unsound(seed: int, learner: Learner, outcomes: list[Outcome]) -> list[str]:
         for o in outcomes
         if o.diagnosis is not None and o.diagnosis not in learner.makes
     ]
+
+
+NAMED = re.compile(r"^#\s*named:\s*(?P<ids>[a-z0-9, -]+?)\s*$", re.M)
+
+
+def named_problems(exercise: ExerciseFolder, paths: Sequence[Path], seed: int) -> list[str]:
+    """Wrong solutions whose header says what may be named (``# named: nothing`` or ``# named: <id>, ...``):
+    each must fail, with nothing else named over the whole run."""
+    cases = cases_for_seed(exercise, seed)
+    solution = load_module(exercise.path / "solution.py", "tensordojo_solution")
+    reference = {case.name: call(solution, case) for case in cases}
+    problems = []
+    for path in paths:
+        header = NAMED.search(path.read_text(encoding="utf-8"))
+        allowed = {i.strip() for i in header.group("ids").split(",")} - {"nothing"} if header else set()
+        module = load_module(path, f"tensordojo_unnamed_{path.stem}")
+        outcomes = judge_run(exercise, cases, reference, {case.name: call(module, case) for case in cases})
+        if all(o.passed for o in outcomes):
+            problems.append(f"seed {seed}: {path.name} passes every case")
+        problems += [
+            f"seed {seed}: {path.name} is named {o.diagnosis} on {o.case.name!r}"
+            for o in outcomes
+            if o.diagnosis is not None and o.diagnosis not in allowed
+        ]
+    return problems
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m grader.mistake_proof FOLDER... [--seeds N] [--first S] [--unnamed DIR]``.
+
+    Trusted files only; used where the exercise's modules live (the sandbox image for PyTorch)."""
+    import argparse
+
+    from grader.exercise import load_exercise
+
+    parser = argparse.ArgumentParser(prog="python -m grader.mistake_proof")
+    parser.add_argument("folders", nargs="+", type=Path)
+    parser.add_argument("--seeds", type=int, default=4)
+    parser.add_argument("--first", type=int, default=0, help="first seed (after the exercise's own)")
+    parser.add_argument("--unnamed", type=Path, default=None, help="a folder of <slug>/*.py with '# named:'")
+    options = parser.parse_args(argv)
+    failed = 0
+    for folder in options.folders:
+        exercise = load_exercise(folder)
+        seeds = range(exercise.seed + options.first, exercise.seed + options.first + options.seeds)
+        problems = prove(exercise, seeds)
+        if options.unnamed is not None:
+            paths = sorted((options.unnamed / exercise.slug).glob("*.py"))
+            with warnings.catch_warnings(), np.errstate(all="ignore"):
+                warnings.simplefilter("ignore")
+                for seed in seeds:
+                    problems += named_problems(exercise, paths, seed)
+        failed += bool(problems)
+        print(f"{exercise.slug}: " + ("sound" if not problems else f"{len(problems)} problems"), flush=True)
+        for problem in problems[:10]:
+            print(f"  - {problem}", flush=True)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
