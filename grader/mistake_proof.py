@@ -13,7 +13,8 @@ returns what is unsound:
 - a blend of two learners (two mistakes, or a mistake and the reference): one that
   takes each case from one or the other (seeded per case: a function that applies
   mistake A on some inputs and B on others), and, with several entry points, one that
-  takes each entry point from one or the other — named with a mistake neither makes.
+  takes each entry point from one or the other — named with a mistake neither makes
+  (unless the blend behaves, case for case, exactly as a listed mistake does).
 
 The draws come from a generator seeded with each seed, so a check is deterministic;
 the tests draw the seeds with Hypothesis. Everything here runs trusted code only.
@@ -74,6 +75,7 @@ class Outcome:
     passed: bool
     diagnosis: str | None = None
     message: str = ""
+    kind: str = ""  # the kind of mismatch, and the exception's type where it raised
 
 
 @dataclass(frozen=True)
@@ -204,7 +206,8 @@ def judge_run(
             continue
         observations.append(seen)
         message = "Correct." if seen.passed else seen.mismatch.message
-        outcomes[case.name] = Outcome(case, seen.passed, None, message)
+        kind = "" if seen.passed else f"{seen.mismatch.kind} {seen.mismatch.data.get('type') or _digest(seen.got)}"
+        outcomes[case.name] = Outcome(case, seen.passed, None, message, kind)
     for name, diagnosis in name_mistakes(observations, exercise.diagnoses()).items():
         outcomes[name].diagnosis = diagnosis.id
     return [outcomes[c.name] for c in cases]
@@ -275,6 +278,12 @@ def _prove_seed(exercise: ExerciseFolder, seed: int, variants: Sequence[Path]) -
                 f"seed {seed}: {learner.name} is named {failing[0].diagnosis or 'nothing'} on its first failing "
                 f"case {failing[0].case.name!r}, not {learner.first}"
             )
+    # A blend that behaves, case for case, exactly as a listed mistake does makes that mistake too.
+    behaviours = {}
+    for learner in learners:
+        if not learner.correct:
+            signature = _signature(judge_run(exercise, cases, reference, learner.calls))
+            behaviours[signature] = behaviours.get(signature, frozenset()) | learner.makes
     rng = np.random.default_rng(seed)
     entries = sorted({case.entry for case in cases})
     wrong = [learner for learner in learners if not learner.correct]
@@ -287,11 +296,25 @@ def _prove_seed(exercise: ExerciseFolder, seed: int, variants: Sequence[Path]) -
             for chosen in range(1, 2 ** len(entries) - 1):
                 from_a = {e for i, e in enumerate(entries) if chosen >> i & 1}
                 blends.append({c.name: (a if c.entry in from_a else b).calls[c.name] for c in cases})
-        blend = Learner(f"a blend of {a.name} and {b.name}", {}, a.makes | b.makes)
         for calls in blends:
             outcomes = judge_run(exercise, cases, reference, calls)
-            problems += _unsound(seed, blend, outcomes)
+            makes = a.makes | b.makes | behaviours.get(_signature(outcomes), frozenset())
+            problems += _unsound(seed, Learner(f"a blend of {a.name} and {b.name}", {}, makes), outcomes)
     return sorted(set(problems), key=problems.index)
+
+
+def _digest(value) -> str:
+    """A short fingerprint of a returned value (its numbers to 6 significant digits)."""
+    try:
+        leaves = value.array if hasattr(value, "array") else value
+        return np.array2string(np.asarray(leaves, float), precision=6)[:2000]
+    except (TypeError, ValueError):
+        return repr(value)[:2000]
+
+
+def _signature(outcomes: list[Outcome]) -> tuple:
+    """What a run did, case by case, as far as the judge tells failures apart (pass, kind, exception type)."""
+    return tuple((o.case.name, o.passed, o.kind or o.message) for o in outcomes)
 
 
 def _unsound(seed: int, learner: Learner, outcomes: list[Outcome]) -> list[str]:

@@ -180,14 +180,6 @@ def _created_with_defaults_model(X, model):
     return "runs"  # no placement error here
 
 
-def _x_and_state_not_placed(X, model):
-    """Both: X left as it came and the hidden state made with the defaults."""
-    for mistake in (_x_not_converted, _created_with_defaults_model):
-        if mistake(X, model) is None:
-            return None
-    return "runs"
-
-
 def _followed_input(c, g, e, m):
     X, _ = _x_and_model(c)
     return m is not None and m.kind == "dtype" and m.data.get("got_dtype") == X.dtype
@@ -224,8 +216,8 @@ DIAGNOSES = [
     ),
     dx.raised(
         "input-device-not-converted",
-        "X has the model's dtype but is still on its own device: move it too, "
-        "X = X.to(device=Wx.device, dtype=Wx.dtype).",
+        "X is not on the model's device: move it there, X = X.to(device=Wx.device, dtype=Wx.dtype) — the "
+        "caller chose the device (and dtype) by placing the model.",
         "RuntimeError",
         mistake=_x_device_not_converted,
         message_key=_names_cuda,
@@ -236,15 +228,6 @@ DIAGNOSES = [
         "model's device and dtype: torch.zeros(n, m, device=Wx.device, dtype=Wx.dtype), or Wx.new_zeros(n, m).",
         "RuntimeError",
         mistake=_created_with_defaults_model,
-        message_key=_names_cuda,
-    ),
-    dx.raised(
-        "mixed-placement",
-        "Tensors on different devices (or with different dtypes) met in one operation. Print .device and .dtype "
-        "of X, of the weights and of every tensor the function creates: all of them must match the model's "
-        "(X = X.to(device=Wx.device, dtype=Wx.dtype); new tensors with device= and dtype=).",
-        "RuntimeError",
-        mistake=_x_and_state_not_placed,
         message_key=_names_cuda,
     ),
     dx.when(

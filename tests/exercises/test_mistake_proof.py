@@ -7,6 +7,7 @@ not make it. NumPy exercises run here; PyTorch ones in the sandbox image (test_s
 
 from __future__ import annotations
 
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -15,7 +16,15 @@ from hypothesis import strategies as st
 
 from grader.exercise import load_exercise
 from grader.mistake_proof import prove
-from tests.exercises.test_soundness import EXERCISES, HERE_SLUGS
+from tests.conftest import require
+from tests.exercises.test_soundness import (
+    EXERCISES,
+    HERE_SLUGS,
+    ROOT,
+    SANDBOX_IMAGE,
+    SANDBOX_SLUGS,
+    _sandbox_image_present,
+)
 
 
 @pytest.mark.parametrize("slug", HERE_SLUGS)
@@ -54,3 +63,19 @@ def test_the_proof_catches_a_diagnosis_that_fires_on_a_coincidence(tmp_path):
     problems = prove(exercise, [exercise.seed], variants=[])
 
     assert any("always-the-swap" in p for p in problems), problems
+
+
+@pytest.mark.docker  # runs the sandbox image: `make check` leaves it to `make test`
+@pytest.mark.skipif(not SANDBOX_SLUGS, reason="every exercise's modules are importable here")
+def test_pytorch_exercises_name_no_mistake_their_code_does_not_make_in_the_sandbox_image():
+    require(_sandbox_image_present(), f"the sandbox image {SANDBOX_IMAGE} is needed to run PyTorch here")
+    folders = [f"exercises/{slug}" for slug in SANDBOX_SLUGS]
+    command = ["docker", "run", "--rm", "--network", "none", "-v", f"{ROOT}:/repo:ro", "-w", "/repo"]
+    command += ["-e", "PYTHONPATH=/repo", "-e", "PYTHONDONTWRITEBYTECODE=1", "--entrypoint", "python3"]
+    command += [SANDBOX_IMAGE, "-W", "ignore", "-m", "grader.mistake_proof", *folders]
+    command += ["--seeds", "3", "--unnamed", "tests/exercises/unnamed"]
+
+    run = subprocess.run(command, capture_output=True, text=True, timeout=600)
+
+    assert run.returncode == 0, run.stdout + run.stderr[-2000:]
+    assert run.stdout.count(": sound") == len(SANDBOX_SLUGS), run.stdout

@@ -124,14 +124,16 @@ def test_returning_none_from_a_tensor_exercise_is_not_called_a_numpy_result():
     from pathlib import Path
 
     from grader.exercise import load_exercise
+    from grader.values import TensorValue
 
     exercises = Path(__file__).resolve().parents[2] / "exercises"
+    expected = TensorValue(np.zeros(2, np.float32), "float32", "cpu")
     for slug in ("attention-torch", "dtype-device"):
         diagnoses = {d.id: d for d in load_exercise(exercises / slug).diagnoses()}
         not_a_tensor = Mismatch("type", "output: expected a torch.Tensor, got None")
 
-        assert not diagnoses["returned-numpy"].applies(case(), None, None, not_a_tensor)
-        assert diagnoses["returned-numpy"].applies(case(), np.zeros(2), None, not_a_tensor)
+        assert not diagnoses["returned-numpy"].applies(case(), None, expected, not_a_tensor)
+        assert diagnoses["returned-numpy"].applies(case(), np.zeros(2), expected, not_a_tensor)
 
 
 # the rule: a mistake is named only when it explains the whole run --------------------------------
