@@ -49,6 +49,7 @@ from grader.values import rebuild
 REPO_ROOT = Path(__file__).resolve().parent.parent
 VARIANTS = REPO_ROOT / "tests" / "exercises" / "variants"  # correct learner variants, one folder per slug
 EXPECT = re.compile(r"^#\s*expect:\s*(?P<id>[a-z0-9-]+)\s*$", re.M)
+HINT = re.compile(r"^#\s*hint:\s*(?P<n>\d+)\s*$", re.M)  # the hint (1 = the first) that names this mistake
 ALSO = re.compile(r"^#\s*also:\s*(?P<id>[a-z0-9-]+)\s*$", re.M)  # another mistake the file makes
 BLENDS_PER_PAIR = 2  # case-by-case blends drawn for each pair of learners on each seed
 BUILTIN = {
@@ -224,6 +225,28 @@ def also_ids(path: Path) -> set[str]:
     return {m.group("id") for m in ALSO.finditer(path.read_text(encoding="utf-8"))}
 
 
+def mistake_hints(exercise: ExerciseFolder) -> dict[str, int]:
+    """{diagnosis id: index into ``exercise.hints``, 0 = the first} for each mistake file whose header
+    names the hint that speaks of its mistake (``# hint: 2`` for the second hint of hints.md)."""
+    found = {}
+    for path in exercise.mistakes():
+        text = path.read_text(encoding="utf-8")
+        wanted, hint = EXPECT.search(text), HINT.search(text)
+        if wanted and hint:
+            found[wanted.group("id")] = int(hint.group("n")) - 1
+    return found
+
+
+def hint_problems(exercise: ExerciseFolder) -> list[str]:
+    """A ``# hint: N`` header must name a hint that exists."""
+    count = len(exercise.hints)
+    return [
+        f"the mistake {mistake} names hint {index + 1}; hints.md has {count}"
+        for mistake, index in mistake_hints(exercise).items()
+        if not 0 <= index < count
+    ]
+
+
 def variant_paths(exercise: ExerciseFolder) -> list[Path]:
     return sorted((VARIANTS / exercise.slug).glob("*.py"))
 
@@ -233,7 +256,7 @@ def prove(exercise: ExerciseFolder, seeds: Iterable[int], *, variants: Sequence[
 
     ``variants``: correct solutions that must pass (default: tests/exercises/variants/<slug>/)."""
     variants = variant_paths(exercise) if variants is None else list(variants)
-    problems: list[str] = []
+    problems: list[str] = hint_problems(exercise)
     with warnings.catch_warnings(), np.errstate(all="ignore"):  # mistakes overflow on purpose
         warnings.simplefilter("ignore")
         for seed in seeds:

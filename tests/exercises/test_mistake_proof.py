@@ -79,3 +79,24 @@ def test_pytorch_exercises_name_no_mistake_their_code_does_not_make_in_the_sandb
 
     assert run.returncode == 0, run.stdout + run.stderr[-2000:]
     assert run.stdout.count(": sound") == len(SANDBOX_SLUGS), run.stdout
+
+
+def test_a_mistake_file_names_the_hint_that_speaks_of_its_mistake():
+    from grader.mistake_proof import mistake_hints
+
+    hints = mistake_hints(load_exercise(EXERCISES / "matmul-by-hand"))
+
+    assert hints == {"aliased-rows": 2}  # "# hint: 3": the third hint, "Three loops"
+
+
+def test_a_hint_number_past_the_last_hint_is_a_problem(tmp_path):
+    import shutil
+
+    folder = tmp_path / "matmul-by-hand"
+    shutil.copytree(EXERCISES / "matmul-by-hand", folder)
+    aliased = folder / "mistakes" / "aliased_rows.py"
+    aliased.write_text(aliased.read_text(encoding="utf-8").replace("# hint: 3", "# hint: 9"), encoding="utf-8")
+
+    problems = prove(load_exercise(folder), [], variants=[])
+
+    assert problems == ["the mistake aliased-rows names hint 9; hints.md has 3"]

@@ -1,4 +1,5 @@
 # expect: global-mean
+# hint: 4
 # Made the error go away with one mean over the whole of H.
 import numpy as np
 

@@ -1,4 +1,5 @@
 # expect: aliased-rows
+# hint: 3
 # Builds the result as [[0.0] * p] * m: every row is the same list.
 def matmul(A, B):
     m, n, p = len(A), len(A[0]), len(B[0])

@@ -1,4 +1,5 @@
 # expect: greater-or-equal
+# hint: 3
 # Counts the singular values at the threshold too.
 import numpy as np
 
