@@ -59,11 +59,11 @@ first by:
    mistaken one, in units of the tolerance;
 4. the id, only so that the choice is deterministic (never list order).
 
-`manage.py exercises check` proves the rule on every exercise
-(``grader.mistake_proof``): over correct variants, each file in mistakes/ and
-blends of two mistakes, no diagnosis is named on code that does not make its
-mistake, and each mistake is named by its own diagnosis on its first failing
-case.
+``grader.mistake_proof.prove`` proves the rule on an exercise (for
+`exercises check`, and in tests/exercises/test_mistake_proof.py): over correct
+variants, each file in mistakes/ and blends of two mistakes, no diagnosis is
+named on code that does not make its mistake, and each mistake is named by its
+own diagnosis on its first failing case.
 """
 
 from __future__ import annotations
