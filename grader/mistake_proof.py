@@ -48,6 +48,7 @@ from grader.values import rebuild
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 VARIANTS = REPO_ROOT / "tests" / "exercises" / "variants"  # correct learner variants, one folder per slug
+UNNAMED = REPO_ROOT / "tests" / "exercises" / "unnamed"  # wrong ones, each with '# named:' what may be named
 EXPECT = re.compile(r"^#\s*expect:\s*(?P<id>[a-z0-9-]+)\s*$", re.M)
 HINT = re.compile(r"^#\s*hint:\s*(?P<n>\d+)\s*$", re.M)  # the hint (1 = the first) that names this mistake
 ALSO = re.compile(r"^#\s*also:\s*(?P<id>[a-z0-9-]+)\s*$", re.M)  # another mistake the file makes
@@ -280,6 +281,20 @@ def _learners(exercise: ExerciseFolder, cases: Sequence[Case], variants: Sequenc
     return found
 
 
+def _known_behaviours(exercise: ExerciseFolder, cases, reference) -> dict[tuple, frozenset[str]]:
+    """What the files of tests/exercises/unnamed/<slug>/ do, with the mistakes their header allows."""
+    found: dict[tuple, frozenset[str]] = {}
+    for path in sorted((UNNAMED / exercise.slug).glob("*.py")):
+        header = NAMED.search(path.read_text(encoding="utf-8"))
+        allowed = (
+            frozenset({i.strip() for i in header.group("ids").split(",")} - {"nothing"}) if header else frozenset()
+        )
+        module = load_module(path, f"tensordojo_unnamed_{path.stem}")
+        signature = _signature(judge_run(exercise, cases, reference, {c.name: call(module, c) for c in cases}))
+        found[signature] = found.get(signature, frozenset()) | allowed
+    return found
+
+
 def _prove_seed(exercise: ExerciseFolder, seed: int, variants: Sequence[Path]) -> list[str]:
     cases = cases_for_seed(exercise, seed)
     learners = _learners(exercise, cases, variants)
@@ -302,7 +317,7 @@ def _prove_seed(exercise: ExerciseFolder, seed: int, variants: Sequence[Path]) -
                 f"case {failing[0].case.name!r}, not {learner.first}"
             )
     # A blend that behaves, case for case, exactly as a listed mistake does makes that mistake too.
-    behaviours = {}
+    behaviours = _known_behaviours(exercise, cases, reference)
     for learner in learners:
         if not learner.correct:
             signature = _signature(judge_run(exercise, cases, reference, learner.calls))

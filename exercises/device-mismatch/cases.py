@@ -6,6 +6,8 @@ the default device and dtype only where the model is not CPU float32.
 Diagnoses read the case and the error (the grader process may have no PyTorch).
 """
 
+from dataclasses import replace
+
 import numpy as np
 
 from grader import diagnosis as dx
@@ -155,10 +157,10 @@ def _x_not_converted(X, model):
 
 def _x_dtype_not_converted(X, model):
     """X moved to the model's device, its dtype forgotten: fails wherever the dtype differs (on the meta
-    device nothing is computed, and a dtype mismatch passes unnoticed: no say there)."""
+    device nothing is computed, and a dtype mismatch passes unnoticed: it runs there)."""
     W = model["Wx"]
-    if X.dtype != W.dtype and W.device == "meta":
-        return None
+    if W.device == "meta":
+        return "runs"  # X moved to meta, where nothing is computed and a dtype mismatch passes
     if X.dtype != W.dtype:
         _placement_error(X, W)
     return "runs"  # no placement error here
@@ -206,13 +208,16 @@ DIAGNOSES = [
         mistake=_x_not_converted,
         message_key=_names_cuda,
     ),
-    dx.raised(
-        "input-dtype-not-converted",
-        "X is on the model's device but still in its own dtype: convert the dtype too, "
-        "X = X.to(device=Wx.device, dtype=Wx.dtype).",
-        "RuntimeError",
-        mistake=_x_dtype_not_converted,
-        message_key=_names_cuda,
+    replace(  # one case alone cannot tell it from a discarded .to(): there the broader advice comes first
+        dx.raised(
+            "input-dtype-not-converted",
+            "X is on the model's device but still in its own dtype: convert the dtype too, "
+            "X = X.to(device=Wx.device, dtype=Wx.dtype).",
+            "RuntimeError",
+            mistake=_x_dtype_not_converted,
+            message_key=_names_cuda,
+        ),
+        specificity=dx.KIND,
     ),
     dx.raised(
         "input-device-not-converted",
