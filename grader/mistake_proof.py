@@ -252,10 +252,13 @@ def variant_paths(exercise: ExerciseFolder) -> list[Path]:
     return sorted((VARIANTS / exercise.slug).glob("*.py"))
 
 
-def prove(exercise: ExerciseFolder, seeds: Iterable[int], *, variants: Sequence[Path] | None = None) -> list[str]:
+def prove(exercise: ExerciseFolder, seeds: Iterable[int] | int, *, variants: Sequence[Path] | None = None) -> list[str]:
     """What is unsound in the exercise's diagnoses over the cases of these seeds: [] when sound.
 
+    ``seeds``: the seeds, or how many after the exercise's own (as `exercises check` passes them).
     ``variants``: correct solutions that must pass (default: tests/exercises/variants/<slug>/)."""
+    if isinstance(seeds, int):
+        seeds = range(exercise.seed + 1, exercise.seed + 1 + seeds)
     variants = variant_paths(exercise) if variants is None else list(variants)
     problems: list[str] = hint_problems(exercise)
     with warnings.catch_warnings(), np.errstate(all="ignore"):  # mistakes overflow on purpose
