@@ -13,8 +13,10 @@ scope — the cases of its entry point (``entry``), or of every entry point when
 it names none:
 
 - a passing case: the mistake, recomputed, must pass it too (it gives the
-  right value there, or raises where an exception is expected). A mistake that
-  would have failed a case the learner passed is not the learner's mistake;
+  right value there). A mistake that would have failed a case the learner
+  passed is not the learner's mistake. (Where the case expects an exception and
+  the learner raised it, a value model says nothing: the input checks are not
+  the value mistake's; a trigger model must raise there too);
 - a failing case where the learner returned a value: the learner's value must
   match the mistake's (within the diagnosis's tolerance). Where the mistake
   gives the right answer the case reveals nothing, unless the learner's
@@ -194,7 +196,7 @@ class Diagnosis:
     def fit(self, o: Observation) -> tuple[Fit, float]:
         """What this diagnosis's model says of one case (see the module docstring), and the distance
         between the learner's value and the mistake's where it explains a failing case."""
-        if not self.in_scope(o.case):
+        if not self.in_scope(o.case) or o.case.is_timed:  # a timed case's arguments are its repetitions
             return Fit.SILENT, 0.0
         try:
             if self.test is not None and not self.test(o.case, o.got, o.expected, o.mismatch):
@@ -206,7 +208,9 @@ class Diagnosis:
         except Exception as exc:  # noqa: BLE001 - the mistake raises on this case
             return self._fit_raising(o, exc)
         if o.raised:  # None: the model cannot say here (for a trigger model too)
-            return (Fit.SILENT, 0.0) if mistaken is None else (Fit.CONTRADICTS, 0.0)
+            if mistaken is None or (o.passed and not self.raises):
+                return Fit.SILENT, 0.0  # a value mistake says nothing of the checks that raise as asked
+            return Fit.CONTRADICTS, 0.0
         if self.raises:
             return Fit.AGREES, 0.0  # neither raises: a trigger model says nothing of values
         if mistaken is None:
