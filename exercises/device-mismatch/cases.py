@@ -6,8 +6,6 @@ the default device and dtype only where the model is not CPU float32.
 Diagnoses read the case and the error (the grader process may have no PyTorch).
 """
 
-from dataclasses import replace
-
 import numpy as np
 
 from grader import diagnosis as dx
@@ -208,16 +206,13 @@ DIAGNOSES = [
         mistake=_x_not_converted,
         message_key=_names_cuda,
     ),
-    replace(  # one case alone cannot tell it from a discarded .to(): there the broader advice comes first
-        dx.raised(
-            "input-dtype-not-converted",
-            "X is on the model's device but still in its own dtype: convert the dtype too, "
-            "X = X.to(device=Wx.device, dtype=Wx.dtype).",
-            "RuntimeError",
-            mistake=_x_dtype_not_converted,
-            message_key=_names_cuda,
-        ),
-        specificity=dx.KIND,
+    dx.raised(
+        "input-dtype-not-converted",
+        "X is on the model's device but still in its own dtype: convert the dtype too, "
+        "X = X.to(device=Wx.device, dtype=Wx.dtype).",
+        "RuntimeError",
+        mistake=_x_dtype_not_converted,
+        message_key=_names_cuda,
     ),
     dx.raised(
         "input-device-not-converted",

@@ -1,4 +1,4 @@
-# named: input-device-not-converted
+# expect: input-device-not-converted
 # Converts X to the model's dtype and keeps the result, but forgets the device.
 import torch
 

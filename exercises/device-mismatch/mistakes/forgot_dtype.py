@@ -1,4 +1,4 @@
-# named: input-dtype-not-converted
+# expect: input-dtype-not-converted
 # Moves X to the model's device and keeps the result, but forgets the dtype.
 import torch
 
