@@ -38,12 +38,12 @@ def _k_untransposed(Q, K):
 
 
 def _only_untransposed_fails(Q, K):
-    """Raises where an untransposed K fails and K.T would have fitted (2-D inputs)."""
+    """Raises where an untransposed K fails and K.T would have fitted; None (no say) where K.T fails too."""
     try:
         _k_dot_t(Q, K)
     except ValueError:
         return None
-    _k_untransposed(Q, K)
+    return _k_untransposed(Q, K)
 
 
 DIAGNOSES = [

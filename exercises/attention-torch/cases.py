@@ -4,6 +4,7 @@ import numpy as np
 
 from grader import diagnosis as dx
 from grader.cases import Case, TensorArg
+from grader.compare import Tolerance
 
 
 def t(array):
@@ -89,6 +90,8 @@ def _naive_softmax_overflows(case) -> bool:
     return bool(np.max(scores) > 88.0)
 
 
+FLOAT32 = Tolerance(rtol=1e-4, atol=1e-5, allow_lists=True)
+
 DIAGNOSES = [
     dx.when(
         "returned-numpy",
@@ -110,12 +113,14 @@ DIAGNOSES = [
         "missing-scale",
         "The scores were not divided by √d.",
         lambda q, k, v, causal=False: _np_attention(q, k, v, causal, scale=False),
+        rules=FLOAT32,  # the learner's float32 against the model's float64: unscaled scores sharpen the softmax
     ),
     dx.alternative(
         "diagonal-masked",
         "NaN in the output: the causal mask also hid the diagonal, so the first query could see no key "
         "at all. Query t may attend to keys 0..t inclusive (tril, not triu(1) inverted wrongly).",
         lambda q, k, v, causal=False: _np_attention(q, k, v, causal, diagonal_masked=True),
+        rules=FLOAT32,
     ),
     dx.nonfinite(
         "softmax-overflow",

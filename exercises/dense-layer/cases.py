@@ -94,6 +94,8 @@ def _weights_times_x(X, W, b):
 
 
 def _bias_per_sample(X, W, b):
+    if len(np.asarray(b)) != len(np.asarray(X)):
+        return None  # the per-sample bias cannot even be added: whatever the code did, it is not this
     return np.asarray(X) @ np.asarray(W) + np.asarray(b)[:, None]
 
 

@@ -133,17 +133,51 @@ def _not_cuda_runtime_error(m) -> bool:
     return message is not None and "cuda" not in message and "nvidia" not in message
 
 
-def _discarded(c, g, e, m):
-    return _not_cuda_runtime_error(m) and _x_differs(c) and not _defaults_differ(c)
+def _names_cuda(message: str) -> bool:
+    """A CUDA error is another mistake's (hard-coded .cuda()), whatever else matches."""
+    return "cuda" in message.lower() or "nvidia" in message.lower()
 
 
-def _created_with_defaults(c, g, e, m):
-    return _not_cuda_runtime_error(m) and _defaults_differ(c) and not _x_differs(c)
+def _placement_error(X, W) -> None:
+    """What PyTorch does when X and W meet on different devices or with different dtypes."""
+    raise RuntimeError(f"X is {X.dtype} on {X.device}, the model {W.dtype} on {W.device}")
 
 
-def _mixed(c, g, e, m):
-    """Both a discarded .to() and a default-placed tensor could be the cause: name what is common to both."""
-    return _not_cuda_runtime_error(m) and _defaults_differ(c) and _x_differs(c)
+def _x_not_converted(X, model):
+    """X left as it came (no .to(), or its result discarded): fails wherever X is not the model's kind."""
+    W = model["Wx"]
+    if X.device == W.device == "meta" and X.dtype != W.dtype:
+        return None  # meta computes nothing: a dtype mismatch may pass there
+    if X.device != W.device or X.dtype != W.dtype:
+        _placement_error(X, W)
+    return "runs"  # no placement error here
+
+
+def _x_dtype_not_converted(X, model):
+    """X moved to the model's device, its dtype forgotten: fails wherever the dtype differs (on the meta
+    device nothing is computed, and a dtype mismatch passes unnoticed: it runs there)."""
+    W = model["Wx"]
+    if W.device == "meta":
+        return "runs"  # X moved to meta, where nothing is computed and a dtype mismatch passes
+    if X.dtype != W.dtype:
+        _placement_error(X, W)
+    return "runs"  # no placement error here
+
+
+def _x_device_not_converted(X, model):
+    """X converted to the model's dtype, its device forgotten: fails wherever the device differs."""
+    W = model["Wx"]
+    if X.device != W.device:
+        _placement_error(X, W)
+    return "runs"  # no placement error here
+
+
+def _created_with_defaults_model(X, model):
+    """The hidden state made with torch.zeros' defaults (CPU, float32): fails wherever the model is not that."""
+    W = model["Wx"]
+    if W.device != "cpu" or W.dtype != "float32":
+        _placement_error(X, W)
+    return "runs"  # no placement error here
 
 
 def _followed_input(c, g, e, m):
@@ -163,24 +197,38 @@ DIAGNOSES = [
         "Take the device from the model instead: X.to(device=Wx.device, dtype=Wx.dtype).",
         _cuda,
     ),
-    dx.when(
+    dx.raised(
         "to-result-discarded",
-        "X is still where it came from: .to() returns a NEW tensor and leaves X as it was. "
-        "Assign it: X = X.to(device=Wx.device, dtype=Wx.dtype).",
-        _discarded,
+        "X is not on the model's device, or not in its dtype: convert it and keep the result, "
+        "X = X.to(device=Wx.device, dtype=Wx.dtype) — .to() returns a new tensor, so calling it without "
+        "assigning changes nothing.",
+        "RuntimeError",
+        mistake=_x_not_converted,
+        message_key=_names_cuda,
     ),
-    dx.when(
+    dx.raised(
+        "input-dtype-not-converted",
+        "X is on the model's device but still in its own dtype: convert the dtype too, "
+        "X = X.to(device=Wx.device, dtype=Wx.dtype).",
+        "RuntimeError",
+        mistake=_x_dtype_not_converted,
+        message_key=_names_cuda,
+    ),
+    dx.raised(
+        "input-device-not-converted",
+        "X is not on the model's device: move it there, X = X.to(device=Wx.device, dtype=Wx.dtype) — the "
+        "caller chose the device (and dtype) by placing the model.",
+        "RuntimeError",
+        mistake=_x_device_not_converted,
+        message_key=_names_cuda,
+    ),
+    dx.raised(
         "created-on-cpu",
         "A tensor the function creates (the initial hidden state) uses the defaults — CPU, float32 — not the "
         "model's device and dtype: torch.zeros(n, m, device=Wx.device, dtype=Wx.dtype), or Wx.new_zeros(n, m).",
-        _created_with_defaults,
-    ),
-    dx.when(
-        "mixed-placement",
-        "Tensors on different devices (or with different dtypes) met in one operation. Print .device and .dtype "
-        "of X, of the weights and of every tensor the function creates: all of them must match the model's "
-        "(X = X.to(device=Wx.device, dtype=Wx.dtype); new tensors with device= and dtype=).",
-        _mixed,
+        "RuntimeError",
+        mistake=_created_with_defaults_model,
+        message_key=_names_cuda,
     ),
     dx.when(
         "followed-input-dtype",

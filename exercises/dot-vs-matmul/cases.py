@@ -116,6 +116,13 @@ def _dot_rule(a_shape, b_shape):
     return np.dot(np.zeros(a_shape), np.zeros(b_shape)).shape
 
 
+def _dot_rule_for_matmul(a_shape, b_shape):
+    """@ believed to be np.dot; on a 0-d operand the belief says nothing (@ refuses it, np.dot does not)."""
+    if len(_shape(a_shape)) == 0 or len(_shape(b_shape)) == 0:
+        return None
+    return _dot_rule(a_shape, b_shape)
+
+
 def _matmul(a, b):
     return np.matmul(a, b)
 
@@ -156,7 +163,7 @@ DIAGNOSES = [
         "matmul-as-dot",
         "@ pairs the batch axes (broadcasting them) and does one matrix product per pair; it does not "
         "combine every batch of a with every batch of b as np.dot does.",
-        _dot_rule,
+        _dot_rule_for_matmul,
         entry="matmul_shape",
     ),
     dx.no_error_raised(),

@@ -4,6 +4,7 @@ import numpy as np
 
 from grader import diagnosis as dx
 from grader.cases import Case, TensorArg
+from grader.values import TensorValue
 
 
 def t(array, dtype, device="cpu"):
@@ -81,6 +82,20 @@ def _mixes_dtypes(X, W, b):
         raise RuntimeError("X @ W mixes dtypes")
 
 
+def _kind_of(value) -> str:
+    return "numpy" if isinstance(value, np.ndarray) else type(value).__name__
+
+
+def _as_numpy(expected):
+    """What .numpy() on the right result gives, as a kind of value: an array, except on the meta device,
+    which has no numbers to copy out (it raises)."""
+    if not isinstance(expected, TensorValue):
+        return None
+    if expected.device.startswith("meta"):
+        raise TypeError("can't convert meta device type tensor to numpy")
+    return "numpy"
+
+
 DIAGNOSES = [
     dx.Diagnosis(
         "dtype-mismatch-crash",
@@ -109,9 +124,11 @@ DIAGNOSES = [
         lambda X, W, b: _promoted(W.dtype, b.dtype),
     ),
     dx.device_mismatch(),
-    dx.when(
+    dx.Diagnosis(
         "returned-numpy",
         "Return a torch.Tensor, not a NumPy array.",
-        lambda c, g, e, m: m is not None and m.kind == "type" and isinstance(g, np.ndarray),
+        mistake=lambda c, e: _as_numpy(e),
+        part=_kind_of,
+        specificity=dx.VALUE,
     ),
 ]

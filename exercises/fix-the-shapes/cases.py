@@ -30,6 +30,7 @@ BUGS = {
     "transpose-weights": {"transpose": False},
     "per-sample-axis": {"per_sample": False},
     "centred-over-batch": {"centre_axis": 0},
+    "global-mean": {"centre_axis": None},
     "several-shape-bugs": {"flatten": False, "transpose": False, "per_sample": False},  # the starter as given
 }
 
@@ -93,6 +94,8 @@ def _messages(X, params) -> dict[str, str]:
         + f". Make the means a column: H.mean(axis=1)[:, None] has shape ({n}, 1) (or keepdims=True).",
         "centred-over-batch": f"H.mean(axis=0) has shape ({h},): each hidden unit's mean over the batch. The model "
         f"centres each sample over its own hidden units: axis=1, as a column ({n}, 1).",
+        "global-mean": f"H.mean() is one number, the mean of all {n} x {h} entries of H. The model centres "
+        f"each sample over its own hidden units: H.mean(axis=1) as a column ({n}, 1).",
         "several-shape-bugs": f"X @ W1 with X {np.shape(X)} and W1 {(h, d)}: more than one bug meets here — X is not "
         f"flattened to {flat} and W1 is used as stored instead of transposed. Fix one at a time, printing "
         "X.shape and W1.shape before the product.",
@@ -172,6 +175,11 @@ DIAGNOSES = [
         "several-shape-bugs",
         "Several shape bugs at once (X not flattened, W1 not transposed, the mean without its column axis): "
         "fix one at a time, printing the shapes of both operands before each product.",
+    ),
+    *_diagnoses(
+        "global-mean",
+        "H.mean() is one number, the mean over every sample and hidden unit; the model centres each sample "
+        "over its own hidden units: H.mean(axis=1) as a column, shape (n, 1).",
     ),
     *_diagnoses(
         "centred-over-batch",

@@ -141,14 +141,24 @@ def _data(arg):
     return np.asarray(arg.data, dtype=np.float64)
 
 
-def reference_attention(q, k, v, causal=True, scale=True, allowed=None):
-    """Attention in float64 with a choice of mistakes (trusted; used by the diagnoses)."""
+def reference_attention(q, k, v, causal=True, scale=True, allowed=None, pad_keys_to=None):
+    """Attention in float64 with a choice of mistakes (trusted; used by the diagnoses).
+
+    ``scale``: True (1/√d), False (none) or "d" (1/d). ``pad_keys_to``: keys past T, up to a multiple of
+    this block size, left unmasked as zeros (a score of 0 and a value of 0 each)."""
     q, k, v = _data(q), _data(k), _data(v)
+    T = k.shape[-2]
+    if pad_keys_to:
+        extra = -T % pad_keys_to
+        pad = [(0, 0)] * (k.ndim - 2) + [(0, extra), (0, 0)]
+        k, v = np.pad(k, pad), np.pad(v, pad)
     scores = q @ np.swapaxes(k, -1, -2)
-    if scale:
+    if scale == "d":
+        scores = scores / q.shape[-1]
+    elif scale:
         scores = scores / np.sqrt(q.shape[-1])
     if allowed is None and causal:
-        allowed = np.tril(np.ones(scores.shape[-2:], bool))
+        allowed = np.tril(np.ones(scores.shape[-2:], bool))  # padded keys come after every query
     if allowed is not None:
         scores = np.where(allowed, scores, -np.inf)
     with np.errstate(invalid="ignore"):
@@ -163,6 +173,12 @@ def _reversed_mask(q, k, v, causal=True):
     return reference_attention(q, k, v, allowed=np.triu(np.ones((T, T), bool)))
 
 
+# What 16-bit accumulators measure on these cases, in units of the output dtype's epsilon (see
+# FROBENIUS_EPS): 0.43-0.82. The window names drift only there, with a margin: a larger error is
+# another mistake's (a 1/d scale, unmasked padding keys), never "16 bits".
+DRIFT_EPS = (FROBENIUS_EPS, 1.5)
+
+
 def _drifts(c, got, expected, mismatch):
     if mismatch is None or mismatch.kind != "values":
         return False
@@ -171,10 +187,14 @@ def _drifts(c, got, expected, mismatch):
     g, e = np.asarray(got.array, np.float64), np.asarray(expected.array, np.float64)
     if g.shape != e.shape or not np.all(np.isfinite(g)):
         return False
-    return float(np.linalg.norm(g - e) / max(np.linalg.norm(e), 1e-30)) < 0.05
+    eps = EPS.get(str(expected.dtype), EPS["float32"])
+    error = float(np.linalg.norm(g - e) / max(np.linalg.norm(e), 1e-30))
+    return DRIFT_EPS[0] * eps < error <= DRIFT_EPS[1] * eps
 
 
 LOOSE = Tolerance(rtol=2e-2, atol=3e-2)
+# A bfloat16 output against the float64 model: half an ulp of rounding, and a float32 running sum.
+BF16 = Tolerance(rtol=1e-2, atol=1e-2)
 
 
 def _retyped_accumulator(c, got, expected, mismatch):
@@ -214,6 +234,26 @@ DIAGNOSES = [
         lambda q, k, v, causal=True: reference_attention(q, k, v, causal=causal, scale=False),
         rules=LOOSE,
     ),
+    dx.alternative(
+        "scaled-by-d",
+        "The scores are divided by d; the scale is 1/√d (d = the head size, q.shape[-1]).",
+        lambda q, k, v, causal=True: reference_attention(q, k, v, causal=causal, scale="d"),
+        rules=LOOSE,
+    ),
+    *(
+        dx.alternative(
+            "key-padding-unmasked",
+            "Keys past T take part in the softmax: the last key block reads past the end (as zeros, a score "
+            "of 0). Mask the scores of keys >= T to -inf, as well as the loads.",
+            lambda q, k, v, causal=True, block=block: (
+                None
+                if causal or _data(k).shape[-2] % block == 0
+                else reference_attention(q, k, v, causal=False, pad_keys_to=block)
+            ),
+            rules=BF16,
+        )
+        for block in (16, 32, 64, 128)
+    ),
     dx.when(
         "low-precision-accumulation",
         "The output drifts: the running sum or the output accumulator is kept in 16 bits. Keep m, l and the "
@@ -223,7 +263,7 @@ DIAGNOSES = [
     ),
     dx.nonfinite(
         "nan-rows",
-        "Some outputs are NaN: a row whose scores are all -inf (a query that sees no key, or padding rows past T) "
-        "divides 0 by 0. Every query sees at least itself; mask rows >= T when loading and storing.",
+        "Some outputs are NaN: a row whose scores are all -inf (a query that sees no key) divides 0 by 0. "
+        "Every query sees at least itself (key t for query t); mask only keys after the query, and keys >= T.",
     ),
 ]

@@ -50,15 +50,14 @@ DIAGNOSES = [
     ),
     dx.when(
         "inv-on-singular",
-        "The solution is huge: XᵀX is singular here (collinear features), and inverting it — or solving with "
-        "a cut-off too small for round-off — blows round-off up. Use np.linalg.pinv(X) @ y or "
-        "np.linalg.lstsq(X, y) (NumPy 2's default cut-off is the right one).",
+        "Wrong only where the features are collinear: XᵀX is singular here, and inverting it — or solving "
+        "with a cut-off too small for round-off — gives round-off, not the minimum-norm solution. Use "
+        "np.linalg.pinv(X) @ y or np.linalg.lstsq(X, y) (NumPy 2's default cut-off is the right one).",
         lambda c, g, e, m: (
             m is not None
             and m.kind in ("values", "nonfinite")
             and np.linalg.matrix_rank(np.asarray(c.args[0])) < np.shape(c.args[0])[1]
-            and isinstance(g, np.ndarray)
-            and float(np.max(np.abs(g))) > 1e3 * max(1.0, float(np.max(np.abs(e))))
+            and not np.allclose(np.asarray(g, float), np.asarray(e, float), rtol=1e-6, atol=1e-8)
         ),
     ),
     dx.when(

@@ -82,6 +82,16 @@ def _sigma_ratio(X, k):
 UP_TO_SIGN = Tolerance(1e-5, 1e-7, allow_lists=True, sign_invariant_axis=1)
 
 
+def _as_columns(got, expected) -> bool:
+    """The components laid out as columns: the transposed shape, or (k = d) the transpose up to signs."""
+    if got.shape != expected.shape:
+        return got.shape == expected.shape[::-1]
+    if got.ndim != 2 or got.shape[0] != got.shape[1]:
+        return False
+    rows = got.T * np.sign(np.sum(got.T * expected, axis=1, keepdims=True) + 1e-300)
+    return not np.allclose(got, expected, atol=1e-6) and np.allclose(rows, expected, rtol=1e-5, atol=1e-7)
+
+
 def _triple(value):
     return isinstance(value, tuple | list) and len(value) == 3
 
@@ -98,7 +108,7 @@ DIAGNOSES = [
     dx.when(
         "components-as-columns",
         "The components are the rows of Vᵀ (shape (k, d)); you returned them as columns (d, k).",
-        lambda c, g, e, m: _triple(g) and np.shape(g[0]) == np.shape(e[0])[::-1] and np.shape(g[0]) != np.shape(e[0]),
+        lambda c, g, e, m: _triple(g) and _as_columns(np.asarray(g[0], float), np.asarray(e[0], float)),
     ),
     dx.alternative(
         "ratio-from-sigma",

@@ -56,6 +56,20 @@ def build_cases(rng):
             (tiny_direction,),
             explain="5e-15 is above eps * sigma_max but below 50 * eps * sigma_max; 1e-17 is dust: rank 2.",
         ),
+        Case(
+            "explicit rtol = 1e-2, sigma_max = 1000",
+            rank,
+            (np.diag([1.0, 1e3, 5e-12, 1e-8, 1e-20]),),
+            {"rtol": 1e-2},
+            explain="rtol is relative: the threshold is 1000 * 1e-2 = 10, so only 1000 counts — rank 1.",
+        ),
+        Case(
+            "hidden: explicit rtol = 1e-3, sigma_max = 1e-3",
+            rank,
+            (np.diag([1e-5, 1e-3, 1e-9]),),
+            {"rtol": 1e-3},
+            visible=False,
+        ),
         Case("hidden: rank 3 product, 8x6", rank, (_low_rank(rng, 8, 6, 3),), visible=False),
         Case("hidden: rank 2 product, wide 4x9, scaled 1e12", rank, (_low_rank(rng, 4, 9, 2, 1e12),), visible=False),
         Case("hidden: rank 4 product, scaled 1e-15", rank, (_low_rank(rng, 7, 5, 4, 1e-15),), visible=False),
@@ -83,6 +97,18 @@ def _default_despite_rtol(A, rtol=None):
     return int(np.count_nonzero(s > s[0] * max(np.shape(A)) * EPS))
 
 
+def _rtol_as_absolute(A, rtol=None):
+    if rtol is None:
+        return None
+    return int(np.count_nonzero(_singular_values(A) > rtol))
+
+
+def _at_least(A, rtol=None):
+    s = _singular_values(A)
+    rtol = max(np.shape(A)) * EPS if rtol is None else rtol
+    return int(np.count_nonzero(s >= s[0] * rtol))
+
+
 def _without_size_factor(A, rtol=None):
     if rtol is not None:
         return None
@@ -91,6 +117,18 @@ def _without_size_factor(A, rtol=None):
 
 
 DIAGNOSES = [
+    dx.alternative(
+        "rtol-as-absolute",
+        "rtol is relative to the largest singular value: the threshold is sigma_max * rtol, not rtol itself "
+        "(the two agree only when sigma_max is 1).",
+        _rtol_as_absolute,
+    ),
+    dx.alternative(
+        "greater-or-equal",
+        "Count the singular values strictly greater than the threshold (>, not >=): with rtol = 0, or a zero "
+        "matrix, the threshold is 0 and zeros must not count.",
+        _at_least,
+    ),
     dx.alternative(
         "counted-exact-nonzeros",
         "You counted the singular values that are not exactly zero. Round-off leaves tiny values like 1e-15 "

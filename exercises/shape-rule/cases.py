@@ -1,5 +1,7 @@
 """Cases for shape-rule. Every expected shape is what np.matmul itself does (see tests)."""
 
+import numpy as np
+
 from grader import diagnosis as dx
 from grader.cases import Case
 
@@ -76,16 +78,28 @@ def _returned_instead(reason):
 
 def _inner_dims(a, b):
     a, b = tuple(a), tuple(b)
-    if len(a) == 0 or len(b) == 0 or _inner_differ(a, b) or not _batch_broadcasts(a, b):
+    if len(a) == 0 or len(b) == 0 or _inner_differ(a, b):
         raise ValueError("this mistake still refuses what np.matmul refuses")
+    if not _batch_broadcasts(a, b):
+        return None  # whether it checks the batch axes too is another matter
     return (a[-1], b[-2] if len(b) > 1 else b[-1])
 
 
 def _no_batch_broadcast(a, b):
     a, b = tuple(a), tuple(b)
-    if len(a) < 2 or len(b) < 2 or _inner_differ(a, b) or not _batch_broadcasts(a, b):
+    if len(a) == 0 or len(b) == 0 or _inner_differ(a, b):
         raise ValueError("this mistake still refuses what np.matmul refuses (it only forgets to broadcast)")
+    if len(a) < 2 or len(b) < 2 or not _batch_broadcasts(a, b):
+        return None  # vectors, and batch axes that cannot broadcast: another matter
     return a[:-2] + (a[-2], b[-1])
+
+
+def _axes_kept(a, b):
+    """np.matmul's shape with the 1-D operands promoted and the added axes left in."""
+    a, b = _promoted(a, b)
+    if len(a) < 2 or len(b) < 2:
+        raise ValueError("a scalar operand")
+    return np.matmul(np.empty(a), np.empty(b)).shape
 
 
 def _as_list(c, g, e, m):
@@ -103,10 +117,10 @@ DIAGNOSES = [
         "Batch axes broadcast: compare them from the right, a 1 stretches to match, and missing axes count as 1.",
         _no_batch_broadcast,
     ),
-    dx.when(
+    dx.alternative(
         "vector-axis-kept",
         "A 1-D operand gets a temporary axis (row on the left, column on the right) that must be removed again.",
-        lambda c, g, e, m: isinstance(g, tuple) and 1 in (len(c.args[0]), len(c.args[1])) and len(g) == len(e) + 1,
+        _axes_kept,
     ),
     dx.when(
         "shape-as-list",

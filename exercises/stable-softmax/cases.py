@@ -51,11 +51,11 @@ def _bad_slices_max(c, g):
     return per_axis[bad], float(np.max(x))
 
 
-def _overflowed(c, g, e, m):
-    if m is None or m.kind != "nonfinite":
-        return False
-    slice_max, _ = _bad_slices_max(c, g)
-    return bool(np.any(slice_max > 709))
+def _naive(x, axis=-1):
+    """Softmax without the maximum subtracted: inf / inf and 0 / 0 where the scores are far from 0."""
+    with np.errstate(all="ignore"):
+        e = np.exp(np.asarray(x, float))
+        return e / e.sum(axis=axis, keepdims=True)
 
 
 def _global_max(c, g, e, m):
@@ -76,10 +76,11 @@ def _whole_array(c, g, e, m):
 
 
 DIAGNOSES = [
-    dx.when(
+    dx.alternative(
         "no-max-subtraction",
-        "exp overflowed to inf (inf / inf = nan): subtract the maximum along the axis before exponentiating.",
-        _overflowed,
+        "exp overflowed to inf (inf / inf = nan), or every term of a slice underflowed to 0 (0 / 0 = nan): "
+        "subtract the maximum along the axis before exponentiating.",
+        _naive,
     ),
     dx.when(
         "global-max",

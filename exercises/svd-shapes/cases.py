@@ -153,6 +153,17 @@ def _untrimmed(U, s, Vt):
     return (np.asarray(U, dtype=float) * np.asarray(s, dtype=float)) @ np.asarray(Vt, dtype=float)
 
 
+def _untrimmed_diag(U, s, Vt):
+    """The lesson's U @ np.diag(s) @ Vt, on factors that may be the full ones."""
+    return np.asarray(U, dtype=float) @ np.diag(np.asarray(s, dtype=float)) @ np.asarray(Vt, dtype=float)
+
+
+FULL_MISALIGNED = (
+    "In the full form U is (m, m) and Vt is (n, n) but s has only k = min(m, n) values, so the shapes "
+    "do not line up: use U[:, :k] and Vt[:k, :] (or pad Σ to an (m, n) matrix of zeros)."
+)
+
+
 def _family(message: str) -> str:
     """What kind of shape error a NumPy message reports (stable across NumPy versions)."""
     message = message.lower()
@@ -161,23 +172,6 @@ def _family(message: str) -> str:
     if "matmul" in message or "mismatch" in message or "aligned" in message:
         return "matmul"
     return message
-
-
-def _fails_like(compute):
-    """The learner raised the same kind of error that the mistaken computation raises on this case."""
-
-    def test(c, g, e, m):
-        if m is None or m.kind != "exception":
-            return False
-        try:
-            compute(*c.args, **c.kwargs)
-        except Exception as exc:  # noqa: BLE001 - the mistake's own failure is the evidence
-            return type(exc).__name__ == m.data.get("type") and _family(str(exc)) == _family(
-                str(m.data.get("message", ""))
-            )
-        return False
-
-    return test
 
 
 S_WRONG_AXIS = (
@@ -209,31 +203,18 @@ DIAGNOSES = [
         _sigma_matrix,
         entry="svd_parts",
     ),
-    dx.alternative("s-on-wrong-axis", S_WRONG_AXIS, _s_scales_rows_of_u, entry="reconstruct"),
-    dx.alternative("s-on-wrong-axis", S_WRONG_AXIS, _s_scales_columns_of_vt, entry="reconstruct"),
-    dx.Diagnosis(
-        "s-on-wrong-axis",
-        S_WRONG_AXIS,
-        test=_fails_like(_s_scales_columns_of_vt),
-        entry="reconstruct",
-        specificity=dx.EXCEPTION,
-    ),
-    dx.alternative("s-as-matrix", S_AS_MATRIX, _s_as_matrix, entry="reconstruct"),
-    dx.Diagnosis(
-        "s-as-matrix", S_AS_MATRIX, test=_fails_like(_s_as_matrix), entry="reconstruct", specificity=dx.EXCEPTION
-    ),
+    dx.alternative("s-on-wrong-axis", S_WRONG_AXIS, _s_scales_rows_of_u, entry="reconstruct", message_key=_family),
+    dx.alternative("s-on-wrong-axis", S_WRONG_AXIS, _s_scales_columns_of_vt, entry="reconstruct", message_key=_family),
+    dx.alternative("s-as-matrix", S_AS_MATRIX, _s_as_matrix, entry="reconstruct", message_key=_family),
     dx.alternative(
         "used-v-not-vt",
         "The last factor is already Vᵀ: multiply by Vt as given, not by Vt.T.",
         _used_v,
         entry="reconstruct",
+        message_key=_family,
     ),
-    dx.Diagnosis(
-        "full-form-misaligned",
-        "In the full form U is (m, m) and Vt is (n, n) but s has only k = min(m, n) values, so the shapes "
-        "do not line up: use U[:, :k] and Vt[:k, :] (or pad Σ to an (m, n) matrix of zeros).",
-        test=_fails_like(_untrimmed),
-        entry="reconstruct",
-        specificity=dx.EXCEPTION,
+    *(
+        dx.alternative("full-form-misaligned", FULL_MISALIGNED, compute, entry="reconstruct", message_key=_family)
+        for compute in (_untrimmed, _untrimmed_diag)
     ),
 ]

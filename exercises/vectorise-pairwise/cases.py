@@ -85,9 +85,15 @@ DIAGNOSES = [
         "took-square-root",
         "These are distances, not squared distances: drop the square root.",
         mistake=lambda c, e: np.sqrt(np.maximum(np.asarray(e, float), 0.0)),
+        rules=Tolerance(rtol=1e-5, atol=1e-2, allow_lists=True),  # a square root magnifies round-off near 0
         specificity=dx.VALUE,
     ),
-    dx.shape_transposed(),
+    dx.Diagnosis(
+        "transposed-shape",
+        "Your result is the transpose of the right one: row i belongs to X[i] and column j to Y[j], shape (n, m).",
+        mistake=lambda c, e: np.asarray(e).T if e is not None and np.ndim(e) == 2 else None,
+        specificity=dx.VALUE,
+    ),
     dx.alternative(
         "norms-on-wrong-axes",
         "The squared norms are added along the wrong axes: ‖x_i‖² belongs to row i ([:, None]) and ‖y_j‖² "

@@ -12,6 +12,7 @@ from catalog.models import CheckStatus, Exercise, ExerciseVersion, HintUnlock, L
 from catalog.rendering import render_statement, shift_headings
 from catalog.versions import VersionUnavailable, version_files, version_store
 from grader.exercise import ExerciseFolder, ExerciseFormatError, exercise_folders, lesson_sections, load_exercise
+from grader.mistake_proof import mistake_hints
 
 
 @dataclass
@@ -185,8 +186,9 @@ def _public_config(folder: ExerciseFolder) -> dict:
             "loops": folder.forbidden.loops,
         },
         "modules": list(folder.modules),
-        # {diagnosis id: 0-based hint index}: the hint that speaks to a diagnosed mistake (catalog.selectors).
-        "mistake_hints": dict(getattr(folder, "mistake_hints", None) or {}),
+        # {diagnosis id: 0-based hint index}: the hint that speaks to a diagnosed mistake (catalog.selectors),
+        # from the '# hint: N' headers of mistakes/ (grader.mistake_proof.mistake_hints).
+        "mistake_hints": {**dict(getattr(folder, "mistake_hints", None) or {}), **mistake_hints(folder)},
     }
 
 

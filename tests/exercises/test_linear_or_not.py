@@ -61,9 +61,12 @@ def test_checking_only_homogeneity_is_refused(grade):
 def test_a_false_not_linear_on_ordinary_outputs_is_not_blamed_on_round_off(grade):
     graded = grade(SLUG, SELF_COMPARE)
 
-    assert graded.outcome("linear map x @ W").diagnosis == "linear-called-nonlinear"
+    # It also raises on other cases, which no listed mistake explains: over the whole run, either
+    # the plain "called non-linear" is named or nothing is — never round-off.
+    assert "absolute-tolerance" not in graded.diagnoses
+    assert graded.outcome("linear map x @ W").diagnosis in (None, "linear-called-nonlinear")
     assert graded.outcome("hidden: identity in 1-D").passed or (
-        graded.outcome("hidden: identity in 1-D").diagnosis == "linear-called-nonlinear"
+        graded.outcome("hidden: identity in 1-D").diagnosis in (None, "linear-called-nonlinear")
     )
 
 

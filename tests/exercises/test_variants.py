@@ -13,6 +13,7 @@ import pytest
 
 from grader.authoring import importable
 from grader.exercise import load_exercise
+from grader.source_checks import find_forbidden
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
@@ -36,6 +37,13 @@ def test_variant_is_accepted(grade, variant, seed):
     graded = grade(variant.parent.name, variant, seed=seed)
 
     assert graded.accepted, graded
+
+
+@pytest.mark.parametrize("variant", VARIANTS, ids=_id)
+def test_variant_uses_nothing_the_statement_forbids(variant):
+    exercise = load_exercise(ROOT / "exercises" / variant.parent.name)
+
+    assert find_forbidden(variant.read_text(encoding="utf-8"), exercise.forbidden) == []
 
 
 def test_every_exercise_with_variants_is_covered():

@@ -124,11 +124,77 @@ def test_returning_none_from_a_tensor_exercise_is_not_called_a_numpy_result():
     from pathlib import Path
 
     from grader.exercise import load_exercise
+    from grader.values import TensorValue
 
     exercises = Path(__file__).resolve().parents[2] / "exercises"
+    expected = TensorValue(np.zeros(2, np.float32), "float32", "cpu")
     for slug in ("attention-torch", "dtype-device"):
         diagnoses = {d.id: d for d in load_exercise(exercises / slug).diagnoses()}
         not_a_tensor = Mismatch("type", "output: expected a torch.Tensor, got None")
 
-        assert not diagnoses["returned-numpy"].applies(case(), None, None, not_a_tensor)
-        assert diagnoses["returned-numpy"].applies(case(), np.zeros(2), None, not_a_tensor)
+        assert not diagnoses["returned-numpy"].applies(case(), None, expected, not_a_tensor)
+        assert diagnoses["returned-numpy"].applies(case(), np.zeros(2), expected, not_a_tensor)
+
+
+# the rule: a mistake is named only when it explains the whole run --------------------------------
+
+
+def _run(*rows):
+    """Observations from (x, got, expected, mismatch) rows, one case each."""
+    return [
+        dx.Observation(Case(f"case {i}", "f", (x,)), got, expected, m) for i, (x, got, expected, m) in enumerate(rows)
+    ]
+
+
+def test_a_mistake_that_would_have_failed_a_case_the_learner_passed_is_not_named():
+    doubled = dx.alternative("doubled", "You doubled it.", lambda x: 2 * x)
+    one, two = np.array([1.0]), np.array([2.0])
+    # Case 0: the learner's value coincides with doubling; case 1: it passed, where doubling fails.
+    run = _run((one, 2 * one, one, VALUES), (two, two, two, None))
+
+    assert dx.name_mistakes(run, [doubled]) == {}
+
+
+def test_a_mistake_that_explains_every_case_is_named_on_each_case_it_reveals():
+    doubled = dx.alternative("doubled", "You doubled it.", lambda x: 2 * x)
+    one, zero = np.array([1.0]), np.array([0.0])
+    run = _run((one, 2 * one, one, VALUES), (zero, zero, zero, None), (3 * one, 6 * one, 3 * one, VALUES))
+
+    named = dx.name_mistakes(run, [doubled])
+
+    assert {name: d.id for name, d in named.items()} == {"case 0": "doubled", "case 2": "doubled"}
+
+
+def test_an_exception_names_a_mistake_only_where_the_mistake_raises_on_exactly_those_cases():
+    untransposed = dx.raised("no-transpose", "Not transposed.", "ValueError", mistake=lambda q, k: q @ k)
+    raised = Mismatch("exception", "ValueError", data={"type": "ValueError", "message": "mismatch"})
+    wide, square = np.ones((2, 3)), np.ones((2, 2))
+    both = [dx.Observation(Case("wide", "f", (wide, wide)), None, None, raised)]
+    # The learner also raised on a square case, where q @ k works: another trigger, another mistake.
+    other_trigger = both + [dx.Observation(Case("square", "f", (square, square)), None, np.eye(2), raised)]
+
+    assert "wide" in dx.name_mistakes(both, [untransposed])
+    assert dx.name_mistakes(other_trigger, [untransposed]) == {}
+
+
+def test_an_exception_of_a_subclass_counts_as_its_builtin_family():
+    fails = dx.raised("fails", "It fails.", "ValueError", mistake=lambda x: x @ np.ones((5, 5)))
+    own_class = Mismatch(
+        "exception",
+        "ShapeError",
+        data={"type": "ShapeError", "family": ["ValueError", "Exception", "BaseException"], "message": "no"},
+    )
+    run = [dx.Observation(Case("c", "f", (np.ones((2, 3)),)), None, None, own_class)]
+
+    assert dx.name_mistakes(run, [fails])["c"].id == "fails"
+
+
+def test_a_diagnosis_without_a_model_is_not_named_beside_a_failure_nothing_accounts_for():
+    nan_kind = dx.nonfinite("overflow", "It overflowed.")
+    nonfinite = Mismatch("nonfinite", "nan")
+    x = np.array([1.0])
+    alone = _run((x, x * np.nan, x, nonfinite))
+    with_unexplained = _run((x, x * np.nan, x, nonfinite), (x, 5 * x, x, VALUES))
+
+    assert dx.name_mistakes(alone, [nan_kind])["case 0"].id == "overflow"
+    assert dx.name_mistakes(with_unexplained, [nan_kind]) == {}

@@ -52,3 +52,15 @@ def test_statements_are_sanitised(db, root):
     (root / "sandbox-probe" / "README.md").write_text("# Hi\n\n<script>alert(1)</script>\n")
     exercises_sync(root=root)
     assert "<script>" not in Exercise.objects.get(slug="sandbox-probe").current_version.statement_html
+
+
+def test_the_public_config_maps_each_mistake_to_the_hint_that_names_it(db, tmp_path):
+    from tests.conftest import ROOT
+
+    root = tmp_path / "exercises"
+    root.mkdir()
+    shutil.copytree(ROOT / "exercises" / "matmul-by-hand", root / "matmul-by-hand")
+    exercises_sync(root=root)
+
+    config = Exercise.objects.get(slug="matmul-by-hand").current_version.config
+    assert config["mistake_hints"] == {"aliased-rows": 2}

@@ -1,4 +1,5 @@
 # expect: keys-transposed-wrongly
+# also: k-dot-t-on-batches
 import numpy as np
 
 

@@ -1,4 +1,5 @@
 # expect: weights-on-the-left
+# also: transposed-shape
 import numpy as np
 
 

@@ -1,4 +1,5 @@
 # expect: followed-input-dtype
+# also: input-device-not-converted
 # Converts the model to the input's dtype instead of the reverse.
 import torch
 

@@ -1,4 +1,5 @@
 # expect: dot-as-batched-matmul
+# also: broadcast-batch-axes
 # Believes np.dot does what @ does on stacks of matrices.
 import numpy as np
 

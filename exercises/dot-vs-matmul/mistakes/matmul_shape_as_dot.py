@@ -1,4 +1,5 @@
 # expect: matmul-as-dot
+# also: no-error-on-mismatch
 # Believes @ combines every batch with every batch, as np.dot does.
 import numpy as np
 

@@ -1,4 +1,5 @@
 # expect: broadcast-batch-axes
+# also: dot-as-batched-matmul
 # Multiplies with broadcasting over the leading axes, as @ does.
 import numpy as np
 

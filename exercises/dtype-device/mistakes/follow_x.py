@@ -1,3 +1,4 @@
 # expect: followed-x-dtype
+# also: device-mismatch-crash
 def predict(X, W, b):
     return X @ W.to(X.dtype) + b.to(X.dtype)

@@ -1,4 +1,5 @@
 # expect: per-sample-axis
+# hint: 4
 # Fixed the first layer; the per-sample mean still lacks its column axis.
 import numpy as np
 

@@ -1,4 +1,5 @@
 # expect: positive-scaling-only
+# also: homogeneous-is-not-linear
 # Only checks homogeneity, and only with a positive scalar.
 import numpy as np
 

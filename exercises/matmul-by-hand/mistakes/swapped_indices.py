@@ -1,4 +1,5 @@
 # expect: transposed-result
+# also: transposed-shape
 # Writes entry (i, j) into position (j, i): the result comes out transposed.
 def matmul(A, B):
     m, n, p = len(A), len(A[0]), len(B[0])

@@ -1,4 +1,5 @@
 # expect: absolute-tolerance
+# hint: 2
 import numpy as np
 
 

@@ -1,4 +1,5 @@
 # expect: softmax-over-queries
+# also: nonfinite-weights
 import numpy as np
 
 

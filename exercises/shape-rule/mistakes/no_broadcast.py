@@ -1,4 +1,5 @@
 # expect: no-batch-broadcasting
+# also: missed-batch-mismatch
 # Keeps the left operand's batch axes and never broadcasts them.
 def matmul_shape(a_shape, b_shape):
     a, b = tuple(a_shape), tuple(b_shape)
