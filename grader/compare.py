@@ -137,7 +137,9 @@ def _compare_array(got, expected: np.ndarray, rules: Tolerance, path: str) -> Mi
         wrong = ~(((diff <= allowed) & np.isfinite(e)) | (np.isnan(g) & np.isnan(e)) | (g == e))
     if not wrong.any():
         return None
-    worst = np.unravel_index(int(np.nanargmax(np.where(wrong, diff, -1.0))), e.shape) if e.ndim else ()
+    # The largest error among the wrong entries; a NaN error (NaN expected, a number given) ranks first.
+    ranked = np.where(wrong, np.nan_to_num(diff, nan=np.inf), -1.0)
+    worst = np.unravel_index(int(np.argmax(ranked)), e.shape) if e.ndim else ()
     worst = tuple(int(i) for i in worst)
     detail = (
         f"{int(wrong.sum())} of {e.size} entries differ; largest error {float(diff[worst]):.4g} at index "

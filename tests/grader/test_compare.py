@@ -60,3 +60,8 @@ def test_an_expected_infinity_is_matched_only_by_the_same_infinity():
     assert compare(np.array([np.inf, -np.inf, 1.0]), expected, Tolerance(rtol=1e-6, atol=1e-8)) is None
     for wrong in ([1e308, -np.inf, 1.0], [-np.inf, -np.inf, 1.0], [np.inf, 0.0, 1.0]):
         assert compare(np.array(wrong), expected, Tolerance(rtol=1e-6, atol=1e-8)).kind in ("values", "nonfinite")
+
+
+def test_finite_values_where_nan_is_expected_are_wrong_values_not_a_crash():
+    mismatch = compare(np.array([1.0, 2.0]), np.array([np.nan, np.nan]), Tolerance(rtol=1e-6, atol=1e-8))
+    assert mismatch.kind == "values" and "2 of 2 entries differ" in mismatch.detail

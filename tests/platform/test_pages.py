@@ -248,3 +248,9 @@ def test_the_profile_help_text_names_the_learners_own_pseudonym(client, learner)
     client.force_login(learner)
     page = client.get(reverse("accounts:profile")).content.decode()
     assert f"learner-{learner.id}" in page and "learner-." not in page
+
+
+def test_the_rules_show_tolerances_as_the_statement_writes_them(client, learner, catalogue):
+    client.force_login(learner)
+    page = client.get("/exercises/sandbox-probe/").content.decode()
+    assert "atol=1e-8" in page and "0.00000001" not in page

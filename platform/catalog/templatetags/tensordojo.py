@@ -51,6 +51,17 @@ def to_minute(value) -> str:
 
 
 @register.filter
+def number(value) -> str:
+    """A tolerance as a statement writes it: 1e-8, 0.0001, 2 (never 0.00000001, nor 1e-08)."""
+    try:
+        text = f"{float(value):g}"
+    except (TypeError, ValueError):
+        return str(value)
+    mantissa, marker, exponent = text.partition("e")
+    return f"{mantissa}e{int(exponent)}" if marker else text
+
+
+@register.filter
 def ms(seconds):
     return "" if seconds is None else f"{seconds * 1000:.3f} ms"
 
