@@ -181,6 +181,10 @@ def main() -> None:
 
     triton_frontend.install(source.decode("utf-8", errors="replace"), SUBMISSION_FILE)
     # -- end exercises helper
+    if not tools:  # a GPU worker's compilers are the one exception (docs/gpu.md): no program starts from here on
+        import privileges
+
+        privileges.seal_against_exec()  # refused: we exit before any untrusted code, the supervisor's Boot
     guard.install(rules, guard.trusted_roots((HERE,)), tools=tools, compiled_dirs=compiled)
     forbidden_type = guard.ForbiddenCallError
     write_frame(result_fd, {"type": FrameType.BOOTED})

@@ -36,7 +36,6 @@ import json
 import os
 import re
 import select
-import shutil
 import signal
 import socket
 import subprocess
@@ -49,6 +48,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 RUNNER = os.path.join(HERE, "runner.py")
 sys.path.insert(0, HERE)
 
+import privileges  # noqa: E402
+import scratch  # noqa: E402
 from contract import REPORT_FORMAT, AbortCause, CallStatus, FrameType, RecordStatus, crash_cause  # noqa: E402
 from frames import REPORT_PREFIX, FrameError, FrameReader, FrameTooLarge, encode_frame  # noqa: E402
 from untrusted import Protocol, check_result  # noqa: E402
@@ -62,6 +63,10 @@ PIPE_BYTES = 1 << 20
 JSON_BUDGET = 4 << 20  # the learner's JSON values, all calls together (arrays count against the result limit)
 JOB_MEMBER = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")
 PR_SET_DUMPABLE = 4
+BACKSTOP_FACTOR = 3.0  # the wall-clock backstop of a CPU-time limit: 3x the limit...
+BACKSTOP_EXTRA_S = 4.0  # ...but at most this much past it (and never past the hard stop)
+CLEAN_S = 3.0  # what the cleaner may take between two runners (inside the hard stop)
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
 PRELOAD_ENV = "TENSORDOJO_PRELOAD"  # the modules spare runners import before the job arrives
 SPARES_ENV = "TENSORDOJO_SPARES"  # how many runners to keep started ahead (default 2, at most 3)
 PRELOADED_MAX = 1 << 10  # the only frames a runner sends before its job: {"type": "sealed"}, {"type": "preloaded"}
@@ -147,18 +152,32 @@ def array_names(tree, found: list) -> list:
 
 
 class Budget:
-    """The learner's time: wall_s of it, with our own start-up time given back, up to a hard stop."""
+    """The learner's time: the CPU seconds its runners use, with a wall-clock backstop and a hard stop.
+
+    What is charged is each runner's own CPU time (and its reaped children's) from the moment
+    it says ``booted``: our start-up, and other processes on a busy machine, never count. The
+    wall clock still ends a run that waits instead of computing (a sleep, a stalled pipe): at
+    ``deadline``, BACKSTOP_FACTOR times the limit (at most BACKSTOP_EXTRA_S past it), with our
+    start-up time given back, never past ``hard``.
+    """
 
     def __init__(self, wall_s: float, hard_s: float):
         now = time.monotonic()
-        self.deadline = now + wall_s
+        self.limit = wall_s
+        self.spent = 0.0  # CPU seconds of the runners that have ended
         self.hard = now + hard_s
+        self.deadline = min(now + min(wall_s * BACKSTOP_FACTOR, wall_s + BACKSTOP_EXTRA_S), self.hard)
 
     def give_back(self, seconds: float) -> None:
         self.deadline = min(self.deadline + seconds, self.hard)
 
     def left(self) -> float:
+        """Wall-clock seconds before the backstop."""
         return self.deadline - time.monotonic()
+
+    def cpu_left(self, running: float = 0.0) -> float:
+        """CPU seconds the learner has left, ``running`` being what the live runner used so far."""
+        return self.limit - self.spent - running
 
 
 class Output:
@@ -197,6 +216,7 @@ class Child:
         self.sealed = False
         self.preloaded = False
         self.oom_before = oom_kills()
+        self.last_cpu = 0.0
         try:
             self.process = subprocess.Popen(
                 [sys.executable, "-I", RUNNER, str(request_r), str(result_w), ",".join(preload)],
@@ -207,6 +227,7 @@ class Child:
                 start_new_session=True,
                 close_fds=True,
                 cwd=os.getcwd(),
+                **privileges.runner_credentials(),  # another uid than ours: PID 1 is out of its reach
             )
         finally:
             for fd in (request_r, result_w, output_w):
@@ -216,6 +237,18 @@ class Child:
         for fd in (self.request_w, self.result_r, self.output_r):
             os.set_blocking(fd, False)
         self.pending_write: list = []
+        self.cpu_base: int | None = None  # its CPU ticks when it said ``booted``: the learner's time starts there
+
+    def start_charging(self) -> None:
+        """From now on its CPU time is the learner's (called on its ``booted`` frame)."""
+        self.cpu_base = cpu_ticks(self.pid)
+
+    def cpu_used(self) -> float:
+        """CPU seconds it (and the children it reaped) used since ``start_charging``."""
+        if self.cpu_base is None:
+            return 0.0
+        now = cpu_ticks(self.pid)
+        return max(0, now - self.cpu_base) / CLOCK_TICKS if now is not None else self.last_cpu
 
     def begin(self, config: dict, source: bytes, output: Output, max_result: int) -> None:
         """The job's part: from here on what it prints and returns counts."""
@@ -251,10 +284,11 @@ class Child:
         return self.poll(0.0) is None
 
     # -- moving bytes -------------------------------------------------------
-    def exchange(self, deadline: float, request: list | None = None) -> tuple[dict, bytes, float]:
+    def exchange(self, deadline: float, request: list | None = None, cpu_left=None) -> tuple[dict, bytes, float]:
         """Send ``request`` (if any), then read one whole frame. Returns (meta, payload, seconds).
 
-        Raises TimeoutError at the deadline, Protocol for a broken or closed stream,
+        Raises TimeoutError at the deadline or once ``cpu_left(used)`` (the learner's CPU seconds
+        left, given what this runner used) is spent, Protocol for a broken or closed stream,
         OverflowError for output or results over their limits.
         """
         if request is not None:
@@ -267,6 +301,12 @@ class Child:
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 raise TimeoutError
+            if cpu_left is not None:
+                self.last_cpu = self.cpu_used()
+                cpu = cpu_left(self.last_cpu)
+                if cpu <= 0:
+                    raise TimeoutError
+                remaining = min(remaining, max(cpu / 2, 0.005))  # threads may spend it faster than the clock
             writers = [self.request_w] if self.pending_write else []
             readers = [fd for fd in (self.result_r, self.output_r) if fd is not None]
             if not readers and not writers:
@@ -585,6 +625,15 @@ def start_ticks(pid: int) -> int | None:
         return None
 
 
+def cpu_ticks(pid: int) -> int | None:
+    """utime + stime + cutime + cstime of a process (/proc/PID/stat fields 14-17), in clock ticks."""
+    fields = _stat_fields(pid)
+    try:
+        return sum(int(value) for value in fields[11:15]) if len(fields) > 14 else None
+    except ValueError:
+        return None
+
+
 def _stat_fields(pid: int | str) -> list[bytes]:
     """/proc/PID/stat after the process's name (field 3, the state, first); empty if it is gone."""
     try:
@@ -605,42 +654,6 @@ def one_way_channel() -> tuple[int, int]:
         except OSError:
             pass
     return reader.detach(), writer.detach()
-
-
-def clear_scratch() -> None:
-    """Empty the container's /tmp between children: a later phase starts clean, with its memory back."""
-    if os.getpid() != 1 or os.getcwd() != "/tmp":
-        return
-    for scratch in ("/tmp", "/dev/shm"):
-        try:
-            entries = list(os.scandir(scratch))
-        except OSError:  # absent, or our descriptors were limited from outside: nothing we can do here
-            continue
-        for entry in entries:
-            try:
-                if entry.is_dir(follow_symlinks=False):
-                    shutil.rmtree(entry.path, **RMTREE_RETRY)
-                else:
-                    os.unlink(entry.path)
-            except OSError:
-                pass
-
-
-def _writable_then_retry(function, path: str, _error) -> None:
-    """rmtree's error handler: a directory the learner made read-only is made writable, then retried."""
-    try:
-        os.chmod(os.path.dirname(path), 0o700)
-        os.chmod(path, 0o700)
-    except OSError:
-        pass
-    try:
-        function(path)
-    except OSError:
-        pass
-
-
-# onexc from Python 3.12 (the sandbox has 3.13); onerror before (the process backend may run 3.11)
-RMTREE_RETRY = {"onexc" if sys.version_info >= (3, 12) else "onerror": _writable_then_retry}
 
 
 def reap_all(until: float, keep: frozenset[int] = frozenset(), on_reaped=None) -> None:
@@ -700,6 +713,7 @@ class Run:
         self.json_room = JSON_BUDGET
         self.interfered = False  # the learner's process broke the protocol: nothing more is run
         self.learner_ran = False  # learner code has run in this container (it may have left traces)
+        self.dirty = False  # the cleaner could not empty the scratch space in time: the run ends (the learner's)
 
     def run(self) -> None:
         started = time.monotonic()
@@ -716,7 +730,7 @@ class Run:
             )
             children = 0
             while pending and not self.stopped():
-                if self.budget.left() <= 0:
+                if self.budget.left() <= 0 or self.budget.cpu_left() <= 0:
                     self._give_up(pending, AbortCause.TIME_LIMIT)
                     break
                 if children > MAX_RESTARTS:
@@ -735,11 +749,13 @@ class Run:
         self.report["elapsed_s"] = time.monotonic() - started
 
     def stopped(self) -> bool:
-        return bool(self.report["import_error"] or self.report["harness_errors"] or self.interfered)
+        return bool(self.report["import_error"] or self.report["harness_errors"] or self.interfered or self.dirty)
 
     def _stop_cause(self) -> str:
         if self.report["import_error"]:
             return AbortCause.IMPORT_ERROR
+        if self.dirty:  # what it left could not be cleared inside the hard stop: its time, spent
+            return AbortCause.TIME_LIMIT
         return AbortCause.PROTOCOL if self.interfered else AbortCause.HARNESS
 
     def _give_up(self, pending: list, cause: str) -> None:
@@ -781,9 +797,10 @@ class Run:
             if meta.get("type") != FrameType.BOOTED:
                 raise Boot(f"the runner did not start: {str(meta)[:300]}")
             self.learner_ran = True
+            child.start_charging()
             if first:
                 self.budget.give_back(time.monotonic() - booting)
-            meta, _, _ = child.exchange(self.budget.deadline)
+            meta, _, _ = child.exchange(self.budget.deadline, cpu_left=self.budget.cpu_left)
             if meta.get("type") == FrameType.IMPORT_ERROR and isinstance(meta.get("error"), dict):
                 self.report["import_error"] = meta["error"]
                 return
@@ -808,10 +825,19 @@ class Run:
             cause = child.death_cause() if child.status is not None else AbortCause.PROTOCOL
             self.interfered = cause == AbortCause.PROTOCOL
         finally:
+            self.budget.spent += child.cpu_used()
             child.close(gently=cause is None, spares=self.spares)
-            clear_scratch()
+            self._clean(more=bool(pending) or self.phases_after > 0)
         if cause is not None:
             self._abort_next(pending, cause)
+
+    def _clean(self, more: bool) -> None:
+        """Empty /tmp and /dev/shm (scratch.py) before another runner starts, inside the hard stop."""
+        if not more or not self.learner_ran or os.getpid() != 1 or os.getcwd() != "/tmp":
+            return
+        if not scratch.clean(min(time.monotonic() + CLEAN_S, self.budget.hard)):
+            self.dirty = True
+            self.report["limits_hit"].append(AbortCause.TIME_LIMIT)
 
     def _abort_next(self, pending: list, cause: str) -> None:
         """The limit or failure that ended a child, and the case it was running, aborted by it."""
@@ -857,7 +883,7 @@ class Run:
         }
         payload = [self.arrays[name] for name in names]
         request = [encode_frame(meta, sum(map(len, payload))), *payload]
-        answer, body, seconds = child.exchange(self.budget.deadline, request)
+        answer, body, seconds = child.exchange(self.budget.deadline, request, cpu_left=self.budget.cpu_left)
         record, blobs = check_result(answer, body)
         if index is not None:  # a warm-up's value is not kept
             self.json_room -= len(json.dumps(record))
@@ -888,6 +914,11 @@ def write_report(report: dict, blobs: dict[str, bytes], out, marker: str = "") -
 
 def main() -> None:
     ignore_signals()
+    # As the container's init, started as root with three capabilities: become SUPERVISOR_UID keeping
+    # them. Anywhere else as init (an image started without the backend's options) we refuse to run.
+    # (The unsafe local backend runs us as an ordinary process: no uid of ours to change there.)
+    if os.getpid() == 1 and not privileges.drop_to_supervisor():
+        raise SystemExit("the sandbox must start as root with CAP_SETUID, CAP_SETGID and CAP_KILL only")
     make_undumpable()
     # Before the job exists (a pooled container waits here): start the runners it will need.
     spares = Spares(*spare_settings(os.environ))
