@@ -17,7 +17,6 @@ holds nothing secret, so only what matters is asserted under both.
 from __future__ import annotations
 
 import json
-import os
 
 import pytest
 
