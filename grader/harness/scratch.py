@@ -19,9 +19,14 @@ from __future__ import annotations
 import os
 import signal
 import stat
+import sys
 import time
 
-import privileges
+HERE = os.path.dirname(os.path.abspath(__file__))
+if HERE not in sys.path:
+    sys.path.insert(0, HERE)
+
+import privileges  # noqa: E402
 
 SCRATCH_DIRS = ("/tmp", "/dev/shm")
 DIRECTORY_FLAGS = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | getattr(os, "O_CLOEXEC", 0)
@@ -30,7 +35,10 @@ DIRECTORY_FLAGS = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | getattr(os, "O_
 def empty(root: str) -> bool:
     """Remove everything under ``root`` (not ``root`` itself). True once it is empty; False at the first refusal.
 
-    Nothing else runs while it does (every learner process is dead), so there is no race to guard.
+    Each directory is listed once: its files are unlinked and its subdirectories kept as a list
+    of names, entered one by one (one descriptor open at a time, ``..`` to come back), so a
+    flood of entries costs linear time and a deep tree neither PATH_MAX nor our descriptor
+    limit. Nothing else runs while it does (every learner process is dead): no race to guard.
     """
     try:
         fd = os.open(root, DIRECTORY_FLAGS)
@@ -38,33 +46,42 @@ def empty(root: str) -> bool:
         return True
     except OSError:
         return False
-    below: list[str] = []  # the names from root down to the directory fd is open on
     try:
-        while True:
-            entered = None
-            with os.scandir(fd) as entries:
-                for entry in entries:
-                    if entry.is_dir(follow_symlinks=False):
-                        entered = entry.name
-                        break
-                    os.unlink(entry.name, dir_fd=fd)
-            if entered is not None:
-                os.chmod(entered, stat.S_IRWXU, dir_fd=fd, follow_symlinks=False)
-                inner = os.open(entered, DIRECTORY_FLAGS, dir_fd=fd)
+        levels = [(None, _sweep(fd))]  # (this directory's name in its parent, its subdirectories left)
+        while levels:
+            name, subdirectories = levels[-1]
+            inner = next(subdirectories, None)
+            if inner is not None:
+                os.chmod(inner, stat.S_IRWXU, dir_fd=fd)  # the learner's uid owns it: readable, writable
+                entered = os.open(inner, DIRECTORY_FLAGS, dir_fd=fd)
                 os.close(fd)
-                fd = inner
-                below.append(entered)
+                fd = entered
+                levels.append((inner, _sweep(fd)))
                 continue
-            if not below:
+            levels.pop()
+            if name is None:
                 return True
             outer = os.open("..", DIRECTORY_FLAGS, dir_fd=fd)
             os.close(fd)
             fd = outer
-            os.rmdir(below.pop(), dir_fd=fd)
+            os.rmdir(name, dir_fd=fd)
+        return True
     except (OSError, NotImplementedError):
         return False
     finally:
         os.close(fd)
+
+
+def _sweep(fd: int):
+    """Unlink every non-directory in the directory open on ``fd``; an iterator over its subdirectories."""
+    subdirectories = []
+    with os.scandir(fd) as entries:
+        for entry in entries:
+            if entry.is_dir(follow_symlinks=False):
+                subdirectories.append(entry.name)
+            else:
+                os.unlink(entry.name, dir_fd=fd)
+    return iter(subdirectories)
 
 
 def _cleaner() -> int:
