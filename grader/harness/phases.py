@@ -134,6 +134,8 @@ class Run:
                     break
                 children += 1
                 self._run_child(pending, output, first=children == 1)
+            if self.dirty and pending:  # the scratch space could not be cleared for it: its time limit
+                self._abort_next(pending, AbortCause.TIME_LIMIT)
             if self.stopped():
                 self._give_up(pending, self._stop_cause())
             self.report["phases"][phase["name"]] = {
@@ -232,8 +234,7 @@ class Run:
         if not more or not self.learner_ran or os.getpid() != 1 or os.getcwd() != "/tmp":
             return
         if not scratch.clean(min(time.monotonic() + CLEAN_S, self.budget.hard)):
-            self.dirty = True
-            self.report["limits_hit"].append(AbortCause.TIME_LIMIT)
+            self.dirty = True  # the next case is aborted by the learner's time limit, the rest not run
 
     def _abort_next(self, pending: list, cause: str) -> None:
         """The limit or failure that ended a child, and the case it was running, aborted by it."""

@@ -218,9 +218,11 @@ def main() -> None:
 
 
 def _split(meta: dict, payload: bytes) -> dict:
+    """The call's arrays as writable views of one buffer: codec.load_array wraps them without a copy."""
+    buffer = memoryview(bytearray(payload))
     arrays, offset = {}, 0
     for name, length in meta.get("blobs", []):
-        arrays[name] = payload[offset : offset + length]
+        arrays[name] = buffer[offset : offset + length]
         offset += length
     return arrays
 
