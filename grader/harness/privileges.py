@@ -111,7 +111,7 @@ def become_runner_user() -> None:
     _set_capabilities(0, 0)
 
 
-def exec_filter(arch: int | None = None) -> bytes:
+def exec_filter() -> bytes:
     """The BPF program: execve/execveat -> EPERM on x86_64 and aarch64; any other ABI is killed."""
     program: list[tuple[int, int, int, int]] = [(_LD_W_ABS, 0, 0, 4)]  # A = arch
     # jump to the x86_64 block (4) or the aarch64 block (9); anything else (i386, x32 via int 0x80...) dies
