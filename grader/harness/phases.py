@@ -27,7 +27,7 @@ BOOT_S = 60.0  # starting an interpreter and importing NumPy/PyTorch: ours, not 
 HARD_STOP_S = 8.0
 JSON_BUDGET = 4 << 20  # the learner's JSON values, all calls together (arrays count against the result limit)
 BACKSTOP_FACTOR = 3.0  # the wall-clock backstop of a CPU-time limit: 3x the limit...
-BACKSTOP_EXTRA_S = 4.0  # ...but at most this much past it (and never past the hard stop)
+BACKSTOP_EXTRA_S = 2.0  # ...but at most this much past it: a run that makes us work (huge frames) or sleeps ends soon
 CLEAN_S = 3.0  # what the cleaner may take between two runners (inside the hard stop)
 
 
