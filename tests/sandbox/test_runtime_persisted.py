@@ -17,6 +17,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = [pytest.mark.slow]  # a bash process per test
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -65,7 +67,6 @@ def test_settings_read_the_recorded_runtime_so_manage_py_grade_uses_it(tmp_path,
     assert os.environ["SANDBOX_RUNTIME"] == "runsc"
 
 
-@pytest.mark.django_db
 def test_the_grade_command_builds_its_backend_from_the_settings_runtime(settings):
     from config.grader import sandbox_backend
 
