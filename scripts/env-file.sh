@@ -24,6 +24,11 @@ secret() { python3 -c 'import secrets; print(secrets.token_urlsafe(48))'; }
             added+=("$name")
         fi
     done
+    # The sandbox runtime make up chose (scripts/gvisor.sh): manage.py grade and every other entry point use it too.
+    if [ -n "${SANDBOX_RUNTIME:-}" ]; then
+        { grep -v '^SANDBOX_RUNTIME=' "$file.tmp" || true; echo "SANDBOX_RUNTIME=$SANDBOX_RUNTIME"; } >"$file.tmp2"
+        mv "$file.tmp2" "$file.tmp"
+    fi
     mv "$file.tmp" "$file"
     if [ "${#added[@]}" -gt 0 ]; then
         say "wrote .env (generated ${added[*]})"

@@ -27,7 +27,13 @@ DEFAULT_IMAGE = "tensordojo/sandbox:latest"
 DEFAULT_STDLIB_IMAGE = "tensordojo/sandbox-stdlib:latest"  # no NumPy: exercises that forbid it run here
 DEFAULT_TRITON_IMAGE = "tensordojo/sandbox-triton:latest"  # GPU exercises without a GPU (grader/gpu.py)
 SANDBOX_LABEL = "tensordojo.sandbox"
-SANDBOX_UID = "10001:10001"
+# The container starts as root with three capabilities only; the supervisor (PID 1) drops to uid 10000
+# keeping them and starts every runner as uid 10001 with none (grader/harness/privileges.py).
+SANDBOX_USER = "0:0"
+SANDBOX_CAPS = ["SETUID", "SETGID", "KILL"]
+TMP_INODES = 8192  # files and directories in /tmp (runc; gVisor ignores nr_inodes: the cleaner's deadline holds)
+SHM_INODES = 1024
+SHM_MB = 64
 STDERR_KEEP = 64 * 1024
 REPORT_SLACK = 8 << 20  # results.json and tar framing on top of the result limit
 
@@ -55,8 +61,12 @@ def container_options(
     host_config = dict(
         network_mode="none",
         read_only=True,
-        tmpfs={"/tmp": f"rw,noexec,nosuid,nodev,size={limits.tmpfs_mb}m,mode=1777"},
+        tmpfs={
+            "/tmp": f"rw,noexec,nosuid,nodev,size={limits.tmpfs_mb}m,nr_inodes={TMP_INODES},mode=1777",
+            "/dev/shm": f"rw,noexec,nosuid,nodev,size={min(limits.tmpfs_mb, SHM_MB)}m,nr_inodes={SHM_INODES},mode=1777",
+        },
         cap_drop=["ALL"],
+        cap_add=list(SANDBOX_CAPS),
         security_opt=["no-new-privileges"],
         mem_limit=f"{limits.memory_mb}m",
         memswap_limit=f"{limits.memory_mb}m",  # equal to mem_limit: no swap
@@ -83,7 +93,7 @@ def container_options(
         detach=False,  # with stdin_open: StdinOnce, so closing our side ends stdin
         tty=False,
         network_disabled=True,
-        user=SANDBOX_UID,
+        user=SANDBOX_USER,
         hostname="sandbox",
         working_dir="/tmp",
         environment={

@@ -19,7 +19,10 @@ dynamic routes around a source-level rule:
 - ``gc``'s object walks are refused, so the hook's own state (kept in closures,
   never in a module global) cannot be reached and rewritten.
 
-What this cannot stop is listed in README ("The trust boundary").
+What this cannot stop is listed in docs/security.md. Since the sandbox split its uids and
+filters exec (privileges.py), refusals that concern PID 1 (signals, ``prlimit``, I/O-signal
+owners) and starting programs are enforced by the kernel as well: here they are the honest
+learner's clear message, not the boundary.
 """
 
 from __future__ import annotations
@@ -184,11 +187,11 @@ def install(
         if event in socket_events:
             raise policy_error("the sandbox has no network")
         if event in ("os.kill", "os.killpg") and args and isinstance(args[0], int) and args[0] in protected:
-            # PID 1 (our supervisor), its group, and "every process": the kernel shields a namespace's
-            # init from its own processes, gVisor's sentry does not (measured), so we refuse it here.
+            # PID 1 (our supervisor), its group, and "every process": PID 1 has another uid, so the kernel
+            # (and gVisor's) refuses these too; this is the honest learner's clear message.
             raise policy_error("signalling the grader's processes is not allowed in the sandbox")
         if event == "resource.prlimit" and args and args[0] not in (0, own_pid):
-            # Another process's limits (PID 1's descriptors or CPU time): the kernel checks only the user.
+            # Another process's limits: PID 1 has another uid (the kernel refuses); other runners share ours.
             raise policy_error("changing another process's limits is not allowed in the sandbox")
         if event in ("fcntl.fcntl", "fcntl.ioctl") and len(args) > 1 and type(args[1]) is int_type:
             if args[1] in signal_owner_commands:

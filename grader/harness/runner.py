@@ -181,6 +181,10 @@ def main() -> None:
 
     triton_frontend.install(source.decode("utf-8", errors="replace"), SUBMISSION_FILE)
     # -- end exercises helper
+    if not tools:  # a GPU worker's compilers are the one exception (docs/gpu.md): no program starts from here on
+        import privileges
+
+        privileges.seal_against_exec()  # refused: we exit before any untrusted code, the supervisor's Boot
     guard.install(rules, guard.trusted_roots((HERE,)), tools=tools, compiled_dirs=compiled)
     forbidden_type = guard.ForbiddenCallError
     write_frame(result_fd, {"type": FrameType.BOOTED})
@@ -214,9 +218,11 @@ def main() -> None:
 
 
 def _split(meta: dict, payload: bytes) -> dict:
+    """The call's arrays as writable views of one buffer: codec.load_array wraps them without a copy."""
+    buffer = memoryview(bytearray(payload))
     arrays, offset = {}, 0
     for name, length in meta.get("blobs", []):
-        arrays[name] = payload[offset : offset + length]
+        arrays[name] = buffer[offset : offset + length]
         offset += length
     return arrays
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import signal
+import sys
 import time
 
 import pytest
@@ -161,7 +162,7 @@ def test_no_runner_to_be_had_after_the_learners_code_ran_is_the_learners_crash(m
         "phases": [{"name": "hidden", "cases": ["c1"]}],
     }
     run = supervisor.Run(job, b"", {})
-    monkeypatch.setattr(supervisor, "Child", no_process)
+    monkeypatch.setattr(sys.modules[supervisor.Run.__module__], "Child", no_process)  # where the run finds it
     run.learner_ran = True
     run._run_child(["c1"], supervisor.Output(0, 10), first=True)
     assert run.report["cases"]["c1"] == {"status": "aborted", "cause": "crashed_at_start"}
