@@ -105,18 +105,6 @@ def _x_and_model(case):
     return X, model["Wx"]
 
 
-def _x_differs(case) -> bool:
-    """X is not already where, and what, the model is: only here can a discarded .to() show."""
-    X, W = _x_and_model(case)
-    return X.device != W.device or X.dtype != W.dtype
-
-
-def _defaults_differ(case) -> bool:
-    """The model is not CPU float32: only here can a torch.zeros(...) with defaults show."""
-    _, W = _x_and_model(case)
-    return W.device != "cpu" or W.dtype != "float32"
-
-
 def _exception(m, *types) -> str | None:
     if m is None or m.kind != "exception" or (types and m.data.get("type") not in types):
         return None
@@ -126,11 +114,6 @@ def _exception(m, *types) -> str | None:
 def _cuda(c, g, e, m):
     message = _exception(m)
     return message is not None and ("cuda" in message or "nvidia" in message)
-
-
-def _not_cuda_runtime_error(m) -> bool:
-    message = _exception(m, "RuntimeError")
-    return message is not None and "cuda" not in message and "nvidia" not in message
 
 
 def _names_cuda(message: str) -> bool:

@@ -79,9 +79,6 @@ def _sigma_ratio(X, k):
     return s[:k] / s.sum()
 
 
-UP_TO_SIGN = Tolerance(1e-5, 1e-7, allow_lists=True, sign_invariant_axis=1)
-
-
 def _as_columns(got, expected) -> bool:
     """The components laid out as columns: the transposed shape, or (k = d) the transpose up to signs."""
     if got.shape != expected.shape:

@@ -20,7 +20,7 @@ from child import Boot, Child, Output  # noqa: E402
 from contract import REPORT_FORMAT, AbortCause, CallStatus, FrameType, RecordStatus  # noqa: E402
 from frames import encode_frame  # noqa: E402
 from spares import Spares  # noqa: E402
-from untrusted import Protocol, check_result  # noqa: E402
+from untrusted import Protocol, check_import_error, check_result  # noqa: E402
 
 MAX_RESTARTS = 4  # a fresh interpreter per restart costs a start-up: crash loops end early
 BOOT_S = 60.0  # starting an interpreter and importing NumPy/PyTorch: ours, not the learner's time
@@ -199,8 +199,8 @@ class Run:
             if first:
                 self.budget.give_back(time.monotonic() - booting)
             meta, _, _ = child.exchange(self.budget.deadline, cpu_left=self.budget.cpu_left)
-            if meta.get("type") == FrameType.IMPORT_ERROR and isinstance(meta.get("error"), dict):
-                self.report["import_error"] = meta["error"]
+            if meta.get("type") == FrameType.IMPORT_ERROR:  # checked like any result: types, sizes, fields
+                self.report["import_error"] = check_import_error(meta)
                 return
             if meta != {"type": FrameType.READY}:
                 raise Protocol("expected the ready frame")

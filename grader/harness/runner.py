@@ -39,7 +39,6 @@ from frames import read_frame, write_frame  # noqa: E402
 
 SUBMISSION_FILE = "submission.py"  # a relative name: never a path on disk
 MAX_MESSAGE = 2_000
-BLOB_NAME_OK = str.isalnum
 PR_SET_DUMPABLE = 4
 BUILTIN_EXCEPTIONS = {
     name: kind for name, kind in vars(builtins).items() if isinstance(kind, type) and issubclass(kind, BaseException)

@@ -7,7 +7,7 @@ import difflib
 from django.db.models import QuerySet
 
 from cohorts.selectors import instructor_sees_submission
-from submissions.models import Grading, Submission
+from submissions.models import Submission
 
 
 def submission_latest(*, user, exercise) -> Submission | None:
@@ -75,11 +75,3 @@ def submission_timeline(submission: Submission) -> list[tuple[str, object]]:
         ("sandbox finished", submission.sandbox_finished_at),
         ("graded", submission.graded_at),
     ]
-
-
-def submission_gradings(submission: Submission) -> QuerySet[Grading]:
-    """Every finished grading of the submission, oldest first, each with its own journey's timestamps.
-
-    A re-grade starts a new journey on the submission; the earlier ones are these rows.
-    """
-    return submission.gradings.order_by("finished_at", "id")
