@@ -2,7 +2,8 @@
 
 ``prove(exercise, seeds)`` runs learner variants in this process (solution.py, the
 files in mistakes/ and the correct variants are trusted files) on the cases of each
-seed, judges every run as a whole with ``grader.diagnosis.name_mistakes``, and
+seed, judges every run as a whole with the one judge (``grader.judge`` through
+``grader.authoring.trusted``, which names mistakes with ``diagnosis.name_mistakes``), and
 returns what is unsound:
 
 - a correct variant (the reference, or a file under tests/exercises/variants/<slug>/)
@@ -22,29 +23,19 @@ the tests draw the seeds with Hypothesis. Everything here runs trusted code only
 
 from __future__ import annotations
 
-import builtins
-import importlib.util
-import io
 import itertools
-import json
 import re
 import warnings
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from types import ModuleType
-from typing import Any
 
 import numpy as np
 
+from grader.authoring.trusted import Outcome, call_in_process, cases_for_seed, judge_in_process, load_module
 from grader.cases import Case
-from grader.compare import Mismatch, Tolerance, compare
-from grader.diagnosis import Observation, name_mistakes
 from grader.exercise import ExerciseFolder
-from grader.harness import codec, fixtures
-from grader.harness.contract import MismatchKind
-from grader.protocol import ArgumentPacker
-from grader.values import rebuild
+from grader.protocol import CaseRecord, RecordStatus
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 VARIANTS = REPO_ROOT / "tests" / "exercises" / "variants"  # correct learner variants, one folder per slug
@@ -53,31 +44,6 @@ EXPECT = re.compile(r"^#\s*expect:\s*(?P<id>[a-z0-9-]+)\s*$", re.M)
 HINT = re.compile(r"^#\s*hint:\s*(?P<n>\d+)\s*$", re.M)  # the hint (1 = the first) that names this mistake
 ALSO = re.compile(r"^#\s*also:\s*(?P<id>[a-z0-9-]+)\s*$", re.M)  # another mistake the file makes
 BLENDS_PER_PAIR = 2  # case-by-case blends drawn for each pair of learners on each seed
-BUILTIN = {
-    name: value
-    for name, value in vars(builtins).items()
-    if isinstance(value, type) and issubclass(value, BaseException)
-}
-
-
-@dataclass(frozen=True)
-class Called:
-    """What one call of a trusted file did, as the sandbox would report it."""
-
-    status: str  # "returned" | "raised" | "unsupported"
-    value: Any = None
-    error: tuple[str, tuple[str, ...], str] | None = None  # (type, built-in family, message)
-
-
-@dataclass
-class Outcome:
-    """One case of one run, judged as the grader judges it."""
-
-    case: Case
-    passed: bool
-    diagnosis: str | None = None
-    message: str = ""
-    kind: str = ""  # the kind of mismatch, and the exception's type where it raised
 
 
 @dataclass(frozen=True)
@@ -85,134 +51,22 @@ class Learner:
     """A learner variant: what it did on each case, and the mistakes it makes (by diagnosis id)."""
 
     name: str
-    calls: dict[str, Called]  # by case name
+    calls: dict[str, CaseRecord]  # by case name
     makes: frozenset[str]
     correct: bool = False
     first: str | None = None  # the mistake named on its first failing case (its ``# expect:``)
 
 
-def load_module(path: Path, name: str = "tensordojo_trusted") -> ModuleType:
-    """Import a trusted file (solution.py, a mistake, a variant) as a fresh module."""
-    spec = importlib.util.spec_from_file_location(name, path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-def cases_for_seed(exercise: ExerciseFolder, seed: int) -> list[Case]:
-    """The exercise's cases built from a seed (timed cases left out: they prove speed)."""
-    cases = exercise.cases_module().build_cases(np.random.default_rng(seed))
-    return [c for c in cases if not c.is_timed]
-
-
-def call(module: ModuleType, case: Case) -> Called:
-    """Run one case as the sandbox would: the arguments and the value make the same round trip."""
-    torch = _torch_if_needed(case)
-    packer = ArgumentPacker()
-    args_tree, kwargs_tree = packer.pack(tuple(case.args)), packer.pack(dict(case.kwargs))
-    arrays = _as_sent(packer.arrays)
-    args = codec.decode(args_tree, arrays, fixtures, torch)
-    kwargs = codec.decode(kwargs_tree, arrays, fixtures, torch)
-    function = getattr(module, case.entry, None)
-    if not callable(function):
-        return Called("unsupported", f"no function {case.entry}()")
-    try:
-        value = function(*args, **kwargs)
-    except Exception as exc:  # noqa: BLE001 - the trusted file's exception is the outcome
-        family = tuple(c.__name__ for c in type(exc).__mro__ if BUILTIN.get(c.__name__) is c)
-        return Called("raised", error=(type(exc).__name__, family, str(exc)))
-    encoder = codec.Encoder(prefix="v", torch=torch)
-    try:
-        tree = encoder.encode(value)
-    except codec.EncodeError as exc:
-        return Called("unsupported", str(exc))
-    arrays = {name: np.load(io.BytesIO(bytes(blob)), allow_pickle=False) for name, blob in encoder.blobs.items()}
-    return Called("returned", rebuild(tree, arrays))
-
-
-def _as_sent(arrays: dict[str, np.ndarray]) -> dict:
-    """The arrays as the harness receives them: .npy blobs where it loads NumPy on demand."""
-    if not hasattr(codec, "load_numpy"):
-        return arrays
-    codec.load_numpy()
-    blobs = {}
-    for name, array in arrays.items():
-        buffer = io.BytesIO()
-        np.save(buffer, array, allow_pickle=False)
-        blobs[name] = buffer.getvalue()
-    return blobs
-
-
-def _torch_if_needed(case: Case):
-    text = json.dumps(ArgumentPacker().pack((tuple(case.args), dict(case.kwargs))))
-    if '"$tensor"' not in text:
-        return None
-    import torch
-
-    return torch
-
-
-def rules_for(exercise: ExerciseFolder, case: Case) -> Tolerance:
-    return Tolerance(
-        rtol=case.rtol if case.rtol is not None else exercise.rtol,
-        atol=case.atol if case.atol is not None else exercise.atol,
-        strict_dtype=case.strict_dtype,
-        allow_lists=case.allow_lists,
-        sign_invariant_axis=case.sign_invariant_axis,
-    )
-
-
-def observe(exercise: ExerciseFolder, case: Case, reference: Called, learner: Called) -> Observation | str:
-    """The judge's view of one case: an Observation, or a message where nothing can be compared."""
-    if learner.status == "unsupported":
-        return f"Your function {learner.value}."
-    if reference.status == "raised":
-        if learner.status == "raised":
-            kind, family, message = learner.error
-            data = {"type": kind, "family": list(family), "message": message}
-            if case.expect_error not in family:
-                text = f"Expected {case.expect_error}, but your code raised {kind}."
-                return Observation(case, None, None, Mismatch(MismatchKind.WRONG_EXCEPTION, text, data=data))
-            problem = case.error_message_check(message, case) if case.error_message_check else None
-            if problem:
-                return Observation(case, None, None, Mismatch(MismatchKind.ERROR_MESSAGE, problem, data=data))
-            return Observation(case, None, None, None)
-        text = f"Expected {case.expect_error} to be raised, but a value was returned."
-        return Observation(case, learner.value, None, Mismatch(MismatchKind.NO_ERROR, text))
-    if learner.status == "raised":
-        kind, family, message = learner.error
-        data = {"type": kind, "family": list(family), "message": message}
-        text = f"Your code raised {kind}: {message}"
-        return Observation(case, None, reference.value, Mismatch(MismatchKind.EXCEPTION, text, data=data))
-    got, expected = learner.value, reference.value
-    if case.check is not None:
-        checked = case.check(got, expected, case)
-        mismatch = checked if isinstance(checked, Mismatch) or checked is None else Mismatch("check", checked)
-    else:
-        mismatch = compare(got, expected, rules_for(exercise, case))
-    return Observation(case, got, expected, mismatch)
-
-
 def judge_run(
-    exercise: ExerciseFolder, cases: Sequence[Case], reference: dict[str, Called], learner: dict[str, Called]
+    exercise: ExerciseFolder, cases: Sequence[Case], reference: dict[str, CaseRecord], learner: dict[str, CaseRecord]
 ) -> list[Outcome]:
-    """Every case of one run judged, and the mistakes named over the whole run (name_mistakes)."""
-    observations, outcomes = [], {}
-    for case in cases:
-        try:
-            seen = observe(exercise, case, reference[case.name], learner[case.name])
-        except Exception as exc:  # noqa: BLE001 - a value our comparison cannot hold: the learner's
-            seen = f"Your function returned a value that could not be compared ({type(exc).__name__})."
-        if isinstance(seen, str):
-            outcomes[case.name] = Outcome(case, False, None, seen)
-            continue
-        observations.append(seen)
-        message = "Correct." if seen.passed else seen.mismatch.message
-        kind = "" if seen.passed else f"{seen.mismatch.kind} {seen.mismatch.data.get('type') or _digest(seen.got)}"
-        outcomes[case.name] = Outcome(case, seen.passed, None, message, kind)
-    for name, diagnosis in name_mistakes(observations, exercise.diagnoses()).items():
-        outcomes[name].diagnosis = diagnosis.id
-    return [outcomes[c.name] for c in cases]
+    """Every case of one run judged by the one judge (grader.judge, through authoring.trusted)."""
+    return judge_in_process(exercise, list(cases), reference, learner)
+
+
+def run_of(module, cases: Sequence[Case]) -> dict[str, CaseRecord]:
+    """What a trusted file does on each case, as the sandbox would record it."""
+    return {case.name: call_in_process(module, case) for case in cases}
 
 
 def expected_id(path: Path) -> str | None:
@@ -269,9 +123,8 @@ def prove(exercise: ExerciseFolder, seeds: Iterable[int] | int, *, variants: Seq
 
 
 def _learners(exercise: ExerciseFolder, cases: Sequence[Case], variants: Sequence[Path]) -> list[Learner]:
-    def run(path: Path, name: str) -> dict[str, Called]:
-        module = load_module(path, name)
-        return {case.name: call(module, case) for case in cases}
+    def run(path: Path, name: str) -> dict[str, CaseRecord]:
+        return run_of(load_module(path, name), cases)
 
     found = [Learner("solution.py", run(exercise.path / "solution.py", "tensordojo_solution"), frozenset(), True)]
     for path in variants:
@@ -293,7 +146,8 @@ def _known_behaviours(exercise: ExerciseFolder, cases, reference) -> dict[tuple,
             frozenset({i.strip() for i in header.group("ids").split(",")} - {"nothing"}) if header else frozenset()
         )
         module = load_module(path, f"tensordojo_unnamed_{path.stem}")
-        signature = _signature(judge_run(exercise, cases, reference, {c.name: call(module, c) for c in cases}))
+        calls = run_of(module, cases)
+        signature = _signature(judge_run(exercise, cases, reference, calls), calls)
         found[signature] = found.get(signature, frozenset()) | allowed
     return found
 
@@ -304,7 +158,9 @@ def _prove_seed(exercise: ExerciseFolder, seed: int, variants: Sequence[Path]) -
     reference = learners[0].calls
     problems = []
     for case in cases:
-        if reference[case.name].status != ("raised" if case.expect_error else "returned"):
+        first = reference[case.name].first
+        wanted = RecordStatus.RAISED if case.expect_error else RecordStatus.RETURNED
+        if first is None or first.status != wanted:
             problems.append(f"seed {seed}: the reference does not do what {case.name!r} expects")
     if problems:
         return problems
@@ -323,7 +179,7 @@ def _prove_seed(exercise: ExerciseFolder, seed: int, variants: Sequence[Path]) -
     behaviours = _known_behaviours(exercise, cases, reference)
     for learner in learners:
         if not learner.correct:
-            signature = _signature(judge_run(exercise, cases, reference, learner.calls))
+            signature = _signature(judge_run(exercise, cases, reference, learner.calls), learner.calls)
             behaviours[signature] = behaviours.get(signature, frozenset()) | learner.makes
     rng = np.random.default_rng(seed)
     entries = sorted({case.entry for case in cases})
@@ -339,13 +195,18 @@ def _prove_seed(exercise: ExerciseFolder, seed: int, variants: Sequence[Path]) -
                 blends.append({c.name: (a if c.entry in from_a else b).calls[c.name] for c in cases})
         for calls in blends:
             outcomes = judge_run(exercise, cases, reference, calls)
-            makes = a.makes | b.makes | behaviours.get(_signature(outcomes), frozenset())
+            makes = a.makes | b.makes | behaviours.get(_signature(outcomes, calls), frozenset())
             problems += _unsound(seed, Learner(f"a blend of {a.name} and {b.name}", {}, makes), outcomes)
     return sorted(set(problems), key=problems.index)
 
 
-def _digest(value) -> str:
-    """A short fingerprint of a returned value (its numbers to 6 significant digits)."""
+def _digest(record: CaseRecord) -> str:
+    """A short fingerprint of what one call did: its numbers to 6 significant digits, or what it raised."""
+    first = record.first
+    if first is None or first.status != RecordStatus.RETURNED:
+        error = first.error if first is not None else None
+        return f"{record.status} {error.type if error else ''}"
+    value = first.value
     try:
         leaves = value.array if hasattr(value, "array") else value
         return np.array2string(np.asarray(leaves, float), precision=6)[:2000]
@@ -353,9 +214,11 @@ def _digest(value) -> str:
         return repr(value)[:2000]
 
 
-def _signature(outcomes: list[Outcome]) -> tuple:
-    """What a run did, case by case, as far as the judge tells failures apart (pass, kind, exception type)."""
-    return tuple((o.case.name, o.passed, o.kind or o.message) for o in outcomes)
+def _signature(outcomes: list[Outcome], calls: dict[str, CaseRecord]) -> tuple:
+    """What a run did, case by case: passed, or how the judge failed it and what came back."""
+    return tuple(
+        (o.case.name, o.passed, "" if o.passed else f"{o.message} {_digest(calls[o.case.name])}") for o in outcomes
+    )
 
 
 def _unsound(seed: int, learner: Learner, outcomes: list[Outcome]) -> list[str]:
@@ -373,14 +236,13 @@ def named_problems(exercise: ExerciseFolder, paths: Sequence[Path], seed: int) -
     """Wrong solutions whose header says what may be named (``# named: nothing`` or ``# named: <id>, ...``):
     each must fail, with nothing else named over the whole run."""
     cases = cases_for_seed(exercise, seed)
-    solution = load_module(exercise.path / "solution.py", "tensordojo_solution")
-    reference = {case.name: call(solution, case) for case in cases}
+    reference = run_of(load_module(exercise.path / "solution.py", "tensordojo_solution"), cases)
     problems = []
     for path in paths:
         header = NAMED.search(path.read_text(encoding="utf-8"))
         allowed = {i.strip() for i in header.group("ids").split(",")} - {"nothing"} if header else set()
         module = load_module(path, f"tensordojo_unnamed_{path.stem}")
-        outcomes = judge_run(exercise, cases, reference, {case.name: call(module, case) for case in cases})
+        outcomes = judge_run(exercise, cases, reference, run_of(module, cases))
         if all(o.passed for o in outcomes):
             problems.append(f"seed {seed}: {path.name} passes every case")
         problems += [
