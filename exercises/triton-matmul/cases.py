@@ -122,6 +122,13 @@ def _data(arg):
     return np.asarray(arg.data, dtype=np.float64)
 
 
+def _square(arg) -> bool:
+    """Whether a matrix read with its strides swapped is its transpose (elsewhere the mistake reads
+    past its rows, and what it computes is not a product the model can say)."""
+    rows, columns = arg.data.shape
+    return rows == columns
+
+
 def _drifts(c, got, expected, mismatch):
     """The right dtype and shape, within 5% of the product, yet past the fp32-accumulation bar."""
     if mismatch is None or getattr(got, "array", None) is None or getattr(expected, "array", None) is None:
@@ -154,14 +161,14 @@ DIAGNOSES = [
         "b-transposed",
         "Your kernel reads B as if it were stored transposed (it computes A @ Bᵀ): the element B[k, n] sits at "
         "b_ptr + k * stride_bk + n * stride_bn — pass B.stride(0) as the stride along k.",
-        lambda A, B: _data(A) @ _data(B).T,
+        lambda A, B: _data(A) @ _data(B).T if _square(B) else None,  # only a square B reads transposed in place
         rules=Tolerance(rtol=2e-2, atol=5e-2),
     ),
     dx.alternative(
         "a-transposed",
         "Your kernel reads A as if it were stored transposed (it computes Aᵀ @ B): the element A[m, k] sits at "
         "a_ptr + m * stride_am + k * stride_ak.",
-        lambda A, B: _data(A).T @ _data(B),
+        lambda A, B: _data(A).T @ _data(B) if _square(A) else None,
         rules=Tolerance(rtol=2e-2, atol=5e-2),
     ),
     dx.when(
