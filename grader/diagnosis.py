@@ -215,8 +215,6 @@ class Diagnosis:
             return Fit.AGREES, 0.0  # neither raises: a trigger model says nothing of values
         if mistaken is None:
             return Fit.SILENT, 0.0
-        if isinstance(mistaken, np.ndarray) and mistaken.ndim == 0:
-            mistaken = mistaken.reshape(1)  # as the sandbox's codec carries a 0-d array back
         try:
             right = self._passes(o, mistaken)
             if o.passed:

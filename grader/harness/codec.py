@@ -134,7 +134,9 @@ class Encoder:
             raise EncodeError(f"returned an array of dtype {plain.dtype.str}; return numbers")
         name = f"{self.prefix}{len(self.blobs)}"
         buffer = io.BytesIO()
-        np.save(buffer, np.ascontiguousarray(plain), allow_pickle=False)
+        # A 0-d array stays 0-d (np.ascontiguousarray would make it 1-D: the answer of a `.squeeze()`
+        # that removed every axis must read back as what it is); only a strided array is copied.
+        np.save(buffer, plain if plain.flags.c_contiguous else plain.copy(order="C"), allow_pickle=False)
         self.blobs[name] = buffer.getbuffer()  # no copy of what may be tens of megabytes
         node = {"$array": name}
         if scalar:

@@ -246,9 +246,10 @@ def test_a_session_that_ends_while_a_run_waits_is_said_too(site, page, monkeypat
     """Item 1: the Run result's polling meets the lost session as words, not a JSON error."""
     from django.contrib.sessions.models import Session
 
-    from trials import dispatch
+    from submissions import pipeline
 
-    monkeypatch.setattr(dispatch, "send_trial", lambda trial_id, queue: None)  # the run waits for a worker
+    # The run waits for a worker: its task is never sent (the one pipeline sends both lanes' tasks).
+    monkeypatch.setattr(pipeline, "send_grading", lambda job_id, **options: None)
     log_in(page, site, "val")
     open_exercise(page, site)
     page.click("#run-button")

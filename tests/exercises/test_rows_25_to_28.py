@@ -103,18 +103,18 @@ def test_the_starter_fails_and_is_named_squeeze(grade):
     assert not graded.accepted and graded.diagnoses == {"squeeze-all-axes"}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="grader/harness/codec.py sends a 0-d array as shape (1,) (np.ascontiguousarray makes it 1-D); "
-    "remove this marker when the codec keeps 0-d arrays",
-)
 def test_a_zero_d_prediction_for_one_sample_is_refused():
     exercise = load_exercise(EXERCISES / "prediction-shape")
     case = next(c for c in exercise.build_cases() if c.name == "one sample")
     starter = load_module(EXERCISES / "prediction-shape" / "starter.py", "prediction_shape_starter")
     reference = load_module(EXERCISES / "prediction-shape" / "solution.py", "prediction_shape_solution")
 
-    outcome = judge_in_process(exercise, case, call_in_process(reference, case), call_in_process(starter, case))
+    (outcome,) = judge_in_process(
+        exercise,
+        [case],
+        {case.name: call_in_process(reference, case)},
+        {case.name: call_in_process(starter, case)},
+    )
 
     assert not outcome.passed and outcome.diagnosis == "squeeze-all-axes"
 
