@@ -15,7 +15,7 @@ import os
 import shutil
 import tarfile
 import tempfile
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -74,12 +74,22 @@ def version_files(*, slug: str, version: str, archive: str) -> ExerciseFolder:
 
 
 def _extract(data: bytes, target: Path) -> None:
-    """Unpack one of our own canonical tars next to ``target`` and move it into place atomically."""
+    """Unpack one of our own canonical tars next to ``target`` and move it into place atomically.
+
+    Written member by member (plain files under the folder only), not with extractall's
+    ``filter=``: Debian 12's Python 3.11.2, which the app image runs, predates that argument.
+    """
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".fetch-", dir=target.parent))
     try:
         with tarfile.open(fileobj=io.BytesIO(data), mode="r:") as archive:
-            archive.extractall(staging, filter="data")
+            for member in archive:
+                name = PurePosixPath(member.name)
+                if not member.isfile() or name.is_absolute() or ".." in name.parts:
+                    raise VersionUnavailable(f"{target.name}: the stored archive holds {member.name!r}")
+                destination = staging.joinpath(*name.parts)
+                destination.parent.mkdir(parents=True, exist_ok=True)
+                destination.write_bytes(archive.extractfile(member).read())
         try:
             os.replace(staging, target)
         except OSError:  # another process of this worker fetched it first

@@ -307,3 +307,21 @@ def test_a_cohort_uses_public_courses_and_its_instructors_own_courses_only(push,
         )
     everything = cohort_create(user=other, name="All of it", starts_at=timezone.now())
     assert not everything.exercises.filter(slug="private-one").exists()
+
+
+def test_a_stored_archive_that_climbs_out_is_refused_not_unpacked(push, tmp_path, settings):
+    from django.core.files.storage import default_storage
+
+    from catalog.versions import VersionUnavailable, version_files
+
+    version = push(tar_gz(course_folder(tmp_path, "first-steps"))).exercises.get().version
+    out = io.BytesIO()
+    with tarfile.open(fileobj=out, mode="w") as archive:
+        info = tarfile.TarInfo("../escaped.py")
+        info.size = 1
+        archive.addfile(info, io.BytesIO(b"x"))
+    default_storage.delete(version.archive)
+    default_storage.save(version.archive, io.BytesIO(out.getvalue()))
+    with pytest.raises(VersionUnavailable, match="escaped"):
+        version_files(slug="first-steps", version=version.version, archive=version.archive)
+    assert not (Path(settings.GRADER_CACHE_DIR) / "versions" / "escaped.py").exists()
