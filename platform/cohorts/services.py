@@ -54,7 +54,8 @@ def cohort_create(*, user, name: str, starts_at, ends_at=None, exercises=None, d
     if ends_at and starts_at and ends_at <= starts_at:
         raise ValidationError("The cohort must end after it starts.")
     usable = exercises_usable_by(user=user)
-    if exercises is not None and any(not usable.filter(pk=e.pk).exists() for e in exercises):
+    chosen_ids = {e.pk for e in exercises} if exercises is not None else set()
+    if chosen_ids and usable.filter(pk__in=chosen_ids).count() != len(chosen_ids):  # one query, not one each
         raise ValidationError("A cohort uses exercises of public courses and of courses you are on the staff of.")
     for _ in range(5):  # join codes are random; retry on the rare collision
         try:
