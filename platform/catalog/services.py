@@ -113,7 +113,7 @@ def exercises_sync(*, root: Path) -> SyncReport:
             defaults={**exercise_fields(folder), "track": track, "course": course, "is_active": True},
         )
         rendered = _rendered(folder)
-        _, stored = version_store(folder.path, folder.slug)
+        _, stored = version_store(folder)
         version, new_version = ExerciseVersion.objects.get_or_create(
             exercise=exercise,
             version=folder.version,

@@ -21,7 +21,7 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 
-from grader.exercise import ExerciseFolder, content_hash, load_exercise
+from grader.exercise import ExerciseFolder, load_exercise
 
 ARCHIVES = "exercise-versions"
 
@@ -48,13 +48,14 @@ def canonical_tar(folder: Path) -> bytes:
     return out.getvalue()
 
 
-def version_store(folder: Path, slug: str) -> tuple[str, str]:
-    """Store a folder's files once; returns (version hash, archive name). Storing twice is a no-op."""
-    version = content_hash(folder)
-    name = archive_name(slug, version)
+def version_store(folder: ExerciseFolder) -> tuple[str, str]:
+    """Store a loaded folder's files once; returns (version hash, archive name). Storing twice is a no-op.
+
+    The version is the hash the load already computed (grader.exercise.content_hash), not a second one."""
+    name = archive_name(folder.slug, folder.version)
     if not default_storage.exists(name):
-        name = default_storage.save(name, ContentFile(canonical_tar(folder)))  # a race may give another name
-    return version, name
+        name = default_storage.save(name, ContentFile(canonical_tar(folder.path)))  # a race may give another name
+    return folder.version, name
 
 
 def version_files(*, slug: str, version: str, archive: str) -> ExerciseFolder:

@@ -84,7 +84,7 @@ def _push_one(push: Push, path: Path, tracks: dict) -> PushedExercise:
         return PushedExercise.objects.create(
             push=push, slug=folder.slug, refused=f"the slug {folder.slug!r} belongs to {where}: rename the folder"
         )
-    version_hash, stored = version_store(path, folder.slug)
+    version_hash, stored = version_store(folder)
     info = tracks.get(folder.track, {})
     track, _ = Track.objects.get_or_create(
         slug=folder.track, defaults={"title": info.get("title", folder.track.replace("-", " ").title())}
