@@ -14,7 +14,7 @@ One idea per module:
 - ``__main__``: ``python -m grader.authoring FOLDER...``, the in-process proof.
 """
 
-from grader.authoring.check import CheckReport, Step, check_exercise
+from grader.authoring.check import CheckReport, Step, check_cost, check_exercise
 from grader.authoring.expectations import parse_expectation
 from grader.authoring.proofs import proof_path, read_proof
 from grader.authoring.scaffold import scaffold
@@ -34,6 +34,7 @@ __all__ = [
     "Step",
     "call_in_process",
     "cases_for_seed",
+    "check_cost",
     "check_exercise",
     "importable",
     "judge_in_process",

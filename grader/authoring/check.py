@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import time
+import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -51,6 +52,21 @@ class CheckReport:
     def count(self, prefix: str) -> tuple[int, int]:
         chosen = [s for s in self.steps if s.what.startswith(prefix)]
         return sum(s.ok for s in chosen), len(chosen)
+
+
+def check_cost(path: Path) -> int:
+    """How long an exercise's check takes, as a rank (3 GPU under Triton's interpreter, 2 PyTorch,
+    1 the rest, 0 unreadable): `exercises check --jobs N` starts the costliest first.
+
+    Read from exercise.toml without loading the folder: a broken one is reported by its check."""
+    try:
+        data = tomllib.loads((Path(path) / "exercise.toml").read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return 0
+    if data.get("gpu") is True:
+        return 3
+    modules = data.get("modules")
+    return 2 if isinstance(modules, list) and "torch" in modules else 1
 
 
 def check_exercise(

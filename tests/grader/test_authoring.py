@@ -1,8 +1,10 @@
 """`exercises new` scaffolds a folder that `exercises check` explains step by step."""
 
+from pathlib import Path
+
 import pytest
 
-from grader.authoring import check_exercise, parse_expectation, scaffold
+from grader.authoring import check_cost, check_exercise, parse_expectation, scaffold
 from grader.backends.process_backend import ProcessBackend
 from grader.reference import ExpectedStore
 
@@ -160,3 +162,14 @@ def test_a_malformed_line_to_beat_fails_the_format_step_before_anything_runs(tmp
 
     assert [(s.what, s.ok) for s in report.steps] == [("format", False)]
     assert "fast.py" in report.steps[0].detail
+
+
+def test_the_check_starts_the_costliest_exercises_first(tmp_path):
+    """GPU exercises (minutes under Triton's interpreter) before PyTorch ones before the rest, so
+    `exercises check --jobs 2` never ends with one long check running alone; unreadable last."""
+    root = Path(__file__).resolve().parents[2] / "exercises"
+    (tmp_path / "broken").mkdir()
+    (tmp_path / "broken" / "exercise.toml").write_text("modules = [", encoding="utf-8")
+    ranked = sorted(["matmul-by-hand", "device-mismatch", "triton-matmul"], key=lambda s: -check_cost(root / s))
+    assert ranked == ["triton-matmul", "device-mismatch", "matmul-by-hand"]
+    assert check_cost(tmp_path / "broken") == 0 and check_cost(tmp_path / "missing") == 0

@@ -4,8 +4,9 @@ folders, and time their lines to beat."""
 from __future__ import annotations
 
 import json
+import multiprocessing
 import time
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from pathlib import Path
 
 from django.conf import settings
@@ -13,7 +14,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from catalog.services import exercises_sync
 from config.grader import sandbox_backend
-from grader.authoring import check_exercise, scaffold
+from grader.authoring import check_cost, check_exercise, scaffold
 from grader.backends.base import SandboxUnavailable
 from grader.exercise import ExerciseFormatError, exercise_folders, load_exercise
 from grader.grading import expected_store
@@ -166,19 +167,21 @@ class Command(BaseCommand):
 
     def _check(self, root: Path, options) -> None:
         slugs = self._slugs(root, options)
-        backend = sandbox_backend(options["backend"])
         reports = []
         header = f"{'exercise':32} {'format':7} {'reference':10} {'starter':8} {'mistakes':9} {'sound':6} {'time':>6}"
         self.stdout.write(header)
         self.stdout.write("-" * len(header))
-
-        def prove(slug: str):
-            return check_exercise(root / slug, backend, seeds=options["seeds"], record=options["record"])
-
-        # Threads suffice: the work happens in sandboxes and subprocesses; rows still print in order.
-        with ThreadPoolExecutor(max_workers=max(1, options["jobs"])) as pool:
-            proven = pool.map(prove, slugs)
-            for slug, report in zip(slugs, proven, strict=True):
+        # One process per job, not threads: the soundness proof runs the exercise's code in this
+        # interpreter for seconds to a minute, and threads would take turns on one GIL. The
+        # costliest start first (a GPU exercise under Triton's interpreter takes minutes, a NumPy
+        # one seconds), so no long one is left running alone at the end; rows print in the order asked.
+        jobs = max(1, options["jobs"])
+        order = sorted(slugs, key=lambda slug: -check_cost(root / slug))
+        arguments = (root, options["backend"], options["seeds"], options["record"])
+        with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork")) as pool:
+            futures = {slug: pool.submit(_prove, slug, *arguments) for slug in order}
+            for slug in slugs:
+                report = futures[slug].result()
                 self._print_row(slug, report)
                 reports.append(report)
         failed = [r for r in reports if not r.ok]
@@ -207,3 +210,9 @@ class Command(BaseCommand):
                 + (f", PyTorch {proof['torch']}" if proof.get("torch") else "")
                 + f" ({proof['backend']})"
             )
+
+
+def _prove(slug: str, root: Path, backend: str | None, seeds: int | None, record: bool):
+    """Prove one exercise (in a child process of `exercises check --jobs N`, which makes its own
+    engine client: a connection pool is not to be shared across a fork)."""
+    return check_exercise(root / slug, sandbox_backend(backend), seeds=seeds, record=record)
