@@ -81,7 +81,10 @@ def redis_url():
     return url
 
 
-def sandbox_containers(client) -> list[str]:
+def sandbox_containers(client, pid: int | None = None) -> list[str]:
+    """Our sandbox containers on the engine; ``pid``: only those the process ``pid`` started (the
+    engine may be shared with other checkouts, whose containers are not this test's business)."""
     from grader.backends.docker_backend import SANDBOX_LABEL
 
-    return [c.name for c in client.containers.list(all=True, filters={"label": SANDBOX_LABEL})]
+    labels = [SANDBOX_LABEL] + ([f"tensordojo.pid={pid}"] if pid is not None else [])
+    return [c.name for c in client.containers.list(all=True, filters={"label": labels})]

@@ -62,8 +62,10 @@ def test_kill_9_of_a_worker_in_the_middle_of_grading(pipeline):
         from submissions.tasks import sweep
         from tests.conftest import sandbox_containers
 
+        client = DockerBackend().client
+        assert sandbox_containers(client, pid), "the killed worker had started its sandbox"
         sweep()
-        assert sandbox_containers(DockerBackend().client) == []
+        assert sandbox_containers(client, pid) == []
 
 
 def test_after_a_worker_crash_and_restart_everything_is_graded_within_a_minute(pipeline):
