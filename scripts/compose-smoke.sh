@@ -4,9 +4,7 @@
 source "$(dirname "$0")/lib.sh"
 cd "$ROOT"
 
-"$ROOT/scripts/images.sh"  # the sandbox images on this (the worker's) host
-"$ROOT/docker/base/build-base.sh" tensordojo/debian-base:bookworm  # the app images' offline base
-"$ROOT/scripts/wheels.sh"  # the app image installs its dependencies from here
+"$ROOT/scripts/compose-build.sh"  # sandbox images, offline base, wheelhouse, compose images
 project="tensordojo-smoke-$$"
 port="$(free_port)"
 export DJANGO_SECRET_KEY="smoke-test-$(date +%s)-$RANDOM"
@@ -19,8 +17,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-say "building the compose images (offline base)"
-"${compose[@]}" build -q
 say "starting the stack (project $project, web on 127.0.0.1:$port)"
 "${compose[@]}" up -d
 url="http://127.0.0.1:$port"

@@ -1,8 +1,16 @@
 """The test override: development defaults plus fast password hashing."""
 
 import os
+import re
 
 os.environ.setdefault("TENSORDOJO_ENV", "test")
+# `make test` runs the suite in two pytest-xdist workers (gw0, gw1): each gets a Redis database
+# of its own on the one private server, so queues and keys of one never meet the other's.
+_xdist_worker = re.fullmatch(r"gw(\d+)", os.environ.get("PYTEST_XDIST_WORKER", ""))
+if _xdist_worker:
+    for _name in ("REDIS_URL", "CELERY_BROKER_URL"):
+        if os.environ.get(_name):
+            os.environ[_name] = re.sub(r"(/\d+)?$", f"/{int(_xdist_worker[1]) + 1}", os.environ[_name], count=1)
 
 from config.settings import *  # noqa: E402,F403
 

@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Build what the docker compose stack runs, offline: the sandbox images (the worker's host
+# engine grades with them), the app images' Debian 12 base, the wheelhouse and the compose
+# images. Idempotent: what is current is kept. `make test` starts this in the background
+# while the exercises are proven, since it is mostly downloads and image layers.
+source "$(dirname "$0")/lib.sh"
+cd "$ROOT"
+
+"$ROOT/scripts/images.sh"
+"$ROOT/docker/base/build-base.sh" tensordojo/debian-base:bookworm
+"$ROOT/scripts/wheels.sh"
+say "building the compose images (offline base)"
+docker-compose -f docker-compose.yml -f docker-compose.offline.yml build -q
