@@ -87,6 +87,25 @@ def test_processes_racing_for_the_stock_never_take_the_same_draw(exercise, tmp_p
     assert len(stock) == 0
 
 
+def test_of_processes_racing_for_a_single_draw_exactly_one_gets_it(exercise, tmp_path):
+    backend, store = RecordingBackend(), ExpectedStore(tmp_path)
+    stock = TimedStock(store, exercise, backend)
+    expected = store.get(exercise, backend, 0)
+    context = multiprocessing.get_context("fork")
+    for _ in range(5):
+        stock.fill(1)
+        start, out = context.Event(), context.Queue()
+        processes = [context.Process(target=_take_all, args=(stock, expected, start, out)) for _ in range(6)]
+        for process in processes:
+            process.start()
+        start.set()
+        taken = [out.get(timeout=60) for _ in processes]
+        for process in processes:
+            process.join(timeout=30)
+
+        assert sorted(len(digests) for digests in taken) == [0, 0, 0, 0, 0, 1]
+
+
 def test_grade_with_a_stocked_draw_runs_no_reference_after_the_learners_run(exercise, tmp_path):
     backend, store = RecordingBackend(), ExpectedStore(tmp_path)
     stock = TimedStock(store, exercise, backend)
