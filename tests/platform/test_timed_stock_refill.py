@@ -111,3 +111,13 @@ def test_beat_sends_a_refill_for_every_published_cpu_exercise_with_timed_cases(c
 
     assert refill_published_timed_stocks() == 1
     assert sent_refills == [(catalogue["timing-probe"].current_version_id, "maintenance")]
+
+
+def test_a_worker_start_sends_the_refills_once(catalogue, settings, sent_refills):
+    from submissions.recovery import resend_after_worker_start
+
+    settings.TIMED_STOCK_SIZE = 8
+    resend_after_worker_start()
+    resend_after_worker_start()  # a second worker starting at the same time
+
+    assert sent_refills == [(catalogue["timing-probe"].current_version_id, "maintenance")]
