@@ -32,7 +32,9 @@ import json
 import logging
 import os
 import random
+import re
 import secrets
+import shutil
 import tempfile
 import threading
 import time
@@ -199,6 +201,22 @@ class TimedStock:
                 made += 1
         _count("made", made)
         return made
+
+    def prune_others(self) -> int:
+        """Delete the stocks of this exercise's other versions and images (a draw holds the reference's timed
+        outputs: tens of MB for a large exercise). Returns how many stocks went. A submission still graded on one
+        of them falls back to the on-path draw; a refill of one makes it again."""
+        ours = re.compile(rf"{re.escape(self.exercise.slug)}-[0-9a-f]{{16}}-")  # not another slug it prefixes
+        try:
+            entries = list(os.scandir(self.directory.parent))
+        except FileNotFoundError:
+            return 0
+        removed = 0
+        for entry in entries:
+            if entry.is_dir() and ours.match(entry.name) and entry.name != self.directory.name:
+                shutil.rmtree(entry.path, ignore_errors=True)
+                removed += 1
+        return removed
 
     def _draw_names(self) -> list[str]:
         try:

@@ -46,7 +46,10 @@ def timed_stock_refill(*, version_id: int, backend: Backend | None = None) -> in
         return 0
     try:
         folder = version_folder(version)
-        made = TimedStock(expected_store(), folder, backend or sandbox_backend()).fill(size)
+        stock = TimedStock(expected_store(), folder, backend or sandbox_backend())
+        made = stock.fill(size)
+        if version.exercise.current_version_id == version.id:
+            stock.prune_others()  # superseded versions' draws would otherwise stay on disk
     except (SandboxUnavailable, ReferenceBroken, VersionUnavailable, OSError) as exc:
         # Nothing lost: a timed submission meanwhile runs the reference on its own path; the next trigger retries.
         log.warning("timed stock refill failed", extra={"version": str(version), "error": str(exc)[:300]})

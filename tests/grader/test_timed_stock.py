@@ -231,6 +231,20 @@ def test_a_version_without_timed_cases_is_marked_and_costs_no_further_run(probe_
     assert stock.has_no_timed_cases and not stock.wants(4)
 
 
+def test_pruning_deletes_the_other_versions_stocks_of_this_exercise_only(exercise, tmp_path):
+    backend, store = RecordingBackend(), ExpectedStore(tmp_path)
+    stock = TimedStock(store, exercise, backend)
+    stock.fill(1)
+    older = stock.directory.parent / f"{exercise.slug}-0123456789abcdef-golden"
+    longer_slug = stock.directory.parent / f"{exercise.slug}-two-0123456789abcdef-golden"
+    for other in (older, longer_slug):
+        other.mkdir()
+        (other / f"x{DRAW_SUFFIX}").write_bytes(b"draw")
+
+    assert stock.prune_others() == 1
+    assert not older.exists() and longer_slug.exists() and len(stock) == 1
+
+
 class CountingBackend:
     """The process backend (the real harness, unsandboxed), counting the runs it starts."""
 

@@ -61,6 +61,19 @@ def test_the_refill_task_fills_the_stock_to_the_setting(catalogue, store, backen
     assert len(stock_of(catalogue["timing-probe"], store, backend)) == 3
 
 
+def test_refilling_the_published_version_deletes_its_superseded_versions_stocks(catalogue, store, backend, settings):
+    settings.TIMED_STOCK_SIZE = 1
+    exercise = catalogue["timing-probe"]
+    stock = stock_of(exercise, store, backend)
+    superseded = stock.directory.parent / f"timing-probe-0123456789abcdef-{backend.image_id()}"
+    superseded.mkdir(parents=True)
+    (superseded / "x.draw").write_bytes(b"draw")
+
+    refill_timed_stock(exercise.current_version_id)
+
+    assert not superseded.exists() and len(stock) == 1
+
+
 def test_no_stock_is_kept_when_the_setting_is_zero(catalogue, store, backend, settings):
     settings.TIMED_STOCK_SIZE = 0
 
