@@ -24,7 +24,7 @@ sys.path.insert(0, str(ROOT))
 
 from grader import timed_stock  # noqa: E402
 from grader.backends.docker_backend import DockerBackend  # noqa: E402
-from grader.exercise import load_exercise  # noqa: E402
+from grader.exercise import ExerciseFolder, load_exercise  # noqa: E402
 from grader.grading import grade  # noqa: E402
 from grader.reference import ExpectedStore  # noqa: E402
 from grader.timed_stock import TimedStock  # noqa: E402
@@ -64,7 +64,17 @@ def main() -> None:
     args = parser.parse_args()
     exercise = load_exercise(ROOT / "exercises" / args.exercise)
     backend = Counting(DockerBackend(runtime=args.runtime))
-    stocked, empty = (ExpectedStore(Path(tempfile.mkdtemp())) for _ in range(2))
+    with tempfile.TemporaryDirectory() as stocked_dir, tempfile.TemporaryDirectory() as empty_dir:
+        report = measure(exercise, backend, ExpectedStore(Path(stocked_dir)), ExpectedStore(Path(empty_dir)), args)
+    print(json.dumps(report, indent=2))
+    out = ROOT / "bench" / "results" / f"timed_stock{'-' + args.runtime if args.runtime else ''}.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(report, indent=2) + "\n")
+
+
+def measure(
+    exercise: ExerciseFolder, backend: Counting, stocked: ExpectedStore, empty: ExpectedStore, args: argparse.Namespace
+) -> dict:
     for store in (stocked, empty):
         store.get(exercise, backend, 0)  # the pool entry's reference, cached in both: not what is measured
 
@@ -83,7 +93,7 @@ def main() -> None:
             runs[name].append(backend.runs - before)
             assert result.verdict == "accepted", result.message
 
-    report = {
+    return {
         "exercise": args.exercise,
         "runtime": args.runtime or "engine default",
         "runs": args.runs,
@@ -93,10 +103,6 @@ def main() -> None:
         "counts": timed_stock.counts(),
         "raw_s": {name: [round(t, 3) for t in values] for name, values in times.items()},
     }
-    print(json.dumps(report, indent=2))
-    out = ROOT / "bench" / "results" / f"timed_stock{'-' + args.runtime if args.runtime else ''}.json"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(report, indent=2) + "\n")
 
 
 if __name__ == "__main__":
