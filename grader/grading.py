@@ -2,9 +2,10 @@
 
 ``grade()`` orchestrates: source checks first (size, syntax, forbidden constructs: no
 container needed), then the expected outputs (the cached reference run for the
-submission's pool seed; the timed cases' inputs are drawn fresh for this submission and
-their outputs computed for it), then one fresh sandbox for the learner's code, then the
-report, read once into typed records (grader.protocol), then the verdict of the one judge
+submission's pool seed; the timed cases' inputs are drawn fresh for this submission: a
+draw prepared ahead (grader/timed_stock.py) or, with the stock empty, one whose outputs the
+reference computes after the learner's run), then one fresh sandbox for the learner's code,
+then the report, read once into typed records (grader.protocol), then the verdict of the one judge
 (grader/judge.py), whose words are grader/feedback.py's.
 
 Configuration is explicit: the caller passes a backend and a store, or
@@ -29,6 +30,7 @@ from grader.protocol import Report, ReportError, job_marker, parse_report
 from grader.reference import ExpectedSet, ExpectedStore, ReferenceBroken, TimedDraw
 from grader.results import GradingResult, Verdict
 from grader.source_checks import check_syntax, find_forbidden
+from grader.timed_stock import timed_draw
 from grader.timing import (
     CPU_PEAK_BYTES,
     CPU_PEAK_FLOPS,
@@ -148,8 +150,8 @@ def grade(
         expected = store.get(exercise, backend, pool_index)
     except ReferenceBroken as exc:
         raise InternalGradingError(f"the exercise is broken: {exc}") from exc
-    timed = None if visible_only else store.draw_timed(exercise, backend, expected, seed=timed_seed)
-    if timed is not None and not timed.only:  # no timed case, or a named seed's outputs already kept
+    timed = None if visible_only else timed_draw(store, exercise, backend, expected, seed=timed_seed)
+    if timed is not None and not timed.only:  # no timed case, a stocked draw, or a named seed's outputs kept
         expected, timed = timed.resolve(), None
     peaks = config.peaks(gpu=exercise.gpu, cpus=exercise.limits.cpus)
     job = learner_job(exercise, timed.packed if timed else expected.packed, source, visible_only=visible_only)

@@ -256,6 +256,12 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_BEAT_SCHEDULE = {
     "sweep-stuck-submissions": {"task": "submissions.sweep", "schedule": 60.0, "options": {"queue": "maintenance"}},
+    # Tops up every published timed exercise's stock of prepared timed draws (submissions/timed_stock.py).
+    "timed-stock-refill": {
+        "task": "submissions.timed_stock_refill_published",
+        "schedule": 300.0,
+        "options": {"queue": "maintenance"},
+    },
 }
 
 # The platform's own rules.
@@ -309,6 +315,10 @@ GRADER_GPU_PEAK_BYTES = float(env("GRADER_GPU_PEAK_BYTES", "1e13"))
 SANDBOX_POOL = env("SANDBOX_POOL", "" if ENVIRONMENT == "test" else "stdlib=1,numpy=1,triton=0")
 SANDBOX_POOL_MAX_AGE = float(env("SANDBOX_POOL_MAX_AGE", "300"))
 SANDBOX_POOL_IDLE = float(env("SANDBOX_POOL_IDLE", "600"))  # no request of a kind this long: its pool empties
+# Timed draws prepared ahead per exercise version (grader/timed_stock.py), so a timed submission's reference
+# run is off the learner's path; 0: none (every timed submission runs the reference after the learner's run).
+# Off under test so tests count containers exactly, as SANDBOX_POOL.
+TIMED_STOCK_SIZE = int(env("TIMED_STOCK_SIZE", "0" if ENVIRONMENT == "test" else "8"))
 HEALTH_SANDBOX = env("TENSORDOJO_HEALTH_SANDBOX", "local")  # local: this machine's engine; workers: ask them
 
 LOGGING = {

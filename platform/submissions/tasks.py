@@ -11,10 +11,16 @@ from django.conf import settings
 from django.db import InterfaceError, OperationalError
 
 from ops.logging import submission_context
-from submissions.dispatch import GRADE_TASK, SWEEP_TASK
+from submissions.dispatch import (
+    GRADE_TASK,
+    SWEEP_TASK,
+    TIMED_STOCK_REFILL_PUBLISHED_TASK,
+    TIMED_STOCK_REFILL_TASK,
+)
 from submissions.lanes import lane_named, sweep_all
 from submissions.pipeline import Busy
 from submissions.retries import RetryBudgets, RetryReason
+from submissions.timed_stock import timed_stock_refill, timed_stock_refill_published
 from submissions.worker import RetryableGradingError, run
 
 log = logging.getLogger("tensordojo.tasks")
@@ -68,3 +74,15 @@ def sweep() -> dict:
         log.warning("container sweep failed: %s", exc)
     log.info("sweep", extra=counts)
     return counts
+
+
+@shared_task(name=TIMED_STOCK_REFILL_TASK)
+def refill_timed_stock(version_id: int) -> int:
+    """Top one exercise version's stock of prepared timed draws up to TIMED_STOCK_SIZE (maintenance queue)."""
+    return timed_stock_refill(version_id=version_id)
+
+
+@shared_task(name=TIMED_STOCK_REFILL_PUBLISHED_TASK)
+def refill_published_timed_stocks() -> int:
+    """Periodic (beat) and at a worker's start: a refill for every published exercise with timed cases."""
+    return timed_stock_refill_published()

@@ -24,6 +24,7 @@ from grader.backends import Backend, SandboxUnavailable
 from grader.backends.pool import WarmPool, parse_sizes
 from grader.grading import InternalGradingError, grade
 from submissions import pipeline
+from submissions.timed_stock import timed_stock_after_grading
 
 log = logging.getLogger("tensordojo.grading")
 
@@ -118,8 +119,9 @@ def _grade_claimed(lane: pipeline.Lane, claim: pipeline.Claim, backend) -> str:
     try:
         # Exactly the version the row names, or a retryable refusal: never a grade on another version.
         folder = version_folder(job.exercise_version)
+        backend = backend or worker_backend()
         sandbox_started = timezone.now()
-        result = grade(folder, job.source, backend=backend or worker_backend(), visible_only=lane.visible_only)
+        result = grade(folder, job.source, backend=backend, visible_only=lane.visible_only)
         sandbox_finished = timezone.now()
     except (SandboxUnavailable, InternalGradingError, VersionUnavailable, OSError) as exc:
         reason = f"{type(exc).__name__}: {exc}"
@@ -136,4 +138,6 @@ def _grade_claimed(lane: pipeline.Lane, claim: pipeline.Claim, backend) -> str:
         sandbox_started_at=sandbox_started,
         sandbox_finished_at=sandbox_finished,
     )
+    if not lane.visible_only:  # it may have taken a prepared timed draw: top the stock up, off this path
+        timed_stock_after_grading(folder=folder, version_id=job.exercise_version_id, backend=backend)
     return "graded"
