@@ -212,8 +212,8 @@ def main() -> None:
             module, meta, arrays, torch, fixtures, forbidden_type, clock if meta.get("clock") else None
         )
         record["type"] = FrameType.RESULT
-        record["blobs"] = [[name, memoryview(blob).nbytes] for name, blob in blobs.items()]
-        write_frame(result_fd, record, list(blobs.values()))
+        record["blobs"] = [[name, codec.blob_size(parts)] for name, parts in blobs.items()]
+        write_frame(result_fd, record, [part for parts in blobs.values() for part in parts])
 
 
 def _split(meta: dict, payload: bytes) -> dict:
