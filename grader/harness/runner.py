@@ -180,10 +180,11 @@ def main() -> None:
 
     triton_frontend.install(source.decode("utf-8", errors="replace"), SUBMISSION_FILE)
     # -- end exercises helper
-    if not tools:  # a GPU worker's compilers are the one exception (docs/gpu.md): no program starts from here on
-        import privileges
+    import privileges
 
-        privileges.seal_against_exec()  # refused: we exit before any untrusted code, the supervisor's Boot
+    # No program starts from here on (seccomp), or on a GPU only Triton's tools and what they run (Landlock,
+    # docs/gpu.md). Refused by the kernel: we exit before any untrusted code, the supervisor's Boot.
+    privileges.lock_exec(tools)
     guard.install(rules, guard.trusted_roots((HERE,)), tools=tools, compiled_dirs=compiled)
     forbidden_type = guard.ForbiddenCallError
     write_frame(result_fd, {"type": FrameType.BOOTED})
