@@ -12,7 +12,9 @@ in the kernel (runc) or in gVisor's kernel (runsc), whatever the runner does.
 ``seal_against_exec`` is the runner's second lock: a seccomp filter, installed once its
 imports are done and before untrusted code runs, that refuses ``execve``/``execveat`` to
 it and to everything it forks. No new program can start, so no interpreter without our
-guards, and no tool the sandbox did not mean to run.
+guards, and no tool the sandbox did not mean to run. On the GPU path, where Triton must still start
+ptxas and gcc, ``restrict_exec`` locks exec with Landlock instead (only those tools may run) and fails
+closed where the kernel has no Landlock; ``lock_exec`` picks one of the two.
 """
 
 from __future__ import annotations
