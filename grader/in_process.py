@@ -40,7 +40,7 @@ def as_judged(value, torch=None):
     codec.load_numpy()  # the harness imports NumPy only for jobs that need it; here it is always there
     encoder = codec.Encoder(prefix="v", torch=torch)
     tree = encoder.encode(value)
-    arrays = {name: np.load(io.BytesIO(bytes(blob)), allow_pickle=False) for name, blob in encoder.blobs.items()}
+    arrays = {name: np.load(io.BytesIO(b"".join(parts)), allow_pickle=False) for name, parts in encoder.blobs.items()}
     return rebuild(tree, arrays)
 
 

@@ -10,6 +10,7 @@ import argparse
 import importlib.util
 import json
 import statistics
+import subprocess
 import sys
 import time
 import traceback
@@ -136,6 +137,18 @@ def exercise_checks() -> dict:
     return results
 
 
+def exec_lock() -> dict:
+    """The GPU runner's exec lock (Landlock) with a Triton kernel compiled and launched under it: its own process."""
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "gpu" / "exec_lock.py")], capture_output=True, text=True, timeout=240
+    )
+    lines = done.stdout.strip().splitlines()
+    try:
+        return json.loads(lines[-1])
+    except (IndexError, ValueError):
+        return {"ok": False, "status": done.returncode, "stdout": done.stdout[-2000:], "stderr": done.stderr[-3000:]}
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--out", required=True)
@@ -169,6 +182,7 @@ def main() -> int:
             lambda: exercise_times(torch, clock, "fused-attention-gpu", "attention", lines_of("fused-attention-gpu")),
         ),
         ("exercise_checks", exercise_checks),
+        ("exec_lock", exec_lock),
     ]
     failed = False
     for key, part in parts:
@@ -192,6 +206,7 @@ def main() -> int:
         and report.get("timing", {}).get("agree")
         and report.get("anticheat_passed") == report.get("anticheat_total")
         and all(r.get("ok") for r in report.get("exercise_checks", {}).values())
+        and report.get("exec_lock", {}).get("ok")
     )
     report["ok"] = bool(ok)
     save()

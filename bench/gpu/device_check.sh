@@ -8,7 +8,8 @@
 # clock (grader/harness/gpu_timing.py) against a direct CUDA-event loop of torch.matmul at three sizes (must
 # agree within 5%); every anti-cheat scenario on the real GPU (bench/gpu/anticheat.py); the reference and
 # line-to-beat times of both GPU exercises; and `exercises check` of both through the process backend
-# with the GPU (grader.authoring.check_exercise, ProcessBackend(gpu=True)).
+# with the GPU (grader.authoring.check_exercise, ProcessBackend(gpu=True)); and the GPU runner's exec lock
+# (bench/gpu/exec_lock.py: Landlock on, a Triton kernel compiled cold and launched, python3 refused by every route).
 # Without a GPU it stops at once with exit status 2 and says so: nothing here can be faked on a CPU.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"

@@ -49,6 +49,8 @@ def sandbox_labels(run_id: str) -> dict[str, str]:
 
 
 GVISOR_PIDS = 1024
+TRITON_CACHE = "/var/cache/triton"  # a GPU sandbox's Triton cache: compiled launchers are loaded from here
+TRITON_CACHE_MB = 256
 
 
 def container_options(
@@ -87,6 +89,10 @@ def container_options(
         host_config["pids_limit"] = max(limits.pids, GVISOR_PIDS)
     if gpu:
         host_config["device_requests"] = [DeviceRequest(count=1, capabilities=[["gpu"]])]
+        # Triton loads the launcher it compiles for each kernel (a .so): /tmp is noexec, where that fails
+        # ("failed to map segment"). Its cache gets a tmpfs of its own that may be mapped as code; nothing
+        # there may be executed (the runner's Landlock allow-list, docs/gpu.md).
+        host_config["tmpfs"][TRITON_CACHE] = f"rw,exec,nosuid,nodev,size={TRITON_CACHE_MB}m,mode=1777"
     create = dict(
         image=image,
         stdin_open=True,
@@ -103,6 +109,8 @@ def container_options(
             "TENSORDOJO_PRELOAD": ",".join(preload),
         },
     )
+    if gpu:
+        create["environment"]["TRITON_CACHE_DIR"] = TRITON_CACHE
     return create, host_config
 
 
@@ -124,6 +132,9 @@ class DockerBackend:
         self.images = {SandboxKind.NUMPY: self.image, SandboxKind.STDLIB: stdlib_image or DEFAULT_STDLIB_IMAGE}
         # A GPU worker: gpu=True and triton_image=tensordojo/sandbox-gpu:latest (make gpu-image).
         self.images[SandboxKind.TRITON] = triton_image or DEFAULT_TRITON_IMAGE
+        if gpu and runtime and "runsc" in runtime:
+            # gVisor has no Landlock: every GPU runner would fail closed (privileges.restrict_exec, docs/gpu.md)
+            raise ValueError(f"a GPU backend needs a runtime with Landlock (runc), not {runtime!r}")
         self.has_gpu = gpu
         self.runtime = runtime or None
         self._client = client

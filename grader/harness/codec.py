@@ -87,12 +87,13 @@ def load_array(blob):
 
 
 class Encoder:
-    """Encodes one return value; arrays are collected as named .npy blobs."""
+    """Encodes one return value; arrays are collected as named .npy blobs, each a list of buffers."""
 
     def __init__(self, prefix: str = "b", torch=None):
         self.prefix = prefix
         self.torch = torch
-        self.blobs: dict[str, memoryview] = {}
+        # name -> the blob's parts (the .npy header, then the array's bytes in place): write_frame takes them as is
+        self.blobs: dict[str, list] = {}
         self.items = 0
 
     def encode(self, value, depth: int = 0):
@@ -133,11 +134,15 @@ class Encoder:
         if plain.dtype.kind not in NUMERIC_KINDS or plain.dtype.fields is not None:
             raise EncodeError(f"returned an array of dtype {plain.dtype.str}; return numbers")
         name = f"{self.prefix}{len(self.blobs)}"
-        buffer = io.BytesIO()
         # A 0-d array stays 0-d (np.ascontiguousarray would make it 1-D: the answer of a `.squeeze()`
         # that removed every axis must read back as what it is); only a strided array is copied.
-        np.save(buffer, plain if plain.flags.c_contiguous else plain.copy(order="C"), allow_pickle=False)
-        self.blobs[name] = buffer.getbuffer()  # no copy of what may be tens of megabytes
+        if not plain.flags.c_contiguous:
+            plain = plain.copy(order="C")
+        header = io.BytesIO()
+        # The header np.save writes (version 1.0 holds any numeric array's); the data is the array's own
+        # buffer, written to the pipe from where it lies: no copy of what may be hundreds of megabytes.
+        np.lib.format.write_array_header_1_0(header, np.lib.format.header_data_from_array_1_0(plain))
+        self.blobs[name] = [header.getvalue(), memoryview(plain.reshape(-1).view(np.uint8))]
         node = {"$array": name}
         if scalar:
             node["scalar"] = True
@@ -160,3 +165,8 @@ class Encoder:
         if data.dtype in (torch.bfloat16, torch.float16):
             data = data.to(torch.float32)
         return self._array(data.cpu().contiguous().numpy(), extra=meta)
+
+
+def blob_size(parts: list) -> int:
+    """The bytes of one encoded blob (its parts together)."""
+    return sum(memoryview(part).nbytes for part in parts)

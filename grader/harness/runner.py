@@ -180,10 +180,11 @@ def main() -> None:
 
     triton_frontend.install(source.decode("utf-8", errors="replace"), SUBMISSION_FILE)
     # -- end exercises helper
-    if not tools:  # a GPU worker's compilers are the one exception (docs/gpu.md): no program starts from here on
-        import privileges
+    import privileges
 
-        privileges.seal_against_exec()  # refused: we exit before any untrusted code, the supervisor's Boot
+    # No program starts from here on (seccomp), or on a GPU only Triton's tools and what they run (Landlock,
+    # docs/gpu.md). Refused by the kernel: we exit before any untrusted code, the supervisor's Boot.
+    privileges.lock_exec(tools)
     guard.install(rules, guard.trusted_roots((HERE,)), tools=tools, compiled_dirs=compiled)
     forbidden_type = guard.ForbiddenCallError
     write_frame(result_fd, {"type": FrameType.BOOTED})
@@ -212,8 +213,8 @@ def main() -> None:
             module, meta, arrays, torch, fixtures, forbidden_type, clock if meta.get("clock") else None
         )
         record["type"] = FrameType.RESULT
-        record["blobs"] = [[name, memoryview(blob).nbytes] for name, blob in blobs.items()]
-        write_frame(result_fd, record, list(blobs.values()))
+        record["blobs"] = [[name, codec.blob_size(parts)] for name, parts in blobs.items()]
+        write_frame(result_fd, record, [part for parts in blobs.values() for part in parts])
 
 
 def _split(meta: dict, payload: bytes) -> dict:

@@ -297,6 +297,13 @@ SANDBOX_RUNTIME = env("SANDBOX_RUNTIME", "")  # the engine's OCI runtime; "runsc
 # GPU exercises: the Triton interpreter image on CPU workers; on GPU workers (SANDBOX_GPU) the CUDA image.
 SANDBOX_TRITON_IMAGE = env("SANDBOX_TRITON_IMAGE", "tensordojo/sandbox-triton:latest")
 SANDBOX_GPU = env_bool("SANDBOX_GPU", False)
+if SANDBOX_GPU and "runsc" in SANDBOX_RUNTIME:
+    # A GPU runner limits the programs it may start with Landlock, which gVisor does not implement: its
+    # runners would refuse every job (fail closed). Say so once, at start-up (docs/gpu.md).
+    raise ImproperlyConfigured(
+        "SANDBOX_GPU needs a runtime with Landlock (runc): gVisor (SANDBOX_RUNTIME="
+        f"{SANDBOX_RUNTIME!r}) cannot enforce the GPU runner's exec allow-list, so GPU workers refuse to start."
+    )
 GRADER_CACHE_DIR = Path(env("TENSORDOJO_CACHE_DIR", str(VAR_DIR / "cache")))  # cached reference outputs
 GRADER_CASE_POOL_SIZE = int(env("GRADER_CASE_POOL_SIZE", "8"))  # seeds per exercise version for hidden/timed cases
 GRADER_CASE_POOL_SECRET = env("GRADER_CASE_POOL_SECRET", "")  # mixes the pool's seeds: required in production
