@@ -28,23 +28,7 @@ from grader.exercise import ExerciseFolder, load_exercise  # noqa: E402
 from grader.grading import grade  # noqa: E402
 from grader.reference import ExpectedStore  # noqa: E402
 from grader.timed_stock import TimedStock  # noqa: E402
-
-
-class Counting:
-    """The Docker backend, counting the sandboxes it starts."""
-
-    def __init__(self, backend: DockerBackend):
-        self.backend, self.name, self.unsafe, self.runs = backend, backend.name, backend.unsafe, 0
-
-    def image_id(self, kind="numpy") -> str:
-        return self.backend.image_id(kind)
-
-    def check(self) -> dict:
-        return self.backend.check()
-
-    def create(self, limits, **options):
-        self.runs += 1
-        return self.backend.create(limits, **options)
+from tests.support.backends import CountingBackend  # noqa: E402
 
 
 def summary(times: list[float]) -> dict:
@@ -63,7 +47,7 @@ def main() -> None:
     parser.add_argument("--runtime", default=None, help="the sandbox's OCI runtime, e.g. runsc (default: the engine's)")
     args = parser.parse_args()
     exercise = load_exercise(ROOT / "exercises" / args.exercise)
-    backend = Counting(DockerBackend(runtime=args.runtime))
+    backend = CountingBackend(DockerBackend(runtime=args.runtime))
     with tempfile.TemporaryDirectory() as stocked_dir, tempfile.TemporaryDirectory() as empty_dir:
         report = measure(exercise, backend, ExpectedStore(Path(stocked_dir)), ExpectedStore(Path(empty_dir)), args)
     print(json.dumps(report, indent=2))
@@ -73,7 +57,11 @@ def main() -> None:
 
 
 def measure(
-    exercise: ExerciseFolder, backend: Counting, stocked: ExpectedStore, empty: ExpectedStore, args: argparse.Namespace
+    exercise: ExerciseFolder,
+    backend: CountingBackend,
+    stocked: ExpectedStore,
+    empty: ExpectedStore,
+    args: argparse.Namespace,
 ) -> dict:
     for store in (stocked, empty):
         store.get(exercise, backend, 0)  # the pool entry's reference, cached in both: not what is measured

@@ -18,6 +18,7 @@ from grader.reference import ExpectedStore
 from grader.timed_stock import DRAW_SUFFIX, StockedDraw, TimedStock, inputs_digest
 from tests.conftest import FIXTURE_EXERCISES
 from tests.grader.test_timed_inputs import TIMED, RecordingBackend, RecordingSandbox, case_in, learner_jobs
+from tests.support.backends import CountingBackend
 
 
 @pytest.fixture
@@ -245,26 +246,8 @@ def test_pruning_deletes_the_other_versions_stocks_of_this_exercise_only(exercis
     assert not older.exists() and longer_slug.exists() and len(stock) == 1
 
 
-class CountingBackend:
-    """The process backend (the real harness, unsandboxed), counting the runs it starts."""
-
-    def __init__(self):
-        self.backend = get_backend("process")
-        self.name, self.unsafe, self.runs = "counting", True, 0
-
-    def image_id(self, kind="numpy") -> str:
-        return self.backend.image_id(kind)
-
-    def check(self) -> dict:
-        return self.backend.check()
-
-    def create(self, limits, **options):
-        self.runs += 1
-        return self.backend.create(limits, **options)
-
-
 def test_a_real_reference_report_survives_the_stock(timing_exercise, tmp_path):
-    backend, store = CountingBackend(), ExpectedStore(tmp_path)
+    backend, store = CountingBackend(get_backend("process"), "counting"), ExpectedStore(tmp_path)
     TimedStock(store, timing_exercise, backend).fill(1)
     runs = backend.runs
 

@@ -22,6 +22,7 @@ import pytest
 from grader.backends.docker_backend import container_options
 from grader.limits import Limits
 from tests.conftest import require
+from tests.support.probes import run_probe
 
 pytestmark = [pytest.mark.docker, pytest.mark.security]
 
@@ -127,16 +128,7 @@ def _run_as_the_backend_would(backend, runtime: str | None) -> dict:
     host_config.pop("device_requests")
     host_config.pop("log_config")  # this probe's output is read back from the engine's log
     create.update(stdin_open=False, entrypoint=["python3", "-I", "-c", SUPERVISOR_STAND_IN], command=[RUNNER_PROBE])
-    api = backend.client.api
-    container = api.create_container(host_config=api.create_host_config(**host_config), **create)
-    try:
-        api.start(container)
-        api.wait(container, timeout=300)
-        logs = api.logs(container, stdout=True, stderr=True).decode(errors="replace")
-    finally:
-        api.remove_container(container, force=True)
-    assert "REPORT" in logs, f"PID 1 did not finish: {logs[-3000:]}"
-    return json.loads(logs.split("REPORT", 1)[1].strip().splitlines()[0])
+    return run_probe(backend.client.api, create, host_config, timeout=300)
 
 
 @pytest.fixture(scope="module")
