@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import multiprocessing
 import time
-from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor, as_completed
 from pathlib import Path
 
 from django.conf import settings
@@ -174,17 +174,17 @@ class Command(BaseCommand):
         # One process per job, not threads: the soundness proof runs the exercise's code in this
         # interpreter for seconds to a minute, and threads would take turns on one GIL. The
         # costliest start first (a GPU exercise under Triton's interpreter takes minutes, a NumPy
-        # one seconds), so no long one is left running alone at the end; rows print in the order asked.
+        # one seconds), so no long one is left running alone at the end; a row prints as its exercise ends.
         jobs = max(1, options["jobs"])
         order = sorted(slugs, key=lambda slug: -check_cost(root / slug))
         arguments = (root, options["backend"], options["seeds"], options["record"])
         with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork")) as pool:
-            futures = {slug: pool.submit(_prove, slug, *arguments) for slug in order}
-            for slug in slugs:
-                report = futures[slug].result()
-                self._print_row(slug, report)
+            futures = {pool.submit(_prove, slug, *arguments): slug for slug in order}
+            for future in as_completed(futures):
+                report = future.result()
+                self._print_row(futures[future], report)
                 reports.append(report)
-        failed = [r for r in reports if not r.ok]
+        failed = sorted((r for r in reports if not r.ok), key=lambda r: r.slug)
         for report in failed:
             self.stdout.write(f"\n{report.slug}:")
             for step in report.steps:
