@@ -9,7 +9,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api.serializers import ShownResultField
-from catalog.models import Exercise
+from catalog.visibility import exercises_visible_to
 from trials.models import TrialRun
 from trials.selectors import trial_get
 from trials.services import (
@@ -68,7 +68,7 @@ class TrialCreate(APIView):
         """Run code on the visible cases only; poll the run until `finished`. It counts for nothing."""
         data = TrialCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        exercise = Exercise.objects.filter(slug=data.validated_data["exercise"], is_active=True).first()
+        exercise = exercises_visible_to(user=request.user).filter(slug=data.validated_data["exercise"]).first()
         if exercise is None:
             raise NotFound("No such exercise.")
         try:
@@ -99,7 +99,7 @@ class VisibleCases(APIView):
     )
     def get(self, request, slug):
         """The visible cases' inputs and the reference's outputs (public anyway); never a hidden case."""
-        exercise = Exercise.objects.filter(slug=slug, is_active=True).select_related("current_version").first()
+        exercise = exercises_visible_to(user=request.user).filter(slug=slug).select_related("current_version").first()
         if exercise is None or exercise.current_version is None:
             raise NotFound("No such exercise.")
         found = visible_cases_get(exercise=exercise)

@@ -17,6 +17,7 @@ from api.serializers import (
     SubmissionSerializer,
 )
 from catalog.models import Exercise
+from catalog.visibility import exercises_visible_to
 from cohorts.models import Cohort
 from cohorts.selectors import is_member
 from leaderboards.selectors import leaderboard
@@ -25,15 +26,22 @@ from submissions.selectors import can_view_submission
 from submissions.services import RateLimited, SubmissionRejected, submission_create
 
 
-class ExerciseList(generics.ListAPIView):
+class VisibleExercises:
+    """The exercises the caller may see (catalog.visibility): any other slug is a 404."""
+
+    queryset = Exercise.objects.none()  # the schema's model; each request reads its own user's
+
+    def get_queryset(self):
+        return exercises_visible_to(user=self.request.user).select_related("track", "current_version")
+
+
+class ExerciseList(VisibleExercises, generics.ListAPIView):
     serializer_class = ExerciseSerializer
-    queryset = Exercise.objects.filter(is_active=True).select_related("track", "current_version")
 
 
-class ExerciseDetail(generics.RetrieveAPIView):
+class ExerciseDetail(VisibleExercises, generics.RetrieveAPIView):
     serializer_class = ExerciseDetailSerializer
     lookup_field = "slug"
-    queryset = Exercise.objects.filter(is_active=True).select_related("track", "current_version")
 
 
 class SubmissionListQuery(serializers.Serializer):
@@ -71,7 +79,7 @@ class SubmissionListCreate(APIView):
         """Submit code for grading; poll the submission until `status` is graded or error."""
         data = SubmissionCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        exercise = Exercise.objects.filter(slug=data.validated_data["exercise"], is_active=True).first()
+        exercise = exercises_visible_to(user=request.user).filter(slug=data.validated_data["exercise"]).first()
         if exercise is None:
             raise NotFound("No such exercise.")
         try:
@@ -104,7 +112,7 @@ class Leaderboard(APIView):
     def get(self, request, slug):
         """The exercise's board (of one cohort with `?cohort=`): score, then time, then who was first."""
         cohort_id = _query(LeaderboardQuery, request).get("cohort")
-        exercise = Exercise.objects.filter(slug=slug).first()
+        exercise = exercises_visible_to(user=request.user).filter(slug=slug).first()
         if exercise is None:
             raise NotFound("No such exercise.")
         cohort = None

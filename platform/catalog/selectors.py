@@ -9,17 +9,21 @@ from django.db.models import Count, Prefetch, QuerySet
 from django.utils import timezone
 
 from catalog.models import Exercise, HintUnlock, LessonSection, Track
+from catalog.visibility import exercise_visible_get, exercises_visible_to
 from leaderboards.models import BestResult
 
 
-def track_list() -> QuerySet[Track]:
-    return Track.objects.prefetch_related(
-        Prefetch("exercises", queryset=Exercise.objects.filter(is_active=True).order_by("order"))
+def track_list(*, user) -> QuerySet[Track]:
+    """The tracks with an exercise ``user`` may see, each with those exercises only (catalog.visibility)."""
+    visible = exercises_visible_to(user=user)
+    return Track.objects.filter(id__in=visible.values("track_id")).prefetch_related(
+        Prefetch("exercises", queryset=visible.order_by("order"))
     )
 
 
-def exercise_get(*, slug: str) -> Exercise:
-    return Exercise.objects.select_related("current_version", "track").get(slug=slug, is_active=True)
+def exercise_get(*, user, slug: str) -> Exercise:
+    """The exercise if ``user`` may see it, else Exercise.DoesNotExist (catalog.visibility)."""
+    return exercise_visible_get(user=user, slug=slug)
 
 
 def progress_for(*, user) -> dict[int, BestResult]:
@@ -29,9 +33,9 @@ def progress_for(*, user) -> dict[int, BestResult]:
     return {b.exercise_id: b for b in BestResult.objects.filter(user=user, cohort__isnull=True)}
 
 
-def exercise_titles(*, slugs: list[str]) -> dict[str, str]:
-    """Titles of active exercises by slug (for prerequisite and lesson links)."""
-    return dict(Exercise.objects.filter(slug__in=slugs, is_active=True).values_list("slug", "title"))
+def exercise_titles(*, user, slugs: list[str]) -> dict[str, str]:
+    """Titles of the exercises ``user`` may see, by slug (for prerequisite and lesson links)."""
+    return dict(exercises_visible_to(user=user).filter(slug__in=slugs).values_list("slug", "title"))
 
 
 # --- hints --------------------------------------------------------------------------------
@@ -142,7 +146,8 @@ class TrackProgress:
 
 def track_progress(*, user, exercise: Exercise) -> TrackProgress:
     """The learner's progress through the exercise's track (full marks on the global board count as solved)."""
-    exercises = list(Exercise.objects.filter(track_id=exercise.track_id, is_active=True).order_by("order", "slug"))
+    visible = exercises_visible_to(user=user)  # a private course's exercise in this track is no step of it for others
+    exercises = list(visible.filter(track_id=exercise.track_id).order_by("order", "slug"))
     best = progress_for(user=user)
     solved = {e.pk for e in exercises if e.pk in best and best[e.pk].score >= e.points - 1e-9}
     position = next((i for i, e in enumerate(exercises) if e.pk == exercise.pk), -1)

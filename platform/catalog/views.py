@@ -27,7 +27,7 @@ favicon = RedirectView.as_view(url=static("tensordojo/favicon.svg"), permanent=T
 
 
 def track_list_view(request):
-    tracks = track_list()
+    tracks = track_list(user=request.user)
     slugs = [slug for track in tracks for e in track.exercises.all() for slug in e.prerequisites]
     return render(
         request,
@@ -35,21 +35,21 @@ def track_list_view(request):
         {
             "tracks": tracks,
             "progress": progress_for(user=request.user),
-            "titles": exercise_titles(slugs=slugs),
+            "titles": exercise_titles(user=request.user, slugs=slugs),
             "sections": {section.anchor: section.title for section in lesson_sections()},
         },
     )
 
 
-def _exercise_or_404(slug: str) -> Exercise:
+def _exercise_or_404(request, slug: str) -> Exercise:
     try:
-        return exercise_get(slug=slug)
+        return exercise_get(user=request.user, slug=slug)
     except Exercise.DoesNotExist:
         raise Http404("No such exercise.") from None
 
 
 def exercise_detail(request, slug: str):
-    exercise = _exercise_or_404(slug)
+    exercise = _exercise_or_404(request, slug)
     version = exercise.current_version
     code = version.starter if version else ""
     history = []
@@ -72,7 +72,7 @@ def exercise_detail(request, slug: str):
             "explanation": explanation_state(user=request.user, exercise=exercise, deadlines=deadlines),
             "deadlines": deadlines,
             "section": lesson_section_for(exercise=exercise),
-            "prerequisites": exercise_titles(slugs=exercise.prerequisites),
+            "prerequisites": exercise_titles(user=request.user, slugs=exercise.prerequisites),
             "proof": proof_for(exercise=exercise),
         },
     )
@@ -81,7 +81,7 @@ def exercise_detail(request, slug: str):
 @login_required
 @require_POST
 def hint_next(request, slug: str):
-    exercise = _exercise_or_404(slug)
+    exercise = _exercise_or_404(request, slug)
     try:
         unlock = hint_unlock(user=request.user, exercise=exercise)
     except HintRefused as exc:
@@ -92,7 +92,7 @@ def hint_next(request, slug: str):
 
 @login_required
 def explanation(request, slug: str):
-    exercise = _exercise_or_404(slug)
+    exercise = _exercise_or_404(request, slug)
     state = explanation_state(user=request.user, exercise=exercise)
     if not state.open:
         messages.info(request, state.reason)
@@ -115,7 +115,7 @@ def lesson_section(request, anchor: str):
             "section": section,
             "previous": sections[index - 1] if index > 0 else None,
             "next": sections[index + 1] if index + 1 < len(sections) else None,
-            "titles": exercise_titles(slugs=section.exercises),
+            "titles": exercise_titles(user=request.user, slugs=section.exercises),
         },
     )
 
@@ -123,4 +123,8 @@ def lesson_section(request, anchor: str):
 def lesson(request):
     sections = list(lesson_sections())
     slugs = [slug for section in sections for slug in section.exercises]
-    return render(request, "catalog/lesson.html", {"sections": sections, "titles": exercise_titles(slugs=slugs)})
+    return render(
+        request,
+        "catalog/lesson.html",
+        {"sections": sections, "titles": exercise_titles(user=request.user, slugs=slugs)},
+    )

@@ -6,7 +6,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from accounts.services import profile_get, profile_update
-from catalog.models import Exercise
+from catalog.visibility import exercises_visible_to
 from cohorts.models import Cohort
 from cohorts.selectors.access import is_member
 from leaderboards.charts import time_spread
@@ -26,7 +26,7 @@ def _pseudonym_offer(request) -> dict | None:
 
 
 def exercise_board(request, slug: str):
-    exercise = get_object_or_404(Exercise, slug=slug)
+    exercise = get_object_or_404(exercises_visible_to(user=request.user), slug=slug)
     me = request.user if request.user.is_authenticated else None
     return render(
         request,
@@ -48,7 +48,7 @@ def cohort_board(request, cohort_id: int, slug: str):
     cohort = get_object_or_404(Cohort, id=cohort_id)
     if not is_member(user=request.user, cohort=cohort):
         raise PermissionDenied("Only members of this cohort can see its leaderboard.")
-    exercise = get_object_or_404(Exercise, slug=slug)
+    exercise = get_object_or_404(exercises_visible_to(user=request.user), slug=slug)
     return render(
         request,
         "leaderboards/board.html",

@@ -6,7 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from accounts.services import is_instructor
-from catalog.models import Exercise
+from catalog.visibility import exercises_visible_to
 from leaderboards.selectors import rank_of
 from submissions import notify
 from submissions.models import FINISHED, Submission
@@ -24,7 +24,7 @@ from submissions.shown import result_shown
 @login_required
 @require_POST
 def submit(request, slug: str):
-    exercise = get_object_or_404(Exercise, slug=slug, is_active=True)
+    exercise = get_object_or_404(exercises_visible_to(user=request.user), slug=slug)
     try:
         submission = submission_create(user=request.user, exercise=exercise, source=request.POST.get("source", ""))
     except RateLimited as exc:
@@ -88,7 +88,7 @@ def status(request, submission_id):
 
 @login_required
 def history(request, slug: str):
-    exercise = get_object_or_404(Exercise, slug=slug)
+    exercise = get_object_or_404(exercises_visible_to(user=request.user), slug=slug)
     return render(
         request,
         "submissions/history.html",

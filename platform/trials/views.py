@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from catalog.models import Exercise
+from catalog.visibility import exercises_visible_to
 from submissions.shown import result_shown
 from trials.selectors import trial_get
 from trials.services import TrialRateLimited, TrialRejected, trial_create, trial_give_up_if_stale
@@ -20,7 +20,7 @@ def _wants_json(request) -> bool:
 @login_required
 @require_POST
 def run(request, slug: str):
-    exercise = get_object_or_404(Exercise, slug=slug, is_active=True)
+    exercise = get_object_or_404(exercises_visible_to(user=request.user), slug=slug)
     try:
         trial = trial_create(user=request.user, exercise=exercise, source=request.POST.get("source", ""))
     except TrialRejected as exc:
