@@ -146,6 +146,20 @@ def version_publish(*, version: ExerciseVersion) -> None:
     log.info("published", extra={"exercise": exercise.slug, "version": version.version, "at": str(timezone.now())})
 
 
+def preview_trial_create(*, user, version: ExerciseVersion, source: str):
+    """Run ``source`` on the visible cases of exactly ``version``, published or not: the preview's Run.
+
+    Only the course's staff may (CourseRefused otherwise). It goes through the trial lane like
+    any Run, so it counts for nothing and ranks nowhere; TrialRejected says why it was refused.
+    """
+    from trials.services import trial_create
+
+    course = version.exercise.course
+    if course is None or not can_edit(user=user, course=course):
+        raise CourseRefused("Only the course's staff can run an unpublished version.")
+    return trial_create(user=user, exercise=version.exercise, source=source, version=version)
+
+
 def course_follow(*, course: Course, url: str, branch: str, publish: bool = True) -> Course:
     """Make the course follow a repository's branch; a new webhook secret comes with it (ValueError if refused)."""
     import secrets

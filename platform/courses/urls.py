@@ -13,5 +13,6 @@ urlpatterns = [
     path("<slug:slug>/exercises/<slug:exercise>/edit/", views.exercise_edit, name="edit"),
     path("<slug:slug>/versions/<int:version_id>/", views.version_detail, name="version"),
     path("<slug:slug>/versions/<int:version_id>/preview/", views.version_preview, name="preview"),
+    path("<slug:slug>/versions/<int:version_id>/run/", views.version_run, name="preview_run"),
     path("<slug:slug>/versions/<int:version_id>/publish/", views.version_publish, name="publish"),
 ]

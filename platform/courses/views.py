@@ -127,6 +127,24 @@ def version_preview(request, slug: str, version_id: int):
 
 @login_required
 @require_POST
+def version_run(request, slug: str, version_id: int):
+    """The preview's Run: the visible cases of exactly this version, through the trial lane (counts for nothing)."""
+    from trials.services import TrialRejected
+
+    course = _course(request, slug)
+    version = get_object_or_404(
+        ExerciseVersion.objects.select_related("exercise__course"), id=version_id, exercise__course=course
+    )
+    try:
+        trial = services.preview_trial_create(user=request.user, version=version, source=request.POST.get("source", ""))
+    except TrialRejected as exc:
+        messages.error(request, str(exc))
+        return redirect("courses:preview", slug=slug, version_id=version_id)
+    return redirect("trials:detail", trial_id=trial.id)
+
+
+@login_required
+@require_POST
 def version_publish(request, slug: str, version_id: int):
     course = _course(request, slug)
     version = get_object_or_404(

@@ -99,8 +99,11 @@ def _admissions_in_turn() -> None:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [ADMISSION_LOCK])
 
 
-def trial_create(*, user, exercise: Exercise, source: str) -> TrialRun:
+def trial_create(*, user, exercise: Exercise, source: str, version: ExerciseVersion | None = None) -> TrialRun:
     """Store the code and queue a run on the visible cases. Raises TrialRejected with a reason.
+
+    The run is made against the exercise's published version, or against ``version`` (a course's
+    staff previewing an unpublished one: courses.services.preview_trial_create decides who may).
 
     At most one trial of a learner is in flight: one still waiting is superseded (it will be
     skipped when its message comes), one already running refuses the new one (TrialBusy). At
@@ -109,8 +112,11 @@ def trial_create(*, user, exercise: Exercise, source: str) -> TrialRun:
     problem = source_problem(source)
     if problem is not None:
         raise TrialRejected(problem)
-    if not exercise.is_active or exercise.current_version_id is None:
+    if version is not None and version.exercise_id != exercise.id:
+        raise TrialRejected("That version is not a version of this exercise.")
+    if version is None and (not exercise.is_active or exercise.current_version_id is None):
         raise TrialRejected("This exercise is not open.")
+    version_id = version.id if version is not None else exercise.current_version_id
     with transaction.atomic():
         _admissions_in_turn()
         # Runs are scratch work: the learner's runs older than a day go (no table grows without bound).
@@ -124,9 +130,7 @@ def trial_create(*, user, exercise: Exercise, source: str) -> TrialRun:
         _rate_limit(user.id)  # counts the runs taken, not the refusals above
         for trial_id, _ in mine:  # still waiting: the newer code replaces it
             _end(trial_id, SUPERSEDED)
-        trial = TrialRun.objects.create(
-            user=user, exercise=exercise, exercise_version_id=exercise.current_version_id, source=source
-        )
+        trial = TrialRun.objects.create(user=user, exercise=exercise, exercise_version_id=version_id, source=source)
         transaction.on_commit(lambda: enqueue(trial))
     return trial
 

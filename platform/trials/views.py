@@ -53,7 +53,20 @@ def _get_own(request, trial_id):
 def detail(request, trial_id):
     trial = _get_own(request, trial_id)
     template = "trials/_result.html" if request.GET.get("fragment") else "trials/detail.html"
-    return render(request, template, {"trial": trial, "result": result_shown(trial.result)})
+    context = {"trial": trial, "result": result_shown(trial.result), "preview_url": _preview_url(request, trial)}
+    return render(request, template, context)
+
+
+def _preview_url(request, trial) -> str:
+    """Where a run of an unpublished version (a course's preview) leads back to; "" for a learner's run."""
+    from courses.services import can_edit
+
+    exercise = trial.exercise
+    if trial.exercise_version_id in (None, exercise.current_version_id) or exercise.course_id is None:
+        return ""
+    if not can_edit(user=request.user, course=exercise.course):
+        return ""
+    return reverse("courses:preview", args=[exercise.course.slug, trial.exercise_version_id])
 
 
 @login_required

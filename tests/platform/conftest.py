@@ -114,3 +114,36 @@ def grading_result(
         output=output,
         leaderboard=[{"name": "score", "value": score, "order": "desc"}] if leaderboard is None else leaderboard,
     )
+
+
+@pytest.fixture
+def sent_trials(monkeypatch):
+    """Trial work sent to the broker, as (kind, id, queue): recorded, not sent (submissions go on as usual)."""
+    from submissions import pipeline
+    from trials import dispatch
+
+    sent = []
+    send_grading = pipeline.send_grading
+
+    def send(job_id, *, queue, countdown=None, lane):
+        if lane == "trial":
+            sent.append(("run", job_id, queue))
+        else:
+            send_grading(job_id, queue=queue, countdown=countdown, lane=lane)
+
+    monkeypatch.setattr(pipeline, "send_grading", send)
+    monkeypatch.setattr(
+        dispatch, "send_visible_cases", lambda version_id, queue: sent.append(("cases", version_id, queue))
+    )
+    return sent
+
+
+@pytest.fixture
+def process_backend(settings, tmp_path, monkeypatch):
+    """The unsafe local backend, so these tests need no Docker; a private reference cache."""
+    import grader.grading
+    from grader.backends import get_backend
+    from grader.reference import ExpectedStore
+
+    monkeypatch.setattr(grader.grading, "_default_store", ExpectedStore(tmp_path / "cache"))
+    return get_backend("process", allow=True)

@@ -17,45 +17,12 @@ RIGHT = "def solve(x):\n    return x * 2\n"
 WRONG = "def solve(x):\n    return x + 1\n"
 
 
-@pytest.fixture
-def sent_trials(monkeypatch):
-    """Trial work sent to the broker, as (kind, id, queue): recorded, not sent (submissions go on as usual)."""
-    from submissions import pipeline
-    from trials import dispatch
-
-    sent = []
-    send_grading = pipeline.send_grading
-
-    def send(job_id, *, queue, countdown=None, lane):
-        if lane == "trial":
-            sent.append(("run", job_id, queue))
-        else:
-            send_grading(job_id, queue=queue, countdown=countdown, lane=lane)
-
-    monkeypatch.setattr(pipeline, "send_grading", send)
-    monkeypatch.setattr(
-        dispatch, "send_visible_cases", lambda version_id, queue: sent.append(("cases", version_id, queue))
-    )
-    return sent
-
-
 def trial_run(*, trial_id, backend) -> str:
     """What a worker does with a trial's message: the pipeline's one worker path, on the trial lane."""
     from submissions.worker import run
     from trials.services import LANE
 
     return run(LANE, job_id=trial_id, worker="test", backend=backend)
-
-
-@pytest.fixture
-def process_backend(settings, tmp_path, monkeypatch):
-    """The unsafe local backend, so these tests need no Docker; a private reference cache."""
-    import grader.grading
-    from grader.backends import get_backend
-    from grader.reference import ExpectedStore
-
-    monkeypatch.setattr(grader.grading, "_default_store", ExpectedStore(tmp_path / "cache"))
-    return get_backend("process", allow=True)
 
 
 def test_run_queues_a_trial_on_its_own_queue_and_creates_no_submission(
