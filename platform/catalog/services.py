@@ -21,6 +21,10 @@ class SyncReport:
     updated: list[str] = field(default_factory=list)  # a new version; older submissions can be re-graded
     unchanged: list[str] = field(default_factory=list)
     deactivated: list[str] = field(default_factory=list)
+    # No proof of this version: its check is queued (`authoring`); published when it passes.
+    awaiting_check: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)  # "slug: reason": its check failed, it is not published
+    not_queued: list[str] = field(default_factory=list)  # the broker was down: the next sync queues them
 
 
 def load_folders(root: Path) -> list[ExerciseFolder]:
@@ -85,17 +89,39 @@ def version_defaults(folder: ExerciseFolder) -> dict:
     }
 
 
-@transaction.atomic
-def exercises_sync(*, root: Path) -> SyncReport:
+def exercises_sync(*, root: Path, publish_unproven: bool = False) -> SyncReport:
     """Load every folder under root into the built-in public course. All or nothing: a bad folder loads none.
 
     Each folder is stored as a version by content hash (catalog.versions), as a push stores it,
-    and published at once: the built-in track is proven by `make test`'s `exercises check`.
+    and goes the way an instructor's version goes: it is published only once it has proved
+    itself. A version proves itself by a proof that `exercises check --record` wrote for that
+    very content hash (exercises/.proofs/<slug>.json), or by a check it passed before; any
+    other is stored as an entry of a push to the course whose check is queued on `authoring`,
+    and published when it passes (courses.services.pushed_exercise_check). Until then learners
+    keep the version they had, and a new exercise stays hidden.
+
+    ``publish_unproven`` publishes every version at once, proof or not: for test fixtures,
+    which are not exercises of the catalogue and are proven by the tests that use them.
     """
+    with transaction.atomic():
+        report, to_check = _sync_folders(root, publish_unproven=publish_unproven)
+    from courses import dispatch
+
+    for entry in to_check:  # after the commit, so that a worker finds the rows
+        try:
+            dispatch.send_check(entry.id)
+        except Exception as exc:  # the broker is down: the next sync queues it again
+            report.not_queued.append(f"{entry.slug} ({str(exc)[:120]})")
+    return report
+
+
+def _sync_folders(root: Path, *, publish_unproven: bool):
     folders = load_folders(root)
     tracks = track_titles(root)
     course = builtin_course()
     report = SyncReport()
+    to_check = []
+    push = []  # this sync's push to the course, made with its first unproven version
     seen = set()
     for folder in folders:
         seen.add(folder.slug)
@@ -108,25 +134,24 @@ def exercises_sync(*, root: Path) -> SyncReport:
                 "order": info.get("order", 1),
             },
         )
-        exercise, created = Exercise.objects.update_or_create(
+        exercise, created = Exercise.objects.get_or_create(
             slug=folder.slug,
-            defaults={**exercise_fields(folder), "track": track, "course": course, "is_active": True},
+            defaults={**exercise_fields(folder), "track": track, "course": course, "is_active": False},
         )
-        rendered = _rendered(folder)
-        _, stored = version_store(folder)
-        version, new_version = ExerciseVersion.objects.get_or_create(
-            exercise=exercise,
-            version=folder.version,
-            defaults={**version_defaults(folder), "archive": stored, "check_status": CheckStatus.PASSED},
-        )
-        stale = {name: value for name, value in rendered.items() if getattr(version, name) != value}
-        if not version.archive:  # stored before versions were data
-            stale.update(archive=stored, check_status=CheckStatus.PASSED)
-        if stale:  # the same content rendered by a newer renderer (e.g. headerless tables)
-            ExerciseVersion.objects.filter(id=version.id).update(**stale)
-        if exercise.current_version_id != version.id:
-            exercise.current_version = version
-            exercise.save(update_fields=["current_version"])
+        version, new_version = _stored_version(exercise, folder)
+        proof = _matching_proof(root, folder)
+        if version.check_status != CheckStatus.PASSED and (proof or publish_unproven):
+            version.check_status, version.check_reason = CheckStatus.PASSED, ""
+            version.check_report = {"proof": proof} if proof else {"published_unproven": True}
+            version.save(update_fields=["check_status", "check_reason", "check_report"])
+        if version.check_status == CheckStatus.PASSED:
+            _publish_synced(exercise, version, folder, track, course)
+        elif version.check_status == CheckStatus.FAILED:
+            report.failed.append(f"{folder.slug}: {version.check_reason or 'its check failed'}")
+        else:
+            report.awaiting_check.append(folder.slug)
+            if version.check_status == CheckStatus.PENDING:  # CHECKING: a worker has it already
+                to_check.append(_check_entry(course, version, folder.slug, push))
         if created:
             report.created.append(folder.slug)
         elif new_version:
@@ -138,7 +163,52 @@ def exercises_sync(*, root: Path) -> SyncReport:
         stale.save(update_fields=["is_active"])
         report.deactivated.append(stale.slug)
     _sync_lesson(root, folders)
-    return report
+    return report, to_check
+
+
+def _stored_version(exercise: Exercise, folder: ExerciseFolder) -> tuple[ExerciseVersion, bool]:
+    """The folder's version row (made now if new), its files stored and its HTML rendered by this renderer."""
+    rendered = _rendered(folder)
+    _, stored = version_store(folder)
+    version, new_version = ExerciseVersion.objects.get_or_create(
+        exercise=exercise, version=folder.version, defaults={**version_defaults(folder), "archive": stored}
+    )
+    stale = {name: value for name, value in rendered.items() if getattr(version, name) != value}
+    if not version.archive:  # stored before versions were data
+        stale["archive"] = stored
+    if stale:  # the same content rendered by a newer renderer (e.g. headerless tables)
+        ExerciseVersion.objects.filter(id=version.id).update(**stale)
+        for name, value in stale.items():
+            setattr(version, name, value)
+    return version, new_version
+
+
+def _matching_proof(root: Path, folder: ExerciseFolder) -> dict | None:
+    """The folder's proof if `exercises check --record` wrote it for this very content hash, else None."""
+    from grader.authoring import read_proof
+
+    proof = read_proof(root, folder.slug)
+    return proof if proof and proof.get("version") == folder.version else None
+
+
+def _publish_synced(exercise: Exercise, version: ExerciseVersion, folder: ExerciseFolder, track, course) -> None:
+    """Make a proven version the exercise's current one, with the fields its folder states."""
+    for name, value in exercise_fields(folder).items():
+        setattr(exercise, name, value)
+    exercise.track, exercise.course, exercise.is_active, exercise.current_version = track, course, True, version
+    exercise.save()
+
+
+def _check_entry(course, version: ExerciseVersion, slug: str, push: list):
+    """The push entry whose check proves ``version``: the one an earlier sync made, else one of this sync's push."""
+    from courses.models import Push, PushedExercise
+
+    entry = PushedExercise.objects.filter(version=version, push__course=course, push__publish=True).first()
+    if entry is None:
+        if not push:
+            push.append(Push.objects.create(course=course, user=None, publish=True))
+        entry = PushedExercise.objects.create(push=push[0], slug=slug, version=version)
+    return entry
 
 
 def _sync_lesson(root: Path, folders: list[ExerciseFolder]) -> None:

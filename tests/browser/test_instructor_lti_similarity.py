@@ -38,7 +38,7 @@ def site(live_server, transactional_db, settings):
     from catalog.services import exercises_sync
 
     settings.EXERCISES_DIR = FIXTURE_EXERCISES
-    exercises_sync(root=FIXTURE_EXERCISES)
+    exercises_sync(root=FIXTURE_EXERCISES, publish_unproven=True)
     return live_server.url
 
 

@@ -38,7 +38,7 @@ def sent_tasks(monkeypatch):
 def catalogue(db):
     from catalog.services import exercises_sync
 
-    exercises_sync(root=FIXTURE_EXERCISES)
+    exercises_sync(root=FIXTURE_EXERCISES, publish_unproven=True)
     from catalog.models import Exercise
 
     return {e.slug: e for e in Exercise.objects.all()}

@@ -244,7 +244,7 @@ def test_a_worker_grades_the_version_named_not_the_folder_on_its_disk(db, settin
     root = tmp_path / "exercises"
     shutil.copytree(FIXTURE_EXERCISES, root)
     settings.EXERCISES_DIR = root
-    exercises_sync(root=root)
+    exercises_sync(root=root, publish_unproven=True)
     named = Exercise.objects.get(slug="golden-probe").current_version
     (root / "golden-probe" / "solution.py").write_text("def solve(x):\n    return None\n")  # the disk moves on
 
@@ -267,14 +267,14 @@ def test_a_regrade_is_the_explicit_move_to_the_current_version(db, settings, tmp
     root = tmp_path / "exercises"
     shutil.copytree(FIXTURE_EXERCISES, root)
     settings.EXERCISES_DIR = root
-    exercises_sync(root=root)
+    exercises_sync(root=root, publish_unproven=True)
     exercise = Exercise.objects.get(slug="golden-probe")
     first = exercise.current_version
     submission = Submission.objects.create(
         user=make_user("pupil"), exercise=exercise, exercise_version=first, source="x", status=Submission.GRADED
     )
     (root / "golden-probe" / "README.md").write_text("# Golden probe\n\nClearer words.\n")
-    exercises_sync(root=root)  # a fixed exercise: a new version
+    exercises_sync(root=root, publish_unproven=True)  # a fixed exercise: a new version
     exercise.refresh_from_db()
     assert exercise.current_version_id != first.id
     submission.refresh_from_db()

@@ -35,7 +35,7 @@ def taught(settings, tmp_path, db):
     (root / "lesson").mkdir()
     (root / "lesson" / "01-doubling.md").write_text(LESSON)
     settings.EXERCISES_DIR = root
-    exercises_sync(root=root)
+    exercises_sync(root=root, publish_unproven=True)
     from catalog.models import Exercise
 
     return Exercise.objects.get(slug="sandbox-probe")
@@ -218,7 +218,7 @@ def test_a_sync_re_renders_an_unchanged_version_with_the_current_renderer(taught
     from catalog.models import ExerciseVersion
 
     ExerciseVersion.objects.filter(id=taught.current_version_id).update(statement_html="<p>old</p>", hints_html=[])
-    exercises_sync(root=settings.EXERCISES_DIR)
+    exercises_sync(root=settings.EXERCISES_DIR, publish_unproven=True)
     version = ExerciseVersion.objects.get(id=taught.current_version_id)
     assert version.statement_html != "<p>old</p>" and len(version.hints_html) == 2
 

@@ -225,7 +225,7 @@ def pipeline(transactional_db, pipeline_backend, tmp_path, settings):
     settings.GRADING_HEARTBEAT_STALE = 4
     from catalog.services import exercises_sync
 
-    exercises_sync(root=FIXTURE_EXERCISES)
+    exercises_sync(root=FIXTURE_EXERCISES, publish_unproven=True)
     workers = Workers(redis, tmp_path, tmp_path / "cache", pipeline_backend, Path(settings.MEDIA_ROOT))
     try:
         yield workers

@@ -86,6 +86,22 @@ class Command(BaseCommand):
                 self.stdout.write(f"{label:12} {len(slugs):3}  {', '.join(slugs)}")
         if report.updated:
             self.stdout.write("Changed exercises can be re-graded from the cohort dashboard.")
+        self._print_unproven(report)
+
+    def _print_unproven(self, report) -> None:
+        """What sync did not publish, and why: a version is published only once it has proved itself."""
+        if report.awaiting_check:
+            self.stdout.write(
+                f"{'not published':12} {len(report.awaiting_check):3}  {', '.join(report.awaiting_check)}\n"
+                "  No proof of these versions in exercises/.proofs (`manage.py exercises check --record` writes "
+                "them):\n  each is checked in the sandbox by a worker (queue `authoring`) and published when it "
+                "passes.\n  Until then learners keep the version they had; a new exercise stays hidden. "
+                "Progress (site staff): /courses/tensordojo/."
+            )
+        for line in report.not_queued:
+            self.stdout.write(f"NOT QUEUED   {line}: the broker is unreachable; the next `exercises sync` queues it")
+        for line in report.failed:
+            self.stdout.write(f"CHECK FAILED {line} (not published; fix it and sync again)")
 
     def _warm(self, root: Path, options) -> None:
         slugs = self._slugs(root, options)
