@@ -21,7 +21,8 @@ from lti_tool.views import OIDCLoginInitView
 from pylti1p3.exception import LtiException, OIDCException
 
 from accounts.services import is_instructor
-from catalog.models import Exercise, Track
+from catalog.selectors import track_list
+from catalog.visibility import exercises_visible_to
 from lti import services
 from lti.forms import PlatformForm
 from lti.models import RegistrationRequest
@@ -59,7 +60,7 @@ def launch(request):
         if lti_launch.is_deep_link_launch:
             if not services.is_course_staff(lti_launch):
                 return _refused(request, "Only the course's instructors can choose content for it.")
-            tracks = Track.objects.prefetch_related("exercises").order_by("order", "slug")
+            tracks = track_list(user=user)  # what this instructor may place: catalog.visibility's rule
             return render(request, "lti/deep_link.html", {"tracks": tracks, "launch_id": lti_launch.get_launch_id()})
         if lti_launch.is_resource_launch:
             with transaction.atomic():
@@ -93,8 +94,9 @@ def deep_link_choose(request):
     if not (lti_launch.is_deep_link_launch and services.is_course_staff(lti_launch)):
         return _refused(request, "Only the course's instructors can choose content for it.")
     kind, _, slug = request.POST.get("content", "").partition(":")
-    exercise = Exercise.objects.filter(slug=slug, is_active=True).first() if kind == "exercise" else None
-    track = Track.objects.filter(slug=slug).first() if kind == "track" else None
+    chooser = services.account_for_launch(lti_launch)
+    exercise = exercises_visible_to(user=chooser).filter(slug=slug).first() if kind == "exercise" else None
+    track = track_list(user=chooser).filter(slug=slug).first() if kind == "track" else None
     if exercise is None and track is None:
         return _refused(request, "Choose an exercise or a track.", status=400)
     resource = services.deep_link_resource(

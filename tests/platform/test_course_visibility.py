@@ -10,6 +10,7 @@ from __future__ import annotations
 import pytest
 from django.utils import timezone
 
+from tests.platform import lti_platform
 from tests.platform.test_courses import course_folder, tar_gz
 
 PRIVATE = "private-one"
@@ -160,3 +161,28 @@ def test_a_members_submission_to_it_is_taken(client, member, sent_tasks):
     )
     assert response.status_code == 201
     assert Submission.objects.filter(user=member, exercise__slug=PRIVATE).count() == 1
+
+
+lms = lti_platform.lms  # the LTI tests' platform (lti1p3platform), for the content picker
+registered = lti_platform.registered
+
+
+def test_the_lms_content_picker_neither_offers_nor_places_a_private_courses_exercise(
+    client, lms, registered, private_course
+):
+    import re
+
+    from django.urls import reverse
+
+    response, _ = lti_platform.launch(
+        client,
+        lms,
+        user_id="lms-teacher",
+        roles=(lti_platform.INSTRUCTOR,),
+        deep_link_return_url=lms.url + "/deep-link-return",
+    )
+    picker = response.content.decode()
+    assert "exercise:golden-probe" in picker and f"exercise:{PRIVATE}" not in picker
+    launch_id = re.search(r'name="launch_id" value="([^"]+)"', picker).group(1)
+    chosen = client.post(reverse("lti:deep_link"), {"content": f"exercise:{PRIVATE}", "launch_id": launch_id})
+    assert chosen.status_code == 400
