@@ -20,12 +20,6 @@ say "sandbox runtime: $SANDBOX_RUNTIME"
 "$ROOT/scripts/env-file.sh"  # .env: TENSORDOJO_ENV=development and a generated key, read by settings
 
 cd "$ROOT"
-say "preparing the database and loading the exercises"
-"$PY" manage.py migrate --no-input -v0
-"$PY" manage.py exercises sync
-"$PY" manage.py collectstatic --no-input -v0
-"$PY" manage.py demo
-
 pids=()
 cleanup() {
     trap - INT TERM EXIT
@@ -48,6 +42,15 @@ else
     wait_for_redis "$REDIS_PORT"
     OWN_REDIS=1
 fi
+
+# After Redis: a built-in exercise without a proof of its version (exercises/.proofs) is
+# published only once its check passes, and sync queues that check on `authoring` for the
+# worker started below.
+say "preparing the database and loading the exercises"
+"$PY" manage.py migrate --no-input -v0
+"$PY" manage.py exercises sync
+"$PY" manage.py collectstatic --no-input -v0
+"$PY" manage.py demo
 
 say "starting a Celery worker (queues cpu, trial, regrade, maintenance, authoring) and beat"
 "$VENV/bin/celery" -A config worker -Q cpu,trial,regrade,maintenance,authoring --concurrency 2 \
