@@ -20,24 +20,32 @@ PROOFS_DIR = ".proofs"  # exercises/.proofs/<slug>.json: where and on which vers
 VERSIONS_PROBE = """import sys
 print("tensordojo-versions", "python", sys.version.split()[0], flush=True)
 {torch}
-import numpy
-print("tensordojo-versions", "numpy", numpy.__version__, flush=True)
+{numpy}
 """
+MODULE_PROBE = 'import {name}\nprint("tensordojo-versions", "{name}", {name}.__version__.split("+")[0], flush=True)'
+
+
+def probed_modules(exercise: ExerciseFolder) -> list[str]:
+    """The modules whose versions the probe reads: it is graded as a learner's code, so not a forbidden one.
+
+    (matmul-by-hand and the GPU exercises forbid importing NumPy: their proofs name Python and PyTorch only.)
+    """
+    wanted = ["numpy"] + (["torch"] if "torch" in exercise.modules else [])
+    return [name for name in wanted if name not in exercise.forbidden.modules]
 
 
 def sandbox_versions(exercise: ExerciseFolder, backend: Backend, store: ExpectedStore) -> dict[str, str]:
     """The Python, NumPy (and PyTorch) versions inside the sandbox that grades this exercise."""
-    torch = (
-        'import torch\nprint("tensordojo-versions", "torch", torch.__version__.split("+")[0], flush=True)'
-        if "torch" in exercise.modules
-        else ""
-    )
-    result = check_grade(exercise, VERSIONS_PROBE.format(torch=torch), backend, store)
+    probed = probed_modules(exercise)
+    lines = {name: MODULE_PROBE.format(name=name) if name in probed else "" for name in ("torch", "numpy")}
+    result = check_grade(exercise, VERSIONS_PROBE.format(**lines), backend, store)
     versions = {}
     for line in (result.output or "").splitlines():
         parts = line.split()
         if len(parts) == 3 and parts[0] == "tensordojo-versions":
             versions[parts[1]] = parts[2]
+    if not all(versions.get(name) for name in ["python", *probed]):  # say why, e.g. the exercise's rules refused it
+        versions["error"] = f"{result.verdict}: {result.message}"[:300]
     return versions
 
 
@@ -61,7 +69,7 @@ def record_proof(report, exercise: ExerciseFolder, backend: Backend, store: Expe
             versions = sandbox_versions(exercise, backend, store)
         except Exception as exc:  # nothing is recorded rather than a guess
             versions = {"error": f"{type(exc).__name__}: {exc}"[:300]}
-        if versions.get("numpy") and ("torch" not in exercise.modules or versions.get("torch")):
+        if versions.get("python") and all(versions.get(name) for name in probed_modules(exercise)):
             break
     else:
         report.add("versions", False, f"could not read the sandbox's versions {versions or ''}".strip())
@@ -79,4 +87,4 @@ def record_proof(report, exercise: ExerciseFolder, backend: Backend, store: Expe
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(json.dumps(proof, indent=2, sort_keys=True) + "\n", encoding="utf-8")
     report.proof = proof
-    report.add("versions", bool(versions.get("numpy")), ", ".join(f"{k} {v}" for k, v in versions.items()))
+    report.add("versions", True, ", ".join(f"{k} {v}" for k, v in versions.items()))

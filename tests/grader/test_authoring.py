@@ -153,6 +153,31 @@ def test_record_writes_the_versions_the_exercise_was_proven_on(tmp_path):
     assert proof["numpy"] == numpy.__version__ and proof["torch"] is None and proof["backend"] == "process"
 
 
+@pytest.mark.slow
+def test_an_exercise_that_forbids_numpy_is_proven_with_the_versions_its_rules_let_the_probe_read(tmp_path):
+    from grader.authoring import read_proof
+    from grader.exercise import load_exercise
+
+    mistakes = {
+        "same.py": "# expect: returned-x\ndef solve(x):\n    return x\n",
+        "plus.py": "# expect: added-one\ndef solve(x):\n    return x + 1\n",
+        "triple.py": "# expect: tripled\ndef solve(x):\n    return x * 3\n",
+    }
+    folder = _exercise(tmp_path, CASES, mistakes)
+    (folder / "solution.py").write_text("def solve(x):\n    return x * 2\n", encoding="utf-8")
+    toml = folder / "exercise.toml"
+    toml.write_text(
+        toml.read_text(encoding="utf-8").replace("modules = []  ", 'modules = ["numpy"]  '), encoding="utf-8"
+    )
+    assert "numpy" in load_exercise(folder).forbidden.modules  # as matmul-by-hand and the GPU exercises
+
+    report = check_exercise(folder, ProcessBackend(allow=True), ExpectedStore(tmp_path / "cache"), seeds=2, record=True)
+
+    assert report.ok, [(s.what, s.detail) for s in report.steps if not s.ok]
+    proof = read_proof(tmp_path, "doubling")
+    assert proof["python"] and proof["numpy"] is None
+
+
 def test_a_malformed_line_to_beat_fails_the_format_step_before_anything_runs(tmp_path):
     folder = scaffold(tmp_path, "with-a-line")
     (folder / "lines").mkdir()

@@ -222,7 +222,8 @@ class Command(BaseCommand):
         if report.proof:
             proof = report.proof
             self.stdout.write(
-                f"{'':32} proven on Python {proof['python']}, NumPy {proof['numpy']}"
+                f"{'':32} proven on Python {proof['python']}"
+                + (f", NumPy {proof['numpy']}" if proof.get("numpy") else "")
                 + (f", PyTorch {proof['torch']}" if proof.get("torch") else "")
                 + f" ({proof['backend']})"
             )
