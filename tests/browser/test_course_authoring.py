@@ -122,6 +122,15 @@ def test_an_instructor_authors_proves_and_publishes_an_exercise_that_a_learner_s
     page.click("main button:has-text('Save and check')")
     page.wait_for_selector(".check-status strong.check-passed")
     shoot(page, "authoring-check-passed")
+
+    # Preview as a learner, and Run on exactly this version before it is published (the trial lane).
+    page.click("main a:has-text('Preview as a learner')")
+    page.fill("#preview-source", SOLUTION)
+    page.click("#preview-run")
+    page.wait_for_selector("#trial-card[data-finished='1']", timeout=60_000)
+    assert page.locator("#trial-card .verdict.accepted").count() == 1
+    page.click("main a:has-text('Back to the preview')")
+    page.click("main a:has-text('the check of this version')")
     page.click("main button:has-text('Publish')")
     page.wait_for_selector("text=is published")
 
