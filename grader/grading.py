@@ -24,9 +24,9 @@ from pathlib import Path
 from grader.backends import Backend, get_backend
 from grader.backends.base import RunOutcome, run_job
 from grader.exercise import ExerciseFolder
+from grader.exercise_host import Ending, ExerciseBroken, host_for
 from grader.jobs import DEFAULT_POOL_SIZE, learner_job, sandbox_kind
-from grader.judge import RunEnd, judge
-from grader.protocol import Report, ReportError, job_marker, parse_report
+from grader.protocol import Report, ReportError, job_marker, parse_report, report_after_marker
 from grader.reference import ExpectedSet, ExpectedStore, ReferenceBroken, TimedDraw
 from grader.results import GradingResult, Verdict
 from grader.source_checks import check_syntax, find_forbidden
@@ -148,9 +148,9 @@ def grade(
         pool_index = 0  # visible cases are the same for every seed: reuse one cached reference
     try:
         expected = store.get(exercise, backend, pool_index)
-    except ReferenceBroken as exc:
+        timed = None if visible_only else timed_draw(store, exercise, backend, expected, seed=timed_seed)
+    except (ReferenceBroken, ExerciseBroken) as exc:
         raise InternalGradingError(f"the exercise is broken: {exc}") from exc
-    timed = None if visible_only else timed_draw(store, exercise, backend, expected, seed=timed_seed)
     if timed is not None and not timed.only:  # no timed case, a stocked draw, or a named seed's outputs kept
         expected, timed = timed.resolve(), None
     peaks = config.peaks(gpu=exercise.gpu, cpus=exercise.limits.cpus)
@@ -166,7 +166,11 @@ def grade(
             # learner's timed calls. After, not before: a warm pooled sandbox goes to the learner.
             expected, timed = _resolved(timed), None
         try:
-            result = judge_outcome(exercise, expected, outcome, peaks=peaks, visible_only=visible_only, marker=marker)
+            result = judge_outcome(
+                exercise, expected, outcome, peaks=peaks, visible_only=visible_only, marker=marker, backend=backend
+            )
+        except ExerciseBroken as exc:
+            raise InternalGradingError(f"the exercise is broken: {exc}") from exc
         except ReportError as exc:
             problem = f"unreadable sandbox report: {exc}"
             log.warning("grading %s attempt %d: %s", exercise.slug, attempt + 1, problem)
@@ -195,13 +199,17 @@ def judge_outcome(
     peaks: Peaks | None = None,
     visible_only: bool = False,
     marker: str | None = None,
+    backend: Backend | None = None,
 ) -> GradingResult | None:
     """Read one sandbox run's report and hand it to the judge; None when the run failed on our side.
 
     ``marker``: the job's report marker; only what follows it on stdout is our report.
-    Raises ReportError where the report is broken in what only our code writes.
+    ``backend``: the run's backend, which picks the exercise's host (grader.exercise_host): with
+    docker the judge, the custom checks and the diagnoses run in the exercise's own sandbox.
+    Raises ReportError where the report is broken in what only our code writes, ExerciseBroken
+    where the exercise's own code failed.
     """
-    end = RunEnd(
+    end = Ending(
         timed_out=outcome.timed_out,
         oom_killed=outcome.oom_killed,
         stdout_overflow=outcome.stdout_overflow,
@@ -210,7 +218,11 @@ def judge_outcome(
     )
     report = read_report(outcome, exercise.limits.result_max_bytes, marker)
     peaks = peaks or _config.peaks(gpu=exercise.gpu, cpus=exercise.limits.cpus)
-    return judge(exercise, expected, report, end=end, peaks=peaks, visible_only=visible_only)
+    # The stream the report was read from, for a host that reads it again on its side of the pipe.
+    stream = report_after_marker(outcome.stdout, marker) if report is not None and marker else outcome.stdout
+    return host_for(exercise, backend).judge(
+        expected, report, stream if report is not None else None, end=end, peaks=peaks, visible_only=visible_only
+    )
 
 
 def read_report(outcome: RunOutcome, result_max_bytes: int, marker: str | None) -> Report | None:

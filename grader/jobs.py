@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -48,9 +49,14 @@ def build_pool_cases(exercise: ExerciseFolder, pool_index: int, secret: str = ""
 
     ``on_gpu=False``: a GPU exercise graded without a GPU (grader.gpu.cpu_correctness).
     """
+    return pool_cases_from_seed(exercise, case_seed(exercise, pool_index, secret), on_gpu=on_gpu)
+
+
+def pool_cases_from_seed(exercise: ExerciseFolder, seed: int, *, on_gpu: bool = True) -> list[Case]:
+    """``build_pool_cases`` from the pool entry's seed (what an exercise host is handed: never the secret)."""
     base = exercise.build_cases()
     builder = exercise.cases_module().build_cases
-    drawn = list(builder(np.random.default_rng(case_seed(exercise, pool_index, secret))))
+    drawn = list(builder(np.random.default_rng(seed)))
     if [getattr(c, "name", None) for c in drawn] != [c.name for c in base]:
         raise ExerciseFormatError(
             exercise.path / "cases.py", "build_cases", "must return the same case names for every seed"
@@ -79,6 +85,7 @@ class PackedCases:
     job_cases: list[dict]
     arrays: dict[str, np.ndarray]
     pool_index: int = 0
+    origin: Any = None  # the grader.exercise_host.Draw they were built from (the host judges by it)
 
     def by_id(self) -> dict[str, Case]:
         return {self.ids[c.name]: c for c in self.cases}
@@ -101,7 +108,7 @@ class PackedCases:
         return [{"name": Phase.REFERENCE, "cases": [self.ids[c.name] for c in self.cases], "keep_output": False}]
 
 
-def pack_cases(cases: list[Case], pool_index: int = 0) -> PackedCases:
+def pack_cases(cases: list[Case], pool_index: int = 0, origin: Any = None) -> PackedCases:
     packer = ArgumentPacker()
     ids, job_cases = {}, []
     for index, case in enumerate(cases):
@@ -119,7 +126,9 @@ def pack_cases(cases: list[Case], pool_index: int = 0) -> PackedCases:
                 "reps": [packer.pack(tuple(a)) for a in case.timing.arg_sets],
             }
         job_cases.append(entry)
-    return PackedCases(cases=cases, ids=ids, job_cases=job_cases, arrays=packer.arrays, pool_index=pool_index)
+    return PackedCases(
+        cases=cases, ids=ids, job_cases=job_cases, arrays=packer.arrays, pool_index=pool_index, origin=origin
+    )
 
 
 def _only(packed: PackedCases, phases: list[dict]) -> tuple[list[dict], dict[str, np.ndarray]]:

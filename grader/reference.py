@@ -18,7 +18,7 @@ import os
 import secrets
 import tempfile
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from grader.backends.base import Backend, SandboxUnavailable, run_job
@@ -27,12 +27,10 @@ from grader.gpu import runs_on_gpu
 from grader.jobs import (
     DEFAULT_POOL_SIZE,
     PackedCases,
-    build_pool_cases,
-    pack_cases,
+    case_seed,
     reference_job,
     reference_limits,
     sandbox_kind,
-    timed_cases,
 )
 from grader.protocol import RecordStatus, ReportError, job_marker, parse_report, report_after_marker
 
@@ -59,6 +57,7 @@ class ExpectedSet:
     packed: PackedCases
     by_id: dict[str, Expected]
     version: str
+    reports: tuple = ()  # (reference report, the case ids it answers or None): what an exercise host judges by
 
     @property
     def pool_index(self) -> int:
@@ -120,14 +119,17 @@ class ExpectedStore:
         with self._lock:
             if key in self._memory:
                 return self._memory[key]
-        cases = build_pool_cases(exercise, index, self.pool_secret, on_gpu=runs_on_gpu(exercise, backend))
-        packed = pack_cases(cases, pool_index=index)
+        from grader.exercise_host import Draw, host_for
+
+        draw = Draw(index, case_seed(exercise, index, self.pool_secret), on_gpu=runs_on_gpu(exercise, backend))
+        packed = host_for(exercise, backend).cases(draw)  # cases.py runs in the exercise's host, not here
+        cases = packed.cases
         untimed = [packed.ids[c.name] for c in cases if not c.is_timed]  # timed ones: per submission (draw_timed)
         path = self.root / f"{key}.tar"
         stream = path.read_bytes() if path.is_file() else None
         if stream is None:
             stream = self._run_reference(exercise, packed, backend, untimed)
-        expected = _interpret(exercise, packed, stream, untimed)
+        expected = replace(_interpret(exercise, packed, stream, untimed), reports=((stream, untimed),))
         if not path.is_file():
             _atomic_write(path, stream)
         with self._lock:
@@ -146,16 +148,22 @@ class ExpectedStore:
             if key in self._timed:
                 cached = self._timed[key]
                 return TimedDraw(self, exercise, backend, expected, cached.packed, [], key, resolved=cached)
-        fresh = timed_cases(exercise, secrets.randbits(64) if seed is None else seed)
-        cases = [fresh[c.name] if c.is_timed else c for c in expected.packed.cases]
-        packed = pack_cases(cases, pool_index=expected.pool_index)  # same order, so the same case ids
-        only = [packed.ids[c.name] for c in cases if c.is_timed]
+        from grader.exercise_host import host_for, with_draw
+
+        timed_seed = secrets.randbits(64) if seed is None else seed
+        packed = host_for(exercise, backend).cases(with_draw(expected.packed, timed_seed))  # same case ids
+        only = [packed.ids[c.name] for c in packed.cases if c.is_timed]
         return TimedDraw(self, exercise, backend, expected, packed, only, key)
 
     def _resolve(self, draw: TimedDraw) -> ExpectedSet:
         stream = self._run_reference(draw.exercise, draw.packed, draw.backend, draw.only)
         timed = _interpret(draw.exercise, draw.packed, stream, draw.only)
-        result = ExpectedSet(packed=draw.packed, by_id={**draw.base.by_id, **timed.by_id}, version=draw.base.version)
+        result = ExpectedSet(
+            packed=draw.packed,
+            by_id={**draw.base.by_id, **timed.by_id},
+            version=draw.base.version,
+            reports=(*draw.base.reports, (stream, draw.only)),
+        )
         if draw.key is not None:
             with self._lock:
                 self._timed[draw.key] = result
