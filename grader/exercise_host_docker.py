@@ -34,6 +34,7 @@ from dataclasses import asdict
 from pathlib import Path
 
 from grader.backends.base import SandboxUnavailable
+from grader.backends.docker_backend import HOST_MAX_AGE_S, HOST_ROLE
 from grader.exercise import ExerciseFolder
 from grader.exercise_host import (
     Draw,
@@ -55,14 +56,12 @@ log = logging.getLogger(__name__)
 GRADER_DIR = Path(__file__).resolve().parent
 HOST_LIMITS = Limits(wall_s=60, memory_mb=2048, cpus=1, pids=64, tmpfs_mb=128, fsize_mb=64)
 HOST_USER = "10001:10001"
-HOST_ROLE = "exercise-host"
 START_TIMEOUT_S = 60.0  # unpack, import the grader and cases.py, build the visible cases once
 REQUEST_TIMEOUT_S = 60.0
 ANSWER_MAX = 512 << 20  # the packed cases of the largest exercise, with room
 STDERR_KEEP = 4096
 KEEP = 4
 IDLE_S = 600.0
-MAX_AGE_S = 1800.0  # docker_backend.remove_stale spares a host younger than this (plus a margin)
 
 # The container's program: read the files (8-byte length, then a tar), unpack, serve.
 BOOTSTRAP = """
@@ -303,7 +302,7 @@ class DockerExerciseHost:
 class HostPool:
     """The warm hosts of one worker process: bounded, least recently used first out, idle ones removed."""
 
-    def __init__(self, keep: int = KEEP, idle_s: float = IDLE_S, max_age_s: float = MAX_AGE_S):
+    def __init__(self, keep: int = KEEP, idle_s: float = IDLE_S, max_age_s: float = HOST_MAX_AGE_S):
         self.keep, self.idle_s, self.max_age_s = keep, idle_s, max_age_s
         self.hosts: OrderedDict[tuple, DockerExerciseHost] = OrderedDict()
         self.lock = threading.Lock()

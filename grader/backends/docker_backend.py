@@ -27,6 +27,8 @@ DEFAULT_IMAGE = "tensordojo/sandbox:latest"
 DEFAULT_STDLIB_IMAGE = "tensordojo/sandbox-stdlib:latest"  # no NumPy: exercises that forbid it run here
 DEFAULT_TRITON_IMAGE = "tensordojo/sandbox-triton:latest"  # GPU exercises without a GPU (grader/gpu.py)
 SANDBOX_LABEL = "tensordojo.sandbox"
+HOST_ROLE = "exercise-host"  # a warm exercise sandbox (grader/exercise_host_docker.py): kept across gradings
+HOST_MAX_AGE_S = 1800  # its process replaces one older than this; the sweep spares one younger (plus a margin)
 # The container starts as root with three capabilities only; the supervisor (PID 1) drops to uid 10000
 # keeping them and starts every runner as uid 10001 with none (grader/harness/privileges.py).
 SANDBOX_USER = "0:0"
@@ -212,7 +214,10 @@ class DockerBackend:
         for container in self.client.containers.list(all=True, filters={"label": SANDBOX_LABEL}, ignore_removed=True):
             labels = container.labels
             age = now - float(labels.get("tensordojo.created", "0"))
-            if age < older_than_s:
+            limit = older_than_s
+            if labels.get("tensordojo.role") == HOST_ROLE and not only_dead_pids:
+                limit = max(older_than_s, HOST_MAX_AGE_S + 600)  # warm on purpose while its worker lives
+            if age < limit:
                 continue
             if only_dead_pids and (
                 labels.get("tensordojo.host") != host or _pid_alive(int(labels.get("tensordojo.pid", "0")))

@@ -22,6 +22,7 @@ from catalog.versions import VersionUnavailable
 from config.grader import sandbox_backend
 from grader.backends import Backend, SandboxUnavailable
 from grader.backends.pool import WarmPool, parse_sizes
+from grader.exercise_host_docker import close_hosts
 from grader.grading import InternalGradingError, grade
 from submissions import pipeline
 from submissions.timed_stock import timed_stock_after_grading
@@ -55,11 +56,12 @@ def start_pool(**kwargs) -> WarmPool | None:
 
 @worker_process_shutdown.connect
 def stop_pool(**kwargs) -> None:
-    """Destroy the sandboxes still waiting in this process's pool."""
+    """Destroy the sandboxes still waiting in this process's pool, and its warm exercise hosts."""
     global _pool
     pool, _pool = _pool, None
     if pool is not None:
         pool.stop()
+    close_hosts()  # a prefork child may end without running atexit
 
 
 class RetryableGradingError(Exception):
