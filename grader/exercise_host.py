@@ -198,11 +198,14 @@ def message(body: dict, blobs: dict[str, bytes] | None = None) -> bytes:
     return encode_frame(header, sum(len(d) for d in parts.values())) + b"".join(parts.values())
 
 
-def read_message(meta: dict, payload: bytes) -> tuple[dict, dict[str, bytes]]:
-    """A frame's body and blobs, or ExerciseBroken (untrusted: the exercise's code shares the host's process)."""
+def read_message(meta: dict, payload: bytes, *, request: bool = False) -> tuple[dict, dict[str, bytes]]:
+    """A frame's body and blobs, or ExerciseBroken (untrusted: the exercise's code shares the host's process).
+
+    ``request``: the worker's request, read in the host: its seeds are 64-bit unsigned.
+    """
     try:
         blobs = split_blobs(meta, payload, _blob_name)
-        body = loads_strict(blobs.pop("body"))
+        body = loads_strict(blobs.pop("body"), bounded_ints=not request)
     except (FrameError, KeyError, ValueError) as exc:
         raise ExerciseBroken(f"the exercise host's answer is unreadable: {str(exc)[:200]}") from None
     if not isinstance(body, dict):
@@ -540,7 +543,7 @@ def serve(folder: Path, frames_in: int, frames_out: int, fields: dict | None = N
         if frame is None:
             return
         try:
-            body, blobs = read_message(*frame)
+            body, blobs = read_message(*frame, request=True)
             reply = handle(host, body, blobs)
         except Exception as exc:  # noqa: BLE001 - the exercise's code: its failure is its answer
             reply = message({"ok": False, "error": f"{type(exc).__name__}: {exc}"[:2000]})
