@@ -78,6 +78,7 @@ def main() -> None:
                 assert result.verdict == "accepted", result.message
             samples["bare docker run"].append(bare_docker_run(DEFAULT_STDLIB_IMAGE, "pass", args.runtime))
         judged = judge_round_trips(exercise, backend, store, args.runs)
+        starts = cold_starts(exercise, backend, store, max(3, args.runs // 5))
     finally:
         pool.stop()
         close_hosts()
@@ -88,6 +89,19 @@ def main() -> None:
         print(f"  {name:16s} {ms(values)}  ({statistics.median(values) / bare:.2f}x bare docker run)")
     for name, values in judged.items():
         print(f"  judge only, {name:16s} {ms(values)}")
+    print(f"  a host's cold start (first grading of a version in a worker process) {ms(starts)}")
+
+
+def cold_starts(exercise, backend, store, runs: int) -> list[float]:
+    """Create, start, load the version and build one draw's cases: what a version's first grading adds."""
+    expected = store.get(exercise, backend, 0)
+    out = []
+    for _ in range(runs):
+        close_hosts()
+        started = time.perf_counter()
+        docker_host(exercise, backend).cases(expected.packed.origin)
+        out.append(time.perf_counter() - started)
+    return out
 
 
 def judge_round_trips(exercise, backend, store, runs: int) -> dict[str, list[float]]:
