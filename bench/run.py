@@ -232,8 +232,13 @@ def grader_breakdown(runs: int, runtime: str) -> dict:
             sandbox.feed(job)
             outcome = sandbox.collect()
             t4 = time.perf_counter()
-            result = judge_outcome(
-                exercise, expected, outcome, peaks=_config.peaks(gpu=False, cpus=exercise.limits.cpus), marker=marker
+            result = judge_outcome(  # through the exercise's warm host, as a docker grading judges
+                exercise,
+                expected,
+                outcome,
+                peaks=_config.peaks(gpu=False, cpus=exercise.limits.cpus),
+                marker=marker,
+                backend=backend,
             )
             t5 = time.perf_counter()
             sandbox.destroy()
