@@ -160,20 +160,10 @@ class InProcessHost:
         self._built.clear()
 
 
-_IN_PROCESS: OrderedDict[tuple[str, str], InProcessHost] = OrderedDict()
-_IN_PROCESS_LOCK = threading.Lock()
-
-
 def in_process_host(exercise: ExerciseFolder) -> InProcessHost:
-    """The in-process host of one exercise version (kept, like its imported cases.py)."""
-    key = (str(exercise.path), exercise.version)
-    with _IN_PROCESS_LOCK:
-        host = _IN_PROCESS.get(key)
-        if host is None:
-            host = _IN_PROCESS[key] = InProcessHost(exercise)
-            while len(_IN_PROCESS) > 64:
-                _IN_PROCESS.popitem(last=False)[1].close()
-        return host
+    """A host over this very ExerciseFolder (a fresh one: a caller's variant of an exercise, e.g. another
+    seed or limits, must be judged as it is; cases.py itself is imported once per version, grader.exercise)."""
+    return InProcessHost(exercise)
 
 
 def host_for(exercise: ExerciseFolder, backend) -> ExerciseHost:
