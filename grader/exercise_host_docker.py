@@ -244,6 +244,8 @@ class DockerExerciseHost:
         # The learner sandbox's supervisor needs three capabilities to start its runners; this one needs none.
         host_config["cap_drop"] = ["ALL"]
         host_config.pop("cap_add", None)
+        # Its process gone (even killed), its stdin ends, the host's loop returns and the engine removes it.
+        host_config["auto_remove"] = True
         create.update(user=HOST_USER, entrypoint=["python3", "-I", "-c", BOOTSTRAP], environment={"HOME": "/tmp"})
         run_id = secrets.token_hex(16)
         try:

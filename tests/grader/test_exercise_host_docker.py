@@ -134,3 +134,43 @@ def test_a_hostile_host_answer_is_the_exercise_broken_not_a_crash(docker_backend
     exercise = _exercise(tmp_path, HOSTILE_WRITE.format(payload=payload))
     with pytest.raises(InternalGradingError, match="exercise is broken"):
         grade(exercise, exercise.solution, backend=docker_backend, store=ExpectedStore(tmp_path / "cache"))
+
+
+HOLDER = """
+import sys, time
+sys.path.insert(0, {root!r})
+from grader.backends.docker_backend import DockerBackend
+from grader.exercise import load_exercise
+from grader.exercise_host import Draw
+from grader.exercise_host_docker import docker_host
+
+exercise = load_exercise({folder!r})
+docker_host(exercise, DockerBackend(runtime={runtime!r})).cases(Draw(0, 1))
+print("ready", flush=True)
+time.sleep(600)
+"""
+
+
+def test_a_host_whose_worker_is_killed_leaves_with_it(docker_backend, tmp_path):
+    import os
+    import signal
+    import subprocess
+    import time
+
+    from grader.backends.docker_backend import SANDBOX_LABEL
+
+    script = HOLDER.format(
+        root=str(ROOT), folder=str(ROOT / "exercises" / "matmul-by-hand"), runtime=docker_backend.runtime
+    )
+    holder = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "ready"
+        filters = {"label": [SANDBOX_LABEL, f"tensordojo.pid={holder.pid}"]}
+        assert len(docker_backend.client.containers.list(all=True, filters=filters)) == 1
+    finally:
+        os.kill(holder.pid, signal.SIGKILL)  # no atexit, no shutdown hook: only the closed stream is left
+        holder.wait()
+    deadline = time.monotonic() + 10  # the engine removes it in about a second (others' sweeps take longer)
+    while docker_backend.client.containers.list(all=True, filters=filters) and time.monotonic() < deadline:
+        time.sleep(0.5)
+    assert docker_backend.client.containers.list(all=True, filters=filters) == []
