@@ -107,8 +107,8 @@ def cold_starts(exercise, backend, store, runs: int) -> list[float]:
 def judge_round_trips(exercise, backend, store, runs: int) -> dict[str, list[float]]:
     """The verdict alone on one recorded report: in this process, and over the host's pipe."""
     from grader.backends.base import run_job
-    from grader.exercise_host import Ending
     from grader.jobs import learner_job
+    from grader.judge import RunEnd
     from grader.protocol import job_marker, parse_report, report_after_marker
     from grader.timing import Peaks
 
@@ -117,7 +117,7 @@ def judge_round_trips(exercise, backend, store, runs: int) -> dict[str, list[flo
     outcome = run_job(backend, job, exercise.limits, kind=sandbox_kind(exercise), preload=exercise.modules)
     stream = report_after_marker(outcome.stdout, job_marker(job))
     report = parse_report(stream, len(stream) + 1)
-    options = dict(end=Ending(backend="docker"), peaks=Peaks(1e12, 1e11), visible_only=False)
+    options = dict(end=RunEnd(backend="docker"), peaks=Peaks(1e12, 1e11), visible_only=False)
     hosts = {"in-process": exercise_host.in_process_host(exercise), "exercise host": docker_host(exercise, backend)}
     out: dict[str, list[float]] = {name: [] for name in hosts}
     for _ in range(runs):

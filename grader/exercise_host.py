@@ -38,7 +38,8 @@ from grader.cases import Case, Timing
 from grader.exercise import ExerciseFolder
 from grader.harness import npy
 from grader.harness.frames import FrameError, encode_frame, loads_strict, split_blobs
-from grader.jobs import PackedCases, pool_cases_from_seed, timed_cases
+from grader.jobs import PackedCases, pack_cases, pool_cases_from_seed, timed_cases
+from grader.judge import RunEnd
 from grader.protocol import FixtureArg, Report, TensorArg, parse_report
 from grader.results import CaseResult, CaseStatus, GradingResult, Verdict
 from grader.timing import Peaks
@@ -72,17 +73,6 @@ class Draw:
         return asdict(self)
 
 
-@dataclass(frozen=True)
-class Ending:
-    """How the learner's run ended, as the backend saw it (grader.judge.RunEnd, as data)."""
-
-    timed_out: bool = False
-    oom_killed: bool = False
-    stdout_overflow: bool = False
-    backend: str = ""
-    unsafe: bool = False
-
-
 class ExerciseHost(Protocol):
     """Where an exercise's own code runs; every call may raise ExerciseBroken (the exercise's fault)."""
 
@@ -97,7 +87,7 @@ class ExerciseHost(Protocol):
         report: Report | None,
         stream: bytes | None,
         *,
-        end: Ending,
+        end: RunEnd,
         peaks: Peaks,
         visible_only: bool,
     ) -> GradingResult | None:
@@ -126,8 +116,6 @@ class InProcessHost:
         if draw.timed_seed is not None:
             fresh = timed_cases(self.exercise, draw.timed_seed)
             cases = [fresh[c.name] if c.is_timed else c for c in cases]  # same order, so the same case ids
-        from grader.jobs import pack_cases
-
         packed = pack_cases(cases, pool_index=draw.pool_index, origin=draw)
         with self._lock:
             self._built[key] = packed
@@ -136,9 +124,9 @@ class InProcessHost:
         return packed
 
     def judge(self, expected, report, stream, *, end, peaks, visible_only):
-        from grader.judge import RunEnd, judge
+        from grader.judge import judge
 
-        return judge(self.exercise, expected, report, end=RunEnd(**asdict(end)), peaks=peaks, visible_only=visible_only)
+        return judge(self.exercise, expected, report, end=end, peaks=peaks, visible_only=visible_only)
 
     def judge_streams(
         self, draw: Draw, refs: list[tuple[bytes, list[str] | None]], stream: bytes | None, **options
@@ -277,7 +265,6 @@ def cases_from_answer(body: dict, blobs: dict[str, bytes], draw: Draw) -> Packed
     the packer's own vocabulary only, and every array through the total ``.npy`` check.
     Raises ExerciseBroken on anything else.
     """
-    from grader.jobs import pack_cases
     from grader.protocol import _load_array
 
     raw = body.get("cases")
@@ -492,7 +479,7 @@ def handle(host: InProcessHost, body: dict, blobs: dict[str, bytes]) -> bytes:
             draw,
             refs,
             blobs.get("report"),
-            end=Ending(**body["end"]),
+            end=RunEnd(**body["end"]),
             peaks=peaks,
             visible_only=bool(body["visible_only"]),
         )

@@ -38,7 +38,6 @@ from grader.backends.docker_backend import HOST_MAX_AGE_S, HOST_ROLE
 from grader.exercise import ExerciseFolder
 from grader.exercise_host import (
     Draw,
-    Ending,
     ExerciseBroken,
     cases_from_answer,
     message,
@@ -47,6 +46,7 @@ from grader.exercise_host import (
 )
 from grader.harness.contract import SandboxKind
 from grader.harness.frames import FrameError, FrameReader
+from grader.judge import RunEnd
 from grader.limits import Limits
 from grader.results import GradingResult
 from grader.timing import Peaks
@@ -195,7 +195,7 @@ class DockerExerciseHost:
         return cases_from_answer(body, blobs, draw)
 
     def judge(
-        self, expected, report, stream: bytes | None, *, end: Ending, peaks: Peaks, visible_only: bool
+        self, expected, report, stream: bytes | None, *, end: RunEnd, peaks: Peaks, visible_only: bool
     ) -> GradingResult | None:
         draw = expected.packed.origin
         if not isinstance(draw, Draw) or not expected.reports:

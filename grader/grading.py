@@ -24,8 +24,9 @@ from pathlib import Path
 from grader.backends import Backend, get_backend
 from grader.backends.base import RunOutcome, run_job
 from grader.exercise import ExerciseFolder
-from grader.exercise_host import Ending, ExerciseBroken, host_for
+from grader.exercise_host import ExerciseBroken, host_for
 from grader.jobs import DEFAULT_POOL_SIZE, learner_job, sandbox_kind
+from grader.judge import RunEnd
 from grader.protocol import Report, ReportError, job_marker, parse_report, report_after_marker
 from grader.reference import ExpectedSet, ExpectedStore, ReferenceBroken, TimedDraw
 from grader.results import GradingResult, Verdict
@@ -209,7 +210,7 @@ def judge_outcome(
     Raises ReportError where the report is broken in what only our code writes, ExerciseBroken
     where the exercise's own code failed.
     """
-    end = Ending(
+    end = RunEnd(
         timed_out=outcome.timed_out,
         oom_killed=outcome.oom_killed,
         stdout_overflow=outcome.stdout_overflow,

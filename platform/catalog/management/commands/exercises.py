@@ -17,6 +17,7 @@ from config.grader import sandbox_backend
 from grader.authoring import check_cost, check_exercise, scaffold
 from grader.backends.base import SandboxUnavailable
 from grader.exercise import ExerciseFormatError, exercise_folders, load_exercise
+from grader.exercise_host import ExerciseBroken
 from grader.grading import expected_store
 from grader.lines import NoGpu
 from grader.reference import ReferenceBroken
@@ -121,7 +122,7 @@ class Command(BaseCommand):
             for exercise, future in zip(exercises, futures, strict=True):
                 try:
                     slug, runs, seconds = future.result()
-                except (SandboxUnavailable, ReferenceBroken) as exc:
+                except (SandboxUnavailable, ReferenceBroken, ExerciseBroken) as exc:  # its cases.py, in its host
                     failed += 1
                     self.stdout.write(f"{exercise.slug:32} FAILED: {exc}")
                     continue
