@@ -47,7 +47,6 @@ from grader.timing import Peaks
 MAX_CASES = 10_000
 MAX_TEXT = 20_000
 MAX_TREE_DEPTH = 30  # what loads_strict accepts (32) less the body's own nesting
-BLOB_NAME = ("body", "report", "ref", "a")
 
 
 class ExerciseBroken(Exception):

@@ -44,16 +44,12 @@ def case_seed(exercise: ExerciseFolder, pool_index: int, secret: str = "") -> in
     return int.from_bytes(digest[:8], "big")
 
 
-def build_pool_cases(exercise: ExerciseFolder, pool_index: int, secret: str = "", on_gpu: bool = True) -> list[Case]:
-    """Visible cases from the exercise's seed, hidden and timed ones from the pool seed.
+def pool_cases_from_seed(exercise: ExerciseFolder, seed: int, *, on_gpu: bool = True) -> list[Case]:
+    """A pool entry's cases: visible ones from the exercise's seed, hidden and timed ones from ``seed``
+    (``case_seed``: the worker derives it; an exercise host is handed the seed, never the pool secret).
 
     ``on_gpu=False``: a GPU exercise graded without a GPU (grader.gpu.cpu_correctness).
     """
-    return pool_cases_from_seed(exercise, case_seed(exercise, pool_index, secret), on_gpu=on_gpu)
-
-
-def pool_cases_from_seed(exercise: ExerciseFolder, seed: int, *, on_gpu: bool = True) -> list[Case]:
-    """``build_pool_cases`` from the pool entry's seed (what an exercise host is handed: never the secret)."""
     base = exercise.build_cases()
     builder = exercise.cases_module().build_cases
     drawn = list(builder(np.random.default_rng(seed)))

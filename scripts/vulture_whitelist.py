@@ -23,6 +23,7 @@ _._warm
 _._lines
 _._check
 inside  # grader/exercise_sandbox.BOOTSTRAP
+serve_from_stdio  # grader/exercise_host_docker.BOOTSTRAP
 
 # Read in templates (Django's template language is invisible to vulture)
 _.exercise_rows

@@ -12,7 +12,7 @@ from grader.backends.process_backend import ProcessBackend
 from grader.exercise import load_exercise
 from grader.gpu import cpu_correctness, runs_on_gpu
 from grader.harness.contract import SandboxKind
-from grader.jobs import build_pool_cases, sandbox_kind
+from grader.jobs import case_seed, pool_cases_from_seed, sandbox_kind
 from grader.protocol import TensorArg
 from grader.reference import ExpectedStore
 from tests.conftest import ROOT
@@ -44,7 +44,8 @@ def exercise(request):
 
 @functools.cache
 def _pool_zero(slug: str) -> tuple:
-    return tuple(build_pool_cases(load_exercise(ROOT / "exercises" / slug), 0))
+    exercise = load_exercise(ROOT / "exercises" / slug)
+    return tuple(pool_cases_from_seed(exercise, case_seed(exercise, 0)))
 
 
 def pool_zero(exercise) -> list:
@@ -65,7 +66,7 @@ def test_gpu_exercises_are_built_for_the_gpu_in_bf16_with_timed_cases(exercise):
 
 
 def test_without_a_gpu_timed_cases_are_left_out_and_tensors_are_float16_on_the_cpu(exercise):
-    cases = build_pool_cases(exercise, 0, on_gpu=False)
+    cases = pool_cases_from_seed(exercise, case_seed(exercise, 0), on_gpu=False)
     assert cases and not any(c.is_timed for c in cases)
     assert {(t.dtype, t.device) for c in cases for t in tensors(c)} == {("float16", "cpu")}
     assert len(cases) == len([c for c in pool_zero(exercise) if not c.is_timed])
@@ -99,7 +100,7 @@ def test_a_wrapping_backend_answers_for_the_one_it_wraps(exercise):
 def test_cpu_exercises_are_untouched_by_the_gpu_mode():
     pairwise = load_exercise(ROOT / "exercises" / "vectorise-pairwise")
     assert runs_on_gpu(pairwise, DockerBackend())
-    assert any(c.is_timed for c in build_pool_cases(pairwise, 0))
+    assert any(c.is_timed for c in pool_cases_from_seed(pairwise, case_seed(pairwise, 0)))
 
 
 def test_the_triton_image_is_the_interpreter_image_unless_a_gpu_worker_names_its_own():

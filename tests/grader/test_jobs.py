@@ -10,7 +10,7 @@ import pytest
 
 from grader.backends.docker_backend import container_options
 from grader.exercise import load_exercise
-from grader.jobs import build_pool_cases, learner_job, pack_cases, sandbox_kind
+from grader.jobs import case_seed, learner_job, pack_cases, pool_cases_from_seed, sandbox_kind
 from grader.limits import Limits
 from tests.conftest import FIXTURE_EXERCISES, ROOT
 
@@ -26,7 +26,7 @@ def job_files(job: bytes) -> dict[str, bytes]:
 
 
 def test_a_visible_only_job_carries_no_hidden_case_and_no_hidden_array(probe_exercise):
-    packed = pack_cases(build_pool_cases(probe_exercise, 0))
+    packed = pack_cases(pool_cases_from_seed(probe_exercise, case_seed(probe_exercise, 0)))
 
     files = job_files(learner_job(probe_exercise, packed, "def solve(x):\n    return x\n", visible_only=True))
     job = json.loads(files["job.json"])
@@ -38,7 +38,7 @@ def test_a_visible_only_job_carries_no_hidden_case_and_no_hidden_array(probe_exe
 
 
 def test_the_job_holds_no_expected_value_and_names_the_rules_as_data(golden):
-    packed = pack_cases(build_pool_cases(golden, 0))
+    packed = pack_cases(pool_cases_from_seed(golden, case_seed(golden, 0)))
 
     job = json.loads(job_files(learner_job(golden, packed, "x = 1\n"))["job.json"])
 
@@ -48,7 +48,10 @@ def test_the_job_holds_no_expected_value_and_names_the_rules_as_data(golden):
 
 
 def test_hidden_and_timed_inputs_change_with_the_pool_seed_and_visible_ones_do_not(golden):
-    first, second = build_pool_cases(golden, 0), build_pool_cases(golden, 1)
+    first, second = (
+        pool_cases_from_seed(golden, case_seed(golden, 0)),
+        pool_cases_from_seed(golden, case_seed(golden, 1)),
+    )
 
     for a, b in zip(first, second, strict=True):
         assert a.name == b.name
@@ -59,8 +62,8 @@ def test_hidden_and_timed_inputs_change_with_the_pool_seed_and_visible_ones_do_n
 
 
 def test_a_secret_changes_the_pool(golden):
-    hidden = [c for c in build_pool_cases(golden, 0) if not c.visible]
-    with_secret = [c for c in build_pool_cases(golden, 0, secret="s3cret") if not c.visible]
+    hidden = [c for c in pool_cases_from_seed(golden, case_seed(golden, 0)) if not c.visible]
+    with_secret = [c for c in pool_cases_from_seed(golden, case_seed(golden, 0, "s3cret")) if not c.visible]
 
     assert [c.args for c in hidden] != [c.args for c in with_secret]
 
