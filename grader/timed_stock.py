@@ -168,7 +168,9 @@ class TimedStock:
             log.warning("discarded a stocked timed draw of %s: %s", self.exercise.slug, exc)
             return None
         _count("taken")
-        resolved = ExpectedSet(draw.packed, {**expected.by_id, **timed.by_id}, expected.version)
+        # reports: what the exercise's host judges by (the pool entry's reference, then the stocked one)
+        reports = (*expected.reports, (stocked.report, draw.only))
+        resolved = ExpectedSet(draw.packed, {**expected.by_id, **timed.by_id}, expected.version, reports)
         # key None: fresh, never kept in the store's memory; only [] and resolved: nothing left to run.
         return TimedDraw(self.store, self.exercise, self.backend, expected, draw.packed, [], None, resolved=resolved)
 
