@@ -50,6 +50,10 @@ def test_kill_9_of_a_worker_in_the_middle_of_grading(pipeline):
         lambda: Submission.objects.filter(id=submission.id, status="running").first(), 60, what="grading to start"
     )
     pid = int(running.worker.rsplit(":", 1)[1])
+    if pipeline.backend == "docker":
+        # In the middle means in the learner's sandbox: a worker's first grading of a version starts the
+        # exercise's host first (which leaves with a killed worker by itself, auto-removed).
+        wait_until(lambda: _learner_sandboxes(pid), 60, what="the learner's sandbox")
 
     os.kill(pid, signal.SIGKILL)
     wait_until(lambda: finished([submission.id]), 120, what="the re-delivered task")
@@ -66,6 +70,14 @@ def test_kill_9_of_a_worker_in_the_middle_of_grading(pipeline):
         assert sandbox_containers(client, pid), "the killed worker had started its sandbox"
         sweep()
         assert sandbox_containers(client, pid) == []
+
+
+def _learner_sandboxes(pid: int) -> list[str]:
+    from grader.backends.docker_backend import HOST_ROLE, SANDBOX_LABEL, DockerBackend
+
+    labels = [SANDBOX_LABEL, f"tensordojo.pid={pid}"]
+    found = DockerBackend().client.containers.list(all=True, filters={"label": labels})
+    return [c.name for c in found if c.labels.get("tensordojo.role") != HOST_ROLE]
 
 
 def test_after_a_worker_crash_and_restart_everything_is_graded_within_a_minute(pipeline):
