@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import FIXTURE_EXERCISES, IN_CI, ROOT, require
-from tests.support.processes import free_port, wait_until, worker_argv  # noqa: F401 - free_port: for the tests
+from tests.support.processes import WaitTimedOut, free_port, wait_until, worker_argv  # noqa: F401 - free_port: for the tests
 
 # Fixtures that need a slow or external capability, and the marker `make check` deselects them by.
 SLOW_FIXTURES = {"docker_backend": "docker", "docker_client": "docker", "pipeline": "redis", "browser": "browser"}
@@ -43,10 +43,31 @@ def submit(user, source: str, count: int = 1, slug: str = "sandbox-probe") -> li
 
 
 def finished(ids, total: int | None = None) -> bool:
+    return finished_count(ids) == (total or len(ids))
+
+
+def finished_count(ids) -> int:
     from submissions.models import Submission
 
-    done = Submission.objects.filter(id__in=ids, status__in=[Submission.GRADED, Submission.ERROR]).count()
-    return done == (total or len(ids))
+    return Submission.objects.filter(id__in=ids, status__in=[Submission.GRADED, Submission.ERROR]).count()
+
+
+def wait_while_progressing(ids, *, stall_s: float, between=None, interval: float = 1.0) -> None:
+    """Wait until every submission of ``ids`` is finished, failing only when none has finished for
+    ``stall_s`` seconds: how fast a busy machine grades is not what such a test is about, that the
+    pipeline never stops is. ``between``: called on each round (e.g. the sweep beat would run)."""
+    done, last_progress = -1, time.monotonic()
+    while True:
+        now_done = finished_count(ids)
+        if now_done == len(ids):
+            return
+        if now_done > done:
+            done, last_progress = now_done, time.monotonic()
+        elif time.monotonic() - last_progress > stall_s:
+            raise WaitTimedOut(f"{len(ids) - done} of {len(ids)} submissions unfinished, none for {stall_s:.0f} s")
+        if between is not None:
+            between()
+        time.sleep(interval)
 
 
 def assert_each_graded_once(ids) -> None:
