@@ -28,6 +28,7 @@ SANDBOX_LABEL = "tensordojo.sandbox"
 
 def exercise_root(workdir: Path) -> Path:
     """A folder of links to the exercises that load (a half-written folder in the tree is left out)."""
+    from grader.authoring.proofs import PROOFS_DIR
     from grader.exercise import load_exercise
 
     root = workdir / "exercises"
@@ -39,7 +40,7 @@ def exercise_root(workdir: Path) -> Path:
             except Exception as exc:
                 print(f"  (leaving out exercises/{path.name}: {str(exc)[:100]})", flush=True)
                 continue
-        elif path.name not in ("tracks.toml", "lesson"):
+        elif path.name not in ("tracks.toml", "lesson", PROOFS_DIR):  # proofs: sync publishes only what is proven
             continue
         (root / path.name).symlink_to(path)
     return root
