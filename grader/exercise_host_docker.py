@@ -20,13 +20,11 @@ exercise's failure); the container is then dropped and the next grading starts a
 from __future__ import annotations
 
 import atexit
-import io
 import json
 import logging
 import os
 import secrets
 import struct
-import tarfile
 import threading
 import time
 from collections import OrderedDict
@@ -44,6 +42,7 @@ from grader.exercise_host import (
     read_message,
     result_from_wire,
 )
+from grader.exercise_sandbox import exercise_tar
 from grader.harness.contract import SandboxKind
 from grader.harness.frames import FrameError, FrameReader
 from grader.judge import RunEnd
@@ -98,18 +97,7 @@ def judging_fields(exercise: ExerciseFolder) -> dict:
 
 def host_files(folder: Path, fields: dict) -> bytes:
     """The grader package, the exercise folder (as ``exercise/<name>``) and the judging fields, as a tar."""
-    out = io.BytesIO()
-    with tarfile.open(fileobj=out, mode="w") as archive:
-        for path in sorted(GRADER_DIR.rglob("*.py")):
-            archive.add(path, arcname=f"grader/{path.relative_to(GRADER_DIR).as_posix()}", recursive=False)
-        for path in sorted(Path(folder).rglob("*")):
-            if path.is_file() and not path.is_symlink() and "__pycache__" not in path.parts:
-                archive.add(path, arcname=f"exercise/{Path(folder).name}/{path.relative_to(folder).as_posix()}")
-        data = json.dumps(fields).encode()
-        info = tarfile.TarInfo("fields.json")
-        info.size = len(data)
-        archive.addfile(info, io.BytesIO(data))
-    return out.getvalue()
+    return exercise_tar(folder, {"fields.json": json.dumps(fields).encode()})
 
 
 class Channel:

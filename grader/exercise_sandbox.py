@@ -68,8 +68,9 @@ class CheckOutcome:
         return f"{failed.get('what', 'check')}: {failed.get('detail', '')}".strip().replace("\n", " ")[:500]
 
 
-def job_tar(folder: Path, marker: str) -> bytes:
-    """The grader package and the exercise folder (as ``exercise/<slug>``), for the container's stdin."""
+def exercise_tar(folder: Path, extra: dict[str, bytes]) -> bytes:
+    """The grader package, the exercise folder (as ``exercise/<name>``) and ``extra`` files (name ->
+    bytes), as a tar: what an exercise sandbox (a check, or a warm exercise host) gets on its stdin."""
     out = io.BytesIO()
     with tarfile.open(fileobj=out, mode="w") as archive:
         for path in sorted(GRADER_DIR.rglob("*.py")):
@@ -78,11 +79,16 @@ def job_tar(folder: Path, marker: str) -> bytes:
             if path.is_file() and not path.is_symlink() and "__pycache__" not in path.parts:
                 name = f"exercise/{Path(folder).name}/{path.relative_to(folder).as_posix()}"
                 archive.add(path, arcname=name, recursive=False)
-        data = marker.encode()
-        info = tarfile.TarInfo(MARKER_FILE)
-        info.size = len(data)
-        archive.addfile(info, io.BytesIO(data))
+        for name, data in extra.items():
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            archive.addfile(info, io.BytesIO(data))
     return out.getvalue()
+
+
+def job_tar(folder: Path, marker: str) -> bytes:
+    """A check's stdin: the exercise tar with the run's report marker."""
+    return exercise_tar(folder, {MARKER_FILE: marker.encode()})
 
 
 def check_in_sandbox(folder: Path, *, backend, gpu: bool = False) -> CheckOutcome:
