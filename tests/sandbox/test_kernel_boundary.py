@@ -61,12 +61,22 @@ attempt("ptrace", ptrace_attach)
 attempt("mem", lambda: open("/proc/1/mem", "rb").read(1))
 attempt("open_fds", open_fds)
 attempt("tmp", lambda: open("/tmp/mine", "w").write("scratch"))
+attempt("mqueue_file", lambda: open("/dev/mqueue/carried", "w").close())
 io_signal()
 time.sleep(0.2)
 found["io_signal_sent"] = "yes"
 import privileges
 privileges.seal_against_exec()
 attempt("exec_after_seal", lambda: os.execv(sys.executable, [sys.executable, "-c", "pass"]))
+def ipc(name, call):
+    def action():
+        if call() < 0:
+            raise OSError(ctypes.get_errno(), name)
+    attempt(name + "_after_seal", action)
+ipc("shmget", lambda: libc.shmget(0, 4096, 0o1000 | 0o600))  # IPC_PRIVATE, IPC_CREAT
+ipc("msgget", lambda: libc.msgget(0, 0o1000 | 0o600))
+ipc("semget", lambda: libc.semget(0, 1, 0o1000 | 0o600))
+ipc("mq_open", lambda: libc.mq_open(b"/carried", os.O_CREAT | os.O_RDWR, 0o600, None))
 pid = os.fork()
 if pid == 0:
     try:
@@ -125,6 +135,15 @@ def test_scratch_stays_usable_and_the_supervisor_can_still_end_a_runner(boundary
     found = json.loads(boundary["runner"])
     assert found["tmp"] == "allowed"
     assert boundary["killed_runner"] == -9
+
+
+def test_no_state_outlives_a_runner_in_ipc_objects(boundary):
+    """System V segments, queues and semaphores and POSIX queues outlive every process and no cleaner
+    of /tmp sees them: a phase's runner could hand the next one its inputs (attacks/carry/)."""
+    found = json.loads(boundary["runner"])
+    assert found["mqueue_file"] == "refused", found
+    for call in ("shmget", "msgget", "semget", "mq_open"):
+        assert found[call + "_after_seal"] == "refused", f"{call}: {found}"
 
 
 def test_after_the_exec_filter_no_program_starts_in_the_runner_or_its_forks(boundary):
