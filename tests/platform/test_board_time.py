@@ -64,3 +64,17 @@ def test_variants_of_one_program_farm_no_rank(learner, catalogue, sent_tasks):
         submit(learner, exercise, seconds, f'"""attempt {attempt}"""\n{CODE}')
 
     assert leaderboard(exercise=exercise)[0].time_value == pytest.approx(0.031)
+
+
+def test_a_faster_wrong_program_lends_no_time_to_a_right_one(learner, catalogue, sent_tasks):
+    exercise = catalogue["timing-probe"]
+    submit(learner, exercise, 0.031)
+    for seconds in (0.026, 0.026, 0.026):
+        graded(
+            submission_create(user=learner, exercise=exercise, source=OTHER_CODE),
+            score=5,
+            time_value=seconds,
+            verdict="wrong_answer",
+        )
+
+    assert leaderboard(exercise=exercise)[0].time_value == pytest.approx(0.031)
