@@ -26,6 +26,8 @@ from frames import FrameError, FrameReader, FrameTooLarge, encode_frame  # noqa:
 from processes import CLOCK_TICKS, cpu_ticks, kill_everything, oom_kills, reap_all, signal_name, start_ticks  # noqa: E402
 from untrusted import Protocol  # noqa: E402
 
+RUNNER_UIDS = privileges.runner_uids()  # each runner its own uid: no runner can reach another
+
 if TYPE_CHECKING:
     from spares import Spares
 
@@ -76,6 +78,7 @@ class Child:
         self.preloaded = False
         self.oom_before = oom_kills()
         self.last_cpu = 0.0
+        self.uid = next(RUNNER_UIDS)
         try:
             self.process = subprocess.Popen(
                 [sys.executable, "-I", RUNNER, str(request_r), str(result_w), ",".join(preload)],
@@ -86,7 +89,8 @@ class Child:
                 start_new_session=True,
                 close_fds=True,
                 cwd=os.getcwd(),
-                **privileges.runner_credentials(),  # another uid than ours: PID 1 is out of its reach
+                # Another uid than ours (PID 1 is out of its reach) and than every other runner's.
+                **privileges.runner_credentials(self.uid),
             )
         finally:
             for fd in (request_r, result_w, output_w):

@@ -225,15 +225,15 @@ class Run:
         finally:
             self.budget.spent += child.cpu_used()
             child.close(gently=cause is None, spares=self.spares)
-            self._clean(more=bool(pending) or self.phases_after > 0)
+            self._clean(more=bool(pending) or self.phases_after > 0, uid=child.uid)
         if cause is not None:
             self._abort_next(pending, cause)
 
-    def _clean(self, more: bool) -> None:
+    def _clean(self, more: bool, uid: int) -> None:
         """Empty /tmp and /dev/shm (scratch.py) before another runner starts, inside the hard stop."""
         if not more or not self.learner_ran or os.getpid() != 1 or os.getcwd() != "/tmp":
             return
-        if not scratch.clean(min(time.monotonic() + CLEAN_S, self.budget.hard)):
+        if not scratch.clean(min(time.monotonic() + CLEAN_S, self.budget.hard), uid):
             self.dirty = True  # the next case is aborted by the learner's time limit, the rest not run
 
     def _abort_next(self, pending: list, cause: str) -> None:

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import ctypes
 import errno
+import itertools
 import os
 import platform
 import struct
@@ -111,18 +112,29 @@ def drop_to_supervisor() -> bool:
     return True
 
 
-def runner_credentials() -> dict:
-    """Popen's user/group arguments for a runner: RUNNER_UID where we may switch to it, else none."""
-    return dict(RUNNER_CREDENTIALS) if os.getuid() == SUPERVISOR_UID else {}
+def runner_credentials(uid: int = RUNNER_UID) -> dict:
+    """Popen's user/group arguments for a runner of ``uid`` (one of ``runner_uids``) where we may switch, else none."""
+    return {**RUNNER_CREDENTIALS, "user": uid} if os.getuid() == SUPERVISOR_UID else {}
 
 
-def become_runner_user() -> None:
-    """In a forked child of the supervisor (the cleaner): RUNNER_UID, no groups, no capabilities."""
+def runner_uids():
+    """The uids runners get, one each: RUNNER_UID for the first, then the next ones.
+
+    Each runner (a phase's, a restart's, a spare) has its own uid, so the kernel keeps one runner's
+    processes out of every other's reach (signals, ``prlimit``, ``setpriority``, ``sched_setaffinity``,
+    ptrace): a phase cannot change the spare that will run the next phase, and so cannot hand it
+    anything (attacks/carry/nudge_the_spare). They share RUNNER_UID's group, which owns nothing.
+    """
+    return itertools.count(RUNNER_UID)
+
+
+def become_runner_user(uid: int = RUNNER_UID) -> None:
+    """In a forked child of the supervisor (the cleaner): ``uid``, no groups, no capabilities."""
     if os.getuid() != SUPERVISOR_UID:
         return
     os.setgroups([])
     os.setresgid(RUNNER_UID, RUNNER_UID, RUNNER_UID)
-    os.setresuid(RUNNER_UID, RUNNER_UID, RUNNER_UID)  # from a non-root uid: capabilities stay; drop them
+    os.setresuid(uid, uid, uid)  # from a non-root uid: capabilities stay; drop them
     _set_capabilities(0, 0)
 
 

@@ -61,6 +61,11 @@ attempt("ptrace", ptrace_attach)
 attempt("mem", lambda: open("/proc/1/mem", "rb").read(1))
 attempt("open_fds", open_fds)
 attempt("tmp", lambda: open("/tmp/mine", "w").write("scratch"))
+neighbour = int(sys.argv[1])  # another runner (the next phase's spare): its own uid
+attempt("neighbour_stop", lambda: os.kill(neighbour, signal.SIGSTOP))
+attempt("neighbour_nice", lambda: os.setpriority(os.PRIO_PROCESS, neighbour, 7))
+attempt("neighbour_affinity", lambda: os.sched_setaffinity(neighbour, {0}))
+attempt("neighbour_prlimit", lambda: resource.prlimit(neighbour, resource.RLIMIT_NOFILE, (3, 3)))
 attempt("mqueue_file", lambda: open("/dev/mqueue/carried", "w").close())
 io_signal()
 time.sleep(0.2)
@@ -93,8 +98,12 @@ import json, os, signal, subprocess, sys, time
 sys.path.insert(0, "/opt/tensordojo/harness")
 import privileges
 dropped = privileges.drop_to_supervisor()
-probe = subprocess.run([sys.executable, "-I", "-c", sys.argv[1]], capture_output=True,
+neighbour = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"],
+                             **privileges.runner_credentials(privileges.RUNNER_UID + 1))
+probe = subprocess.run([sys.executable, "-I", "-c", sys.argv[1], str(neighbour.pid)], capture_output=True,
                        **privileges.runner_credentials())
+neighbour.kill()
+neighbour.wait(timeout=10)
 sleeper = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"], **privileges.runner_credentials())
 os.kill(sleeper.pid, signal.SIGKILL)
 report = {"dropped": dropped, "uid": os.getresuid(), "caps": hex(privileges.capabilities()[0]),
@@ -135,6 +144,14 @@ def test_scratch_stays_usable_and_the_supervisor_can_still_end_a_runner(boundary
     found = json.loads(boundary["runner"])
     assert found["tmp"] == "allowed"
     assert boundary["killed_runner"] == -9
+
+
+def test_a_runner_cannot_reach_another_runner(boundary):
+    """Each runner has its own uid: a phase cannot stop, renice, pin or limit the spare that runs the next
+    phase, so cannot hand it anything through its settings (attacks/carry/nudge_the_spare)."""
+    found = json.loads(boundary["runner"])
+    for attempt in ("neighbour_stop", "neighbour_nice", "neighbour_affinity", "neighbour_prlimit"):
+        assert found[attempt] == "refused", f"{attempt}: {found}"
 
 
 def test_no_state_outlives_a_runner_in_ipc_objects(boundary):
