@@ -28,6 +28,21 @@ from untrusted import Protocol  # noqa: E402
 
 RUNNER_UIDS = privileges.runner_uids()  # each runner its own uid: no runner can reach another
 
+
+def scheduling(pid: int) -> tuple | None:
+    """A process's nice value, scheduling policy and CPU affinity (None if it cannot be read).
+
+    What another process could set on a runner: runc's kernel refuses it between uids, but gVisor lets
+    any uid renice or pin any process, so a phase could mark the spare that runs the next one.
+    """
+    try:
+        return os.getpriority(os.PRIO_PROCESS, pid), os.sched_getscheduler(pid), frozenset(os.sched_getaffinity(pid))
+    except OSError:
+        return None
+
+
+OUR_SCHEDULING = scheduling(0)  # the supervisor's at its start, before any learner code: what every runner inherits
+
 if TYPE_CHECKING:
     from spares import Spares
 
@@ -145,6 +160,10 @@ class Child:
 
     def alive(self) -> bool:
         return self.poll(0.0) is None
+
+    def untouched(self) -> bool:
+        """Whether its scheduling is still what it inherited from us (nothing of an earlier phase changed it)."""
+        return scheduling(self.pid) == OUR_SCHEDULING
 
     # -- moving bytes -------------------------------------------------------
     def exchange(self, deadline: float, request: list | None = None, cpu_left=None) -> tuple[dict, bytes, float]:

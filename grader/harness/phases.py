@@ -177,6 +177,13 @@ class Run:
             # Its earlier code may have caused it (processes left, our limits lowered): the learner's.
             self._abort_next(pending, AbortCause.CRASHED_AT_START)
             return
+        if self.learner_ran and not child.untouched():
+            # A fresh runner inherits our scheduling: an earlier phase changed PID 1's (gVisor allows it),
+            # which every later runner would carry. The learner's interference: nothing more runs.
+            child.close(gently=False, spares=self.spares)
+            self.interfered = True
+            self._abort_next(pending, AbortCause.PROTOCOL)
+            return
         if not self.timed_phase:  # the next phase's runner starts while this one runs, sealed before it does
             self.spares.fill(self.phases_after, sealed_by=min(booting + BOOT_S, self.budget.hard))
         child.begin(self.config, self.source, output, self.result_room)
