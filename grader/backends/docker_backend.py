@@ -30,7 +30,7 @@ SANDBOX_LABEL = "tensordojo.sandbox"
 HOST_ROLE = "exercise-host"  # a warm exercise sandbox (grader/exercise_host_docker.py): kept across gradings
 HOST_MAX_AGE_S = 1800  # its process replaces one older than this; the sweep spares one younger (plus a margin)
 # The container starts as root with three capabilities only; the supervisor (PID 1) drops to uid 10000
-# keeping them and starts every runner as uid 10001 with none (grader/harness/privileges.py).
+# keeping them and starts every runner as a uid of its own (10001, 10002, ...) with none (grader/harness/privileges.py).
 SANDBOX_USER = "0:0"
 SANDBOX_CAPS = ["SETUID", "SETGID", "KILL"]
 TMP_INODES = 8192  # files and directories in /tmp (runc; gVisor ignores nr_inodes: the cleaner's deadline holds)
