@@ -30,12 +30,13 @@ SANDBOX_LABEL = "tensordojo.sandbox"
 HOST_ROLE = "exercise-host"  # a warm exercise sandbox (grader/exercise_host_docker.py): kept across gradings
 HOST_MAX_AGE_S = 1800  # its process replaces one older than this; the sweep spares one younger (plus a margin)
 # The container starts as root with three capabilities only; the supervisor (PID 1) drops to uid 10000
-# keeping them and starts every runner as uid 10001 with none (grader/harness/privileges.py).
+# keeping them and starts every runner as a uid of its own (10001, 10002, ...) with none (grader/harness/privileges.py).
 SANDBOX_USER = "0:0"
 SANDBOX_CAPS = ["SETUID", "SETGID", "KILL"]
 TMP_INODES = 8192  # files and directories in /tmp (runc; gVisor ignores nr_inodes: the cleaner's deadline holds)
 SHM_INODES = 1024
 SHM_MB = 64
+MQUEUE_STAND_IN = "ro,noexec,nosuid,nodev,size=4k,nr_inodes=1,mode=0555"  # an empty, read-only directory
 STDERR_KEEP = 64 * 1024
 REPORT_SLACK = 8 << 20  # results.json and tar framing on top of the result limit
 
@@ -68,6 +69,9 @@ def container_options(
         tmpfs={
             "/tmp": f"rw,noexec,nosuid,nodev,size={limits.tmpfs_mb}m,nr_inodes={TMP_INODES},mode=1777",
             "/dev/shm": f"rw,noexec,nosuid,nodev,size={min(limits.tmpfs_mb, SHM_MB)}m,nr_inodes={SHM_INODES},mode=1777",
+            # In place of the engine's mqueue mount, where any uid may create a queue by open(): a name that
+            # outlives every runner, which the cleaner of /tmp never sees (attacks/carry/mqueue_names).
+            "/dev/mqueue": MQUEUE_STAND_IN,
         },
         cap_drop=["ALL"],
         cap_add=list(SANDBOX_CAPS),

@@ -26,6 +26,23 @@ from frames import FrameError, FrameReader, FrameTooLarge, encode_frame  # noqa:
 from processes import CLOCK_TICKS, cpu_ticks, kill_everything, oom_kills, reap_all, signal_name, start_ticks  # noqa: E402
 from untrusted import Protocol  # noqa: E402
 
+RUNNER_UIDS = privileges.runner_uids()  # each runner its own uid: no runner can reach another
+
+
+def scheduling(pid: int) -> tuple | None:
+    """A process's nice value, scheduling policy and CPU affinity (None if it cannot be read).
+
+    What another process could set on a runner: runc's kernel refuses it between uids, but gVisor lets
+    any uid renice or pin any process, so a phase could mark the spare that runs the next one.
+    """
+    try:
+        return os.getpriority(os.PRIO_PROCESS, pid), os.sched_getscheduler(pid), frozenset(os.sched_getaffinity(pid))
+    except OSError:
+        return None
+
+
+OUR_SCHEDULING = scheduling(0)  # the supervisor's at its start, before any learner code: what every runner inherits
+
 if TYPE_CHECKING:
     from spares import Spares
 
@@ -76,6 +93,7 @@ class Child:
         self.preloaded = False
         self.oom_before = oom_kills()
         self.last_cpu = 0.0
+        self.uid = next(RUNNER_UIDS)
         try:
             self.process = subprocess.Popen(
                 [sys.executable, "-I", RUNNER, str(request_r), str(result_w), ",".join(preload)],
@@ -86,7 +104,8 @@ class Child:
                 start_new_session=True,
                 close_fds=True,
                 cwd=os.getcwd(),
-                **privileges.runner_credentials(),  # another uid than ours: PID 1 is out of its reach
+                # Another uid than ours (PID 1 is out of its reach) and than every other runner's.
+                **privileges.runner_credentials(self.uid),
             )
         finally:
             for fd in (request_r, result_w, output_w):
@@ -141,6 +160,10 @@ class Child:
 
     def alive(self) -> bool:
         return self.poll(0.0) is None
+
+    def untouched(self) -> bool:
+        """Whether its scheduling is still what it inherited from us (nothing of an earlier phase changed it)."""
+        return scheduling(self.pid) == OUR_SCHEDULING
 
     # -- moving bytes -------------------------------------------------------
     def exchange(self, deadline: float, request: list | None = None, cpu_left=None) -> tuple[dict, bytes, float]:

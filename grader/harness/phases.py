@@ -177,6 +177,13 @@ class Run:
             # Its earlier code may have caused it (processes left, our limits lowered): the learner's.
             self._abort_next(pending, AbortCause.CRASHED_AT_START)
             return
+        if self.learner_ran and not child.untouched():
+            # A fresh runner inherits our scheduling: an earlier phase changed PID 1's (gVisor allows it),
+            # which every later runner would carry. The learner's interference: nothing more runs.
+            child.close(gently=False, spares=self.spares)
+            self.interfered = True
+            self._abort_next(pending, AbortCause.PROTOCOL)
+            return
         if not self.timed_phase:  # the next phase's runner starts while this one runs, sealed before it does
             self.spares.fill(self.phases_after, sealed_by=min(booting + BOOT_S, self.budget.hard))
         child.begin(self.config, self.source, output, self.result_room)
@@ -225,15 +232,15 @@ class Run:
         finally:
             self.budget.spent += child.cpu_used()
             child.close(gently=cause is None, spares=self.spares)
-            self._clean(more=bool(pending) or self.phases_after > 0)
+            self._clean(more=bool(pending) or self.phases_after > 0, uid=child.uid)
         if cause is not None:
             self._abort_next(pending, cause)
 
-    def _clean(self, more: bool) -> None:
+    def _clean(self, more: bool, uid: int) -> None:
         """Empty /tmp and /dev/shm (scratch.py) before another runner starts, inside the hard stop."""
         if not more or not self.learner_ran or os.getpid() != 1 or os.getcwd() != "/tmp":
             return
-        if not scratch.clean(min(time.monotonic() + CLEAN_S, self.budget.hard)):
+        if not scratch.clean(min(time.monotonic() + CLEAN_S, self.budget.hard), uid):
             self.dirty = True  # the next case is aborted by the learner's time limit, the rest not run
 
     def _abort_next(self, pending: list, cause: str) -> None:

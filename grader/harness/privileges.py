@@ -12,7 +12,9 @@ in the kernel (runc) or in gVisor's kernel (runsc), whatever the runner does.
 ``seal_against_exec`` is the runner's second lock: a seccomp filter, installed once its
 imports are done and before untrusted code runs, that refuses ``execve``/``execveat`` to
 it and to everything it forks. No new program can start, so no interpreter without our
-guards, and no tool the sandbox did not mean to run. On the GPU path, where Triton must still start
+guards, and no tool the sandbox did not mean to run. The same filter refuses the calls that make or
+find System V objects and POSIX queues (``IPC_SYSCALLS``): they outlive a runner, so the next phase's
+runner could read what this one left there. On the GPU path, where Triton must still start
 ptxas and gcc, ``restrict_exec`` locks exec with Landlock instead (only those tools may run) and fails
 closed where the kernel has no Landlock; ``lock_exec`` picks one of the two.
 """
@@ -21,6 +23,7 @@ from __future__ import annotations
 
 import ctypes
 import errno
+import itertools
 import os
 import platform
 import struct
@@ -46,6 +49,17 @@ _RET_EPERM = 0x00050000 | errno.EPERM
 AUDIT_ARCH_X86_64, AUDIT_ARCH_AARCH64 = 0xC000003E, 0xC00000B7
 X32_SYSCALL_BIT = 0x40000000
 EXEC_SYSCALLS = {AUDIT_ARCH_X86_64: (59, 322), AUDIT_ARCH_AARCH64: (221, 281)}  # execve, execveat
+# shmget, semget, msgget, mq_open: System V objects and POSIX queues outlive every process, and no file
+# system the cleaner empties shows them, so a phase's runner could leave its inputs there for the next
+# (attacks/carry/). Without the calls that make or find one, a runner can neither create nor reach any.
+IPC_SYSCALLS = {AUDIT_ARCH_X86_64: (29, 64, 68, 240), AUDIT_ARCH_AARCH64: (194, 190, 186, 180)}
+
+
+def refusing(*groups: dict[int, tuple[int, ...]]) -> dict[int, tuple[int, ...]]:
+    """The syscalls of several groups, per architecture."""
+    return {
+        arch: tuple(nr for group in groups for nr in group[arch]) for arch in (AUDIT_ARCH_X86_64, AUDIT_ARCH_AARCH64)
+    }
 
 
 class PrivilegeError(RuntimeError):
@@ -98,42 +112,55 @@ def drop_to_supervisor() -> bool:
     return True
 
 
-def runner_credentials() -> dict:
-    """Popen's user/group arguments for a runner: RUNNER_UID where we may switch to it, else none."""
-    return dict(RUNNER_CREDENTIALS) if os.getuid() == SUPERVISOR_UID else {}
+def runner_credentials(uid: int = RUNNER_UID) -> dict:
+    """Popen's user/group arguments for a runner of ``uid`` (one of ``runner_uids``) where we may switch, else none."""
+    return {**RUNNER_CREDENTIALS, "user": uid} if os.getuid() == SUPERVISOR_UID else {}
 
 
-def become_runner_user() -> None:
-    """In a forked child of the supervisor (the cleaner): RUNNER_UID, no groups, no capabilities."""
+def runner_uids():
+    """The uids runners get, one each: RUNNER_UID for the first, then the next ones.
+
+    Each runner (a phase's, a restart's, a spare) has its own uid, so the kernel keeps one runner's
+    processes out of every other's reach (signals, ``prlimit``, ``setpriority``, ``sched_setaffinity``,
+    ptrace): a phase cannot change the spare that will run the next phase, and so cannot hand it
+    anything (attacks/carry/nudge_the_spare). They share RUNNER_UID's group, which owns nothing.
+    """
+    return itertools.count(RUNNER_UID)
+
+
+def become_runner_user(uid: int = RUNNER_UID) -> None:
+    """In a forked child of the supervisor (the cleaner): ``uid``, no groups, no capabilities."""
     if os.getuid() != SUPERVISOR_UID:
         return
     os.setgroups([])
     os.setresgid(RUNNER_UID, RUNNER_UID, RUNNER_UID)
-    os.setresuid(RUNNER_UID, RUNNER_UID, RUNNER_UID)  # from a non-root uid: capabilities stay; drop them
+    os.setresuid(uid, uid, uid)  # from a non-root uid: capabilities stay; drop them
     _set_capabilities(0, 0)
 
 
-def exec_filter(refused: dict[int, tuple[int, int]] = EXEC_SYSCALLS) -> bytes:
-    """The BPF program: two syscalls per architecture (execve/execveat unless told) -> EPERM on x86_64
-    and aarch64; any other ABI is killed."""
-    program: list[tuple[int, int, int, int]] = [(_LD_W_ABS, 0, 0, 4)]  # A = arch
-    # jump to the x86_64 block (4) or the aarch64 block (9); anything else (i386, x32 via int 0x80...) dies
-    program += [
+def exec_filter(refused: dict[int, tuple[int, ...]] = EXEC_SYSCALLS) -> bytes:
+    """The BPF program: the ``refused`` syscalls of each architecture (execve/execveat unless told) -> EPERM
+    on x86_64 and aarch64 (and the whole x32 ABI); any other ABI is killed."""
+
+    def block(numbers: tuple[int, ...], x32: bool) -> list[tuple[int, int, int, int]]:
+        """A = nr; each refused number jumps past the rest and the allow to the EPERM at the end."""
+        count = len(numbers)
+        code = [(_LD_W_ABS, 0, 0, 0)]
+        if x32:
+            code.append((_JGE_K, count + 1, 0, X32_SYSCALL_BIT))
+        code += [(_JEQ_K, count - index, 0, number) for index, number in enumerate(numbers)]
+        return code + [(_RET_K, 0, 0, _RET_ALLOW), (_RET_K, 0, 0, _RET_EPERM)]
+
+    x86 = block(refused[AUDIT_ARCH_X86_64], x32=True)
+    arm = block(refused[AUDIT_ARCH_AARCH64], x32=False)
+    # A = arch; jump to the x86_64 block or the aarch64 block; anything else (i386, x32 via int 0x80...) dies
+    program = [
+        (_LD_W_ABS, 0, 0, 4),
         (_JEQ_K, 2, 0, AUDIT_ARCH_X86_64),
-        (_JEQ_K, 6, 0, AUDIT_ARCH_AARCH64),
+        (_JEQ_K, 1 + len(x86), 0, AUDIT_ARCH_AARCH64),
         (_RET_K, 0, 0, _RET_KILL_PROCESS),
-        # x86_64: A = nr; the x32 ABI (bit 30) is refused whole; then execve, execveat
-        (_LD_W_ABS, 0, 0, 0),
-        (_JGE_K, 2, 0, X32_SYSCALL_BIT),
-        (_JEQ_K, 1, 0, refused[AUDIT_ARCH_X86_64][0]),
-        (_JEQ_K, 0, 5, refused[AUDIT_ARCH_X86_64][1]),
-        (_RET_K, 0, 0, _RET_EPERM),
-        # aarch64
-        (_LD_W_ABS, 0, 0, 0),
-        (_JEQ_K, 1, 0, refused[AUDIT_ARCH_AARCH64][0]),
-        (_JEQ_K, 0, 1, refused[AUDIT_ARCH_AARCH64][1]),
-        (_RET_K, 0, 0, _RET_EPERM),
-        (_RET_K, 0, 0, _RET_ALLOW),
+        *x86,
+        *arm,
     ]
     return b"".join(struct.pack("HBBI", *instruction) for instruction in program)
 
@@ -143,7 +170,7 @@ def seal_against_exec() -> None:
     machine = platform.machine()
     if machine not in ("x86_64", "aarch64", "arm64"):
         raise PrivilegeError(f"no exec filter for the {machine} architecture: refusing to run untrusted code")
-    _install_filter(exec_filter())
+    _install_filter(exec_filter(refusing(EXEC_SYSCALLS, IPC_SYSCALLS)))
 
 
 def _install_filter(program: bytes) -> None:
@@ -349,7 +376,8 @@ def restrict_exec(tools) -> list[str]:
             _add_rule(libc, ruleset, path, LANDLOCK_ACCESS_FS_READ_FILE)
         for path in allowed:
             _add_rule(libc, ruleset, path, LANDLOCK_ACCESS_FS_READ_FILE | LANDLOCK_ACCESS_FS_EXECUTE)
-        _install_filter(exec_filter(MEMFD_AND_EXECVEAT))  # sets no_new_privs, which Landlock requires too
+        # sets no_new_privs, which Landlock requires too
+        _install_filter(exec_filter(refusing(MEMFD_AND_EXECVEAT, IPC_SYSCALLS)))
         if libc.syscall(ctypes.c_long(SYS_LANDLOCK_RESTRICT_SELF), ctypes.c_int(ruleset), ctypes.c_uint32(0)) != 0:
             raise PrivilegeError(f"landlock_restrict_self failed: {os.strerror(ctypes.get_errno())}")
     finally:

@@ -84,24 +84,25 @@ def _sweep(fd: int):
     return iter(subdirectories)
 
 
-def _cleaner() -> int:
-    """The forked cleaner's whole life: the learner's uid, then empty every scratch directory."""
+def _cleaner(uid: int) -> int:
+    """The forked cleaner's whole life: the uid of the runner that wrote there, then empty every scratch directory."""
     try:
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
-        privileges.become_runner_user()
+        privileges.become_runner_user(uid)
         return 0 if all([empty(path) for path in SCRATCH_DIRS]) else 1
     except BaseException:  # noqa: BLE001 - a cleaner that cannot do its job says so by its status
         return 2
 
 
-def clean(deadline: float) -> bool:
-    """Fork the cleaner and wait for it until ``deadline``. True when both directories are empty."""
+def clean(deadline: float, uid: int = privileges.RUNNER_UID) -> bool:
+    """Fork the cleaner as ``uid`` (the runner that just ended: /tmp is sticky, only it may delete
+    its files) and wait for it until ``deadline``. True when both directories are empty."""
     try:
         pid = os.fork()
     except OSError:
         return False
     if pid == 0:  # pragma: no cover - the child
-        os._exit(_cleaner())
+        os._exit(_cleaner(uid))
     while True:
         try:
             reaped, status = os.waitpid(pid, os.WNOHANG)

@@ -57,8 +57,11 @@ class Spares:
     def take(self) -> Child | None:
         while self.ready:
             child = self.ready.pop(0)
-            if child.alive():
+            if child.alive() and child.untouched():
                 return child
+            if child.alive():  # reniced or pinned by an earlier phase (gVisor allows it): it may carry data
+                self._end(child)
+                continue
             child.discard()  # killed from outside (a learner's process may do that): start a fresh one
         return None
 

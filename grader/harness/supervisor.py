@@ -1,7 +1,7 @@
 """The sandbox's first process: holds the job, hands the learner one call at a time, reports.
 
 Runs as PID 1 of the container, started as root with three capabilities; it drops
-to uid 10000 keeping them (privileges.py) and starts every runner as uid 10001, so
+to uid 10000 keeping them (privileges.py) and starts every runner as a uid of its own (10001, 10002, ...), so
 the learner's processes can neither signal, limit, trace nor read it: the kernel
 refuses. It also ignores every catchable signal and is non-dumpable. The job
 arrives on stdin as a tar and stays in this process's memory: nothing is written

@@ -61,12 +61,27 @@ attempt("ptrace", ptrace_attach)
 attempt("mem", lambda: open("/proc/1/mem", "rb").read(1))
 attempt("open_fds", open_fds)
 attempt("tmp", lambda: open("/tmp/mine", "w").write("scratch"))
+neighbour = int(sys.argv[1])  # another runner (the next phase's spare): its own uid
+attempt("neighbour_stop", lambda: os.kill(neighbour, signal.SIGSTOP))
+attempt("neighbour_nice", lambda: os.setpriority(os.PRIO_PROCESS, neighbour, 7))
+attempt("neighbour_affinity", lambda: os.sched_setaffinity(neighbour, {0}))
+attempt("neighbour_prlimit", lambda: resource.prlimit(neighbour, resource.RLIMIT_NOFILE, (3, 3)))
+attempt("mqueue_file", lambda: open("/dev/mqueue/carried", "w").close())
 io_signal()
 time.sleep(0.2)
 found["io_signal_sent"] = "yes"
 import privileges
 privileges.seal_against_exec()
 attempt("exec_after_seal", lambda: os.execv(sys.executable, [sys.executable, "-c", "pass"]))
+def ipc(name, call):
+    def action():
+        if call() < 0:
+            raise OSError(ctypes.get_errno(), name)
+    attempt(name + "_after_seal", action)
+ipc("shmget", lambda: libc.shmget(0, 4096, 0o1000 | 0o600))  # IPC_PRIVATE, IPC_CREAT
+ipc("msgget", lambda: libc.msgget(0, 0o1000 | 0o600))
+ipc("semget", lambda: libc.semget(0, 1, 0o1000 | 0o600))
+ipc("mq_open", lambda: libc.mq_open(b"/carried", os.O_CREAT | os.O_RDWR, 0o600, None))
 pid = os.fork()
 if pid == 0:
     try:
@@ -83,8 +98,12 @@ import json, os, signal, subprocess, sys, time
 sys.path.insert(0, "/opt/tensordojo/harness")
 import privileges
 dropped = privileges.drop_to_supervisor()
-probe = subprocess.run([sys.executable, "-I", "-c", sys.argv[1]], capture_output=True,
+neighbour = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"],
+                             **privileges.runner_credentials(privileges.RUNNER_UID + 1))
+probe = subprocess.run([sys.executable, "-I", "-c", sys.argv[1], str(neighbour.pid)], capture_output=True,
                        **privileges.runner_credentials())
+neighbour.kill()
+neighbour.wait(timeout=10)
 sleeper = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"], **privileges.runner_credentials())
 os.kill(sleeper.pid, signal.SIGKILL)
 report = {"dropped": dropped, "uid": os.getresuid(), "caps": hex(privileges.capabilities()[0]),
@@ -125,6 +144,29 @@ def test_scratch_stays_usable_and_the_supervisor_can_still_end_a_runner(boundary
     found = json.loads(boundary["runner"])
     assert found["tmp"] == "allowed"
     assert boundary["killed_runner"] == -9
+
+
+def test_a_runner_cannot_reach_another_runner(boundary, docker_backend):
+    """Each runner has its own uid: a phase cannot stop, renice, pin or limit the spare that runs the next
+    phase, so cannot hand it anything through its settings (attacks/carry/nudge_the_spare).
+
+    Measured: gVisor lets any uid renice and pin any process; there the supervisor ends a spare whose
+    settings changed, and a changed PID 1 is the learner's interference (child.scheduling)."""
+    found = json.loads(boundary["runner"])
+    refused = ["neighbour_stop", "neighbour_prlimit"]
+    if "runsc" not in (docker_backend.runtime or ""):
+        refused += ["neighbour_nice", "neighbour_affinity"]
+    for attempt in refused:
+        assert found[attempt] == "refused", f"{attempt}: {found}"
+
+
+def test_no_state_outlives_a_runner_in_ipc_objects(boundary):
+    """System V segments, queues and semaphores and POSIX queues outlive every process and no cleaner
+    of /tmp sees them: a phase's runner could hand the next one its inputs (attacks/carry/)."""
+    found = json.loads(boundary["runner"])
+    assert found["mqueue_file"] == "refused", found
+    for call in ("shmget", "msgget", "semget", "mq_open"):
+        assert found[call + "_after_seal"] == "refused", f"{call}: {found}"
 
 
 def test_after_the_exec_filter_no_program_starts_in_the_runner_or_its_forks(boundary):

@@ -22,7 +22,7 @@ def test_the_hostile_batch_has_no_internal_error_and_no_run_past_its_limit(
     if sandbox_backend is not docker_backend:
         pytest.skip("the budget counts only through the Docker sandbox")
     batch = [(probe_exercise, path) for path in sorted(ATTACKS.glob("*.py"))]
-    batch += [(hostile_probe, path) for path in attack_files("leaks") + attack_files("blame")]
+    batch += [(hostile_probe, path) for path in attack_files("leaks") + attack_files("blame") + attack_files("carry")]
     batch += [(pairwise_exercise, path) for path in attack_files("timing")]
     batch += [(matmul_exercise, path) for path in attack_files("forbidden")]
 
