@@ -11,6 +11,7 @@ output check / alias check / tamper check catches the cheat.
 
 from __future__ import annotations
 
+import statistics
 import time
 
 from grader.harness import gpu_timing as gt
@@ -48,7 +49,7 @@ def run(torch, n: int = 4096, reps: int = 5, chain: int = 100) -> list[dict]:
     gaps = [outside - device for _, device, outside, _ in baseline]
     gap = gt.allowed_gap(gaps)
     honest_device = sorted(d for _, d, _, _ in baseline)[len(baseline) // 2]
-    slack = gap - sorted(gaps)[len(gaps) // 2]  # what a cheat may hide, by design (README)
+    slack = statistics.pstdev(gaps)  # the gap's own noise: what a cheat may still hide (docs/gpu.md)
     results = []
 
     def judged(name, runs, tampered=False, check_outputs=True, check_alias=False):
