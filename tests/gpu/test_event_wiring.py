@@ -95,14 +95,14 @@ def judge(outside, device, gaps, tampered=False):
 
 
 def test_confirmed_event_times_are_what_a_gpu_case_counts():
-    judged = judge(outside=[0.0115] * 3, device=[0.0002] * 3, gaps=(0.011, 0.011, 0.011))
+    judged = judge(outside=[0.0111] * 3, device=[0.0002] * 3, gaps=(0.011, 0.011, 0.011))
     assert judged.status == CaseStatus.PASSED and judged.times == [0.0002] * 3
 
 
 def test_event_times_the_outside_clock_contradicts_are_replaced_by_its_bound():
     # 40 ms of work hidden from the events (another stream, a lazy result): the outside clock shows it.
     judged = judge(outside=[0.051] * 3, device=[1e-6] * 3, gaps=(0.011,) * 3)
-    assert judged.times == [pytest.approx(0.051 - (0.011 * 1.5 + 0.002))] * 3
+    assert judged.times == [pytest.approx(0.051 - 0.011)] * 3  # the reference's median gap, no slack
 
 
 def test_a_tampered_clock_leaves_the_outside_times():
