@@ -14,6 +14,30 @@ FIXTURE_EXERCISES = ROOT / "tests" / "fixtures" / "exercises"
 IN_CI = os.environ.get("CI", "").lower() == "true"
 
 
+# `make test` runs the suite twice, once per database engine. In the SQLite pass, the database-facing
+# directories' heavy tests (sandboxes, workers, faults, fresh processes) are left to the PostgreSQL
+# pass, which runs those directories whole: each such test runs once, on the multi-machine engine,
+# while their light tests meet both engines.
+DATABASE_PASS = os.environ.get("TEST_DATABASE_PASS", "")  # "sqlite" or "postgresql"; unset: run what is asked
+DATABASE_FACING = ("tests/platform/", "tests/pipeline/")
+HEAVY_MARKERS = ("docker", "redis", "fault", "slow")
+
+
+@pytest.hookimpl(trylast=True)  # after tests/support/pipeline.py has marked each test by its fixtures
+def pytest_collection_modifyitems(config, items) -> None:
+    if DATABASE_PASS != "sqlite":
+        return
+    root = str(ROOT) + "/"
+    kept, left = [], []
+    for item in items:
+        path = str(item.path).removeprefix(root)
+        heavy = any(item.get_closest_marker(name) for name in HEAVY_MARKERS)
+        (left if heavy and path.startswith(DATABASE_FACING) else kept).append(item)
+    if left:
+        config.hook.pytest_deselected(items=left)
+        items[:] = kept
+
+
 def require(condition: bool, reason: str) -> None:
     """Skip locally, fail in CI: a capability CI must have is never silently skipped there."""
     if condition:
