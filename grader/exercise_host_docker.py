@@ -32,7 +32,7 @@ from dataclasses import asdict
 from pathlib import Path
 
 from grader.backends.base import SandboxUnavailable
-from grader.backends.docker_backend import HOST_MAX_AGE_S, HOST_ROLE
+from grader.backends.docker_backend import HOST_MAX_AGE_S, HOST_ROLE, docker_frames
 from grader.exercise import ExerciseFolder
 from grader.exercise_host import (
     Draw,
@@ -143,14 +143,11 @@ class Channel:
             self._split(frames)
 
     def _split(self, frames: FrameReader) -> None:
-        while len(self.mux) >= 8:
-            stream, size = self.mux[0], struct.unpack(">I", self.mux[4:8])[0]
-            if stream not in (1, 2):
-                raise ExerciseBroken("the exercise host's stream is not Docker's")
-            if len(self.mux) < 8 + size:
-                return
-            payload = bytes(self.mux[8 : 8 + size])
-            del self.mux[: 8 + size]
+        try:
+            split = list(docker_frames(self.mux, known=(1, 2)))
+        except ValueError:
+            raise ExerciseBroken("the exercise host's stream is not Docker's") from None
+        for stream, payload in split:
             if stream == 1:
                 frames.feed(payload)  # bounded: its header's sizes are checked on the next next_frame()
             else:

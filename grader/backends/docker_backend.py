@@ -385,9 +385,19 @@ def _demux(raw, deadline: float):
         if not chunk:
             return
         buffer += chunk
-        while len(buffer) >= 8:
-            stream, size = buffer[0], struct.unpack(">I", buffer[4:8])[0]
-            if len(buffer) < 8 + size:
-                break
-            yield stream, bytes(buffer[8 : 8 + size])
-            del buffer[: 8 + size]
+        yield from docker_frames(buffer)
+
+
+def docker_frames(buffer: bytearray, known: tuple[int, ...] | None = None):
+    """The complete frames at the front of ``buffer`` (Docker's multiplexed attach stream: an 8-byte
+    header of stream id and size, then the payload), each removed as it is read. ``known``: the stream
+    ids allowed; another raises ValueError as soon as its header is there, before its payload."""
+    while len(buffer) >= 8:
+        stream, size = buffer[0], struct.unpack(">I", buffer[4:8])[0]
+        if known is not None and stream not in known:
+            raise ValueError(f"stream id {stream} in Docker's attach stream")
+        if len(buffer) < 8 + size:
+            return
+        payload = bytes(buffer[8 : 8 + size])
+        del buffer[: 8 + size]
+        yield stream, payload
