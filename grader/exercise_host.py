@@ -133,7 +133,7 @@ class InProcessHost:
         """``judge`` from data only (what the host's container receives): the draw, the reference reports
         and the learner's report bytes."""
         from grader.reference import ExpectedSet
-        from grader.reference import _interpret as interpret
+        from grader.reference import interpret_report as interpret
 
         packed = self.cases(draw)
         by_id: dict = {}

@@ -35,6 +35,15 @@ from grader.jobs import (
 from grader.protocol import RecordStatus, ReportError, job_marker, parse_report, report_after_marker
 
 
+def image_key(exercise: ExerciseFolder, backend: Backend) -> str:
+    """The sandbox image an exercise's reference runs in, and whether on a GPU: part of every key of
+    its kept outputs (pool entries here, timed draws in grader/timed_stock.py), so a rebuilt image
+    recomputes them."""
+    image = backend.image_id(sandbox_kind(exercise))
+    mode = "" if runs_on_gpu(exercise, backend) else "-cpu"  # a GPU exercise graded without a GPU
+    return f"{image}{mode}"
+
+
 class ReferenceBroken(Exception):
     """The reference solution itself fails a case: the exercise needs fixing."""
 
@@ -107,9 +116,7 @@ class ExpectedStore:
         return secrets.randbelow(self.pool_size)
 
     def key(self, exercise: ExerciseFolder, backend: Backend, pool_index: int) -> str:
-        image = backend.image_id(sandbox_kind(exercise))
-        mode = "" if runs_on_gpu(exercise, backend) else "-cpu"  # a GPU exercise graded without a GPU
-        return f"{exercise.slug}-{exercise.version}-p{pool_index}of{self.pool_size}-{image}{mode}"
+        return f"{exercise.slug}-{exercise.version}-p{pool_index}of{self.pool_size}-{image_key(exercise, backend)}"
 
     def get(self, exercise: ExerciseFolder, backend: Backend, pool_index: int | None = None) -> ExpectedSet:
         """The expected outputs of one pool seed's visible and hidden cases (the seed drawn at random unless
@@ -128,8 +135,8 @@ class ExpectedStore:
         path = self.root / f"{key}.tar"
         stream = path.read_bytes() if path.is_file() else None
         if stream is None:
-            stream = self._run_reference(exercise, packed, backend, untimed)
-        expected = replace(_interpret(exercise, packed, stream, untimed), reports=((stream, untimed),))
+            stream = self.run_reference(exercise, packed, backend, untimed)
+        expected = replace(interpret_report(exercise, packed, stream, untimed), reports=((stream, untimed),))
         if not path.is_file():
             _atomic_write(path, stream)
         with self._lock:
@@ -156,8 +163,8 @@ class ExpectedStore:
         return TimedDraw(self, exercise, backend, expected, packed, only, key)
 
     def _resolve(self, draw: TimedDraw) -> ExpectedSet:
-        stream = self._run_reference(draw.exercise, draw.packed, draw.backend, draw.only)
-        timed = _interpret(draw.exercise, draw.packed, stream, draw.only)
+        stream = self.run_reference(draw.exercise, draw.packed, draw.backend, draw.only)
+        timed = interpret_report(draw.exercise, draw.packed, stream, draw.only)
         result = ExpectedSet(
             packed=draw.packed,
             by_id={**draw.base.by_id, **timed.by_id},
@@ -181,7 +188,7 @@ class ExpectedStore:
             self.get(exercise, backend, index)
         return len(missing)
 
-    def _run_reference(
+    def run_reference(
         self, exercise: ExerciseFolder, packed: PackedCases, backend: Backend, only: list[str] | None = None
     ) -> bytes:
         limits = reference_limits(exercise)
@@ -198,7 +205,7 @@ class ExpectedStore:
             raise SandboxUnavailable(f"reference report unreadable: {exc}") from exc
 
 
-def _interpret(
+def interpret_report(
     exercise: ExerciseFolder, packed: PackedCases, stream: bytes, only: list[str] | None = None
 ) -> ExpectedSet:
     try:

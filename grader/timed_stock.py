@@ -45,9 +45,8 @@ from pathlib import Path
 
 from grader.backends.base import Backend, SandboxUnavailable
 from grader.exercise import ExerciseFolder
-from grader.gpu import runs_on_gpu
-from grader.jobs import PackedCases, sandbox_kind
-from grader.reference import ExpectedSet, ExpectedStore, ReferenceBroken, TimedDraw, _interpret
+from grader.jobs import PackedCases
+from grader.reference import ExpectedSet, ExpectedStore, ReferenceBroken, TimedDraw, image_key, interpret_report
 
 log = logging.getLogger(__name__)
 
@@ -101,9 +100,7 @@ class StockedDraw:
 def stock_key(exercise: ExerciseFolder, backend: Backend) -> str:
     """Version and sandbox image, as the pool cache is keyed (``ExpectedStore.key``), without the pool entry:
     a draw's timed cases are the same whichever entry the submission's hidden cases come from."""
-    image = backend.image_id(sandbox_kind(exercise))
-    mode = "" if runs_on_gpu(exercise, backend) else "-cpu"
-    return f"{exercise.slug}-{exercise.version}-{image}{mode}"
+    return f"{exercise.slug}-{exercise.version}-{image_key(exercise, backend)}"
 
 
 def inputs_digest(packed: PackedCases, case_ids: list[str]) -> str:
@@ -162,7 +159,7 @@ class TimedStock:
             draw = self.store.draw_timed(self.exercise, self.backend, expected, seed=stocked.seed)
             if not draw.only or inputs_digest(draw.packed, draw.only) != stocked.digest:
                 raise StockError("its seed no longer builds the inputs the reference ran on")
-            timed = _interpret(self.exercise, draw.packed, stocked.report, draw.only)
+            timed = interpret_report(self.exercise, draw.packed, stocked.report, draw.only)
         except (StockError, SandboxUnavailable, ReferenceBroken) as exc:
             _count("discarded")
             log.warning("discarded a stocked timed draw of %s: %s", self.exercise.slug, exc)
@@ -197,8 +194,8 @@ class TimedStock:
                 if not draw.only:
                     (self.directory / NO_TIMED_CASES).touch()
                     break
-                report = self.store._run_reference(self.exercise, draw.packed, self.backend, draw.only)
-                _interpret(self.exercise, draw.packed, report, draw.only)  # a broken report is never stocked
+                report = self.store.run_reference(self.exercise, draw.packed, self.backend, draw.only)
+                interpret_report(self.exercise, draw.packed, report, draw.only)  # a broken report is never stocked
                 self._put(StockedDraw(seed, inputs_digest(draw.packed, draw.only), report))
                 made += 1
         _count("made", made)
